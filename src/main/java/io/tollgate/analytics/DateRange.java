@@ -1,0 +1,21 @@
+package io.tollgate.analytics;
+
+import io.tollgate.platform.ApiException;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+
+/** from/to query parameters: inclusive UTC dates, default the last 30 days, at most 366 days. */
+record DateRange(LocalDate from, LocalDate to) {
+    static final int MAX_DAYS = 366;
+    static final int DEFAULT_DAYS = 30;
+
+    static DateRange of(LocalDate from, LocalDate to, Clock clock) {
+        LocalDate end = to == null ? LocalDate.now(clock.withZone(ZoneOffset.UTC)) : to;
+        LocalDate start = from == null ? end.minusDays(DEFAULT_DAYS - 1) : from;
+        if (start.isAfter(end)) throw ApiException.invalidField("from", "must not be after to");
+        if (ChronoUnit.DAYS.between(start, end) >= MAX_DAYS) throw ApiException.invalidField("from", "range may span at most " + MAX_DAYS + " days");
+        return new DateRange(start, end);
+    }
+}

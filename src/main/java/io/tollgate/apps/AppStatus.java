@@ -1,0 +1,3 @@
+package io.tollgate.apps;
+
+public enum AppStatus { PENDING, ACTIVE, SUSPENDED }

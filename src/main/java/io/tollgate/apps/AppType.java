@@ -1,0 +1,3 @@
+package io.tollgate.apps;
+
+public enum AppType { MOBILE, DESKTOP, WEB, API }

@@ -1,0 +1,11 @@
+package io.tollgate.identity;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+import java.time.Instant;
+import java.util.Map;
+
+/** An end user of an app as the admin API shows it (never the password hash). */
+@Schema(name = "EndUser")
+public record EndUser(String id, String appId, String kind, String email, String phone, String externalUserId,
+                      String deviceId, String masterUserId, Map<String, Object> userData, String status,
+                      String mergedInto, Instant lastSeenAt, Instant createdAt) {}

@@ -1,0 +1,23 @@
+package io.tollgate.keys;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Size;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Body of POST (all optional: a secret live key with default scopes and 1000 requests/hour) and PUT
+ * (name, scopes, rate_limit, expires_at, metadata; type and environment are fixed at creation).
+ */
+@Schema(name = "ApiKeyRequest")
+public record ApiKeyRequest(
+        @Size(max = 255) @Schema(example = "Production server") String name,
+        KeyType keyType,
+        KeyEnvironment environment,
+        @Size(max = 32) @Schema(example = "[\"content:read\", \"media:generate\", \"credits:read\"]") List<String> scopes,
+        @Min(1) @Max(10_000_000) @Schema(description = "Requests per hour", example = "1000") Integer rateLimit,
+        Instant expiresAt,
+        Map<String, Object> metadata) {}

@@ -1,0 +1,22 @@
+package io.tollgate.keys;
+
+import io.tollgate.apps.PricingModel;
+import java.util.Set;
+
+/**
+ * The authenticated caller of an /api/v1 endpoint: which key of which app of which organization.
+ * Controllers take it as a parameter; it is resolved from the request the key filter already checked.
+ */
+public record AppCaller(String appId, String organizationId, String appName, PricingModel pricingModel,
+                        String keyId, String keyPrefix, KeyType keyType, KeyEnvironment environment,
+                        Set<String> scopes, int rateLimitPerHour) {
+    public static final String ATTRIBUTE = "tollgate.appCaller";
+
+    public boolean has(String scope) {
+        return scopes.contains(scope);
+    }
+
+    public boolean secret() {
+        return keyType == KeyType.SECRET;
+    }
+}

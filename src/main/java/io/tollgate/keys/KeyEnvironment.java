@@ -1,0 +1,3 @@
+package io.tollgate.keys;
+
+public enum KeyEnvironment { LIVE, TEST }

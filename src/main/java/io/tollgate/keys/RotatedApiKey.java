@@ -1,0 +1,3 @@
+package io.tollgate.keys;
+
+public record RotatedApiKey(CreatedApiKey newKey, ApiKey oldKey) {}

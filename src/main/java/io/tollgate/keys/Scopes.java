@@ -1,0 +1,43 @@
+package io.tollgate.keys;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The permissions a key may carry ({@code resource:action}, as seed 001 writes them). Some are for
+ * secret (server-side) keys only, because a publishable key ships inside a client anyone can read.
+ */
+public final class Scopes {
+    public static final String CONTENT_READ = "content:read";
+    public static final String MEDIA_GENERATE = "media:generate";
+    public static final String CREDITS_READ = "credits:read";
+    public static final String CREDITS_PURCHASE = "credits:purchase";
+    public static final String PAYMENTS_READ = "payments:read";
+    public static final String SUBSCRIPTIONS_MANAGE = "subscriptions:manage";
+    public static final String USERS_AUTH = "users:auth";
+    /** Name an end user by the app's own id (X-External-User-Id): the app vouches for who the user is. */
+    public static final String USERS_IMPERSONATE = "users:impersonate";
+    public static final String TOKENS_CONSUME = "tokens:consume";
+    public static final String TOKENS_READ = "tokens:read";
+    public static final String APPS_READ = "apps:read";
+    public static final String APPS_ACTIVATE = "apps:activate";
+    public static final String BILLING_READ = "billing:read";
+    public static final String BILLING_MANAGE = "billing:manage";
+
+    public static final List<String> ALL = List.of(CONTENT_READ, MEDIA_GENERATE, CREDITS_READ, CREDITS_PURCHASE,
+            PAYMENTS_READ, SUBSCRIPTIONS_MANAGE, USERS_AUTH, USERS_IMPERSONATE, TOKENS_CONSUME, TOKENS_READ,
+            APPS_READ, APPS_ACTIVATE, BILLING_READ, BILLING_MANAGE);
+    public static final Set<String> SECRET_ONLY = Set.of(USERS_IMPERSONATE, TOKENS_CONSUME, BILLING_MANAGE, APPS_ACTIVATE);
+
+    private Scopes() {}
+
+    /** What a new key gets when the request names no scopes. */
+    public static List<String> defaultsFor(KeyType type) {
+        return type == KeyType.SECRET ? ALL : ALL.stream().filter(s -> !SECRET_ONLY.contains(s)).toList();
+    }
+
+    static Set<String> normalize(List<String> scopes) {
+        return new LinkedHashSet<>(scopes);
+    }
+}

@@ -1,0 +1,97 @@
+package io.tollgate.metering;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+
+/**
+ * Usage and revenue figures per app, read from the daily rollups (never by scanning events), so a
+ * report costs the same with a thousand events or a billion.
+ */
+@Service
+public class UsageReports {
+    private static final String NO_CURRENCY = "XXX";
+    private final JdbcClient jdbc;
+
+    UsageReports(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public record Totals(long calls, long errors, long creditsUsed, long durationMsSum) {
+        public long avgDurationMs() { return calls == 0 ? 0 : durationMsSum / calls; }
+    }
+    public record DayRow(LocalDate date, long calls, long errors, long creditsUsed) {}
+    public record FeatureRow(String feature, long calls, long errors, long creditsUsed) {}
+    public record Money(String currency, long amountMinor) {}
+    public record RevenueDay(LocalDate date, String currency, long chargeMinor, long costMinor, long creditsUsed) {}
+    public record RevenueFeature(String feature, String currency, long chargeMinor, long costMinor, long creditsUsed) {}
+    public record UserTotals(long calls, long creditsUsed, long chargeMinor) {}
+
+    public record Usage(Totals totals, List<DayRow> byDay, List<FeatureRow> byFeature) {}
+    public record Revenue(List<Money> charged, List<Money> cost, long creditsUsed, List<RevenueDay> byDay,
+                          List<RevenueFeature> byFeature) {}
+
+    public Usage usage(String appId, LocalDate from, LocalDate to, String feature) {
+        String where = " WHERE app_id = ? AND day BETWEEN ? AND ?" + (feature == null ? "" : " AND feature = ?");
+        Object[] params = feature == null ? new Object[] {appId, from, to} : new Object[] {appId, from, to, feature};
+        Totals totals = jdbc.sql("SELECT coalesce(sum(calls),0), coalesce(sum(errors),0), coalesce(sum(credits_used),0), "
+                        + "coalesce(sum(duration_ms_sum),0) FROM usage_daily" + where).params(params)
+                .query((rs, i) -> new Totals(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4))).single();
+        List<DayRow> byDay = jdbc.sql("SELECT day, sum(calls), sum(errors), sum(credits_used) FROM usage_daily" + where
+                        + " GROUP BY day ORDER BY day").params(params)
+                .query((rs, i) -> new DayRow(rs.getObject(1, LocalDate.class), rs.getLong(2), rs.getLong(3), rs.getLong(4))).list();
+        List<FeatureRow> byFeature = jdbc.sql("SELECT feature, sum(calls), sum(errors), sum(credits_used) FROM usage_daily" + where
+                        + " GROUP BY feature ORDER BY sum(calls) DESC, feature").params(params)
+                .query((rs, i) -> new FeatureRow(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4))).list();
+        return new Usage(totals, byDay, byFeature);
+    }
+
+    public Revenue revenue(String appId, LocalDate from, LocalDate to) {
+        Object[] params = {appId, from, to};
+        String where = " WHERE app_id = ? AND day BETWEEN ? AND ?";
+        List<RevenueDay> byDay = jdbc.sql("SELECT day, currency, sum(charge_minor), sum(cost_minor), sum(credits_used) FROM usage_daily"
+                        + where + " GROUP BY day, currency ORDER BY day, currency").params(params)
+                .query((rs, i) -> new RevenueDay(rs.getObject(1, LocalDate.class), currencyOrNull(rs.getString(2)), rs.getLong(3),
+                        rs.getLong(4), rs.getLong(5))).list();
+        List<RevenueFeature> byFeature = jdbc.sql("SELECT feature, currency, sum(charge_minor), sum(cost_minor), sum(credits_used) FROM usage_daily"
+                        + where + " GROUP BY feature, currency ORDER BY feature, currency").params(params)
+                .query((rs, i) -> new RevenueFeature(rs.getString(1), currencyOrNull(rs.getString(2)), rs.getLong(3),
+                        rs.getLong(4), rs.getLong(5))).list();
+        Map<String, long[]> perCurrency = new HashMap<>();
+        long credits = 0;
+        for (RevenueDay d : byDay) {
+            credits += d.creditsUsed();
+            if (d.currency() == null) continue;
+            long[] sums = perCurrency.computeIfAbsent(d.currency(), c -> new long[2]);
+            sums[0] += d.chargeMinor();
+            sums[1] += d.costMinor();
+        }
+        List<Money> charged = new ArrayList<>();
+        List<Money> cost = new ArrayList<>();
+        perCurrency.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+            charged.add(new Money(e.getKey(), e.getValue()[0]));
+            cost.add(new Money(e.getKey(), e.getValue()[1]));
+        });
+        return new Revenue(charged, cost, credits, byDay, byFeature);
+    }
+
+    public Map<String, UserTotals> userTotals(String appId, LocalDate from, LocalDate to, Collection<String> userIds) {
+        Map<String, UserTotals> totals = new HashMap<>();
+        if (userIds.isEmpty()) return totals;
+        jdbc.sql("""
+                SELECT end_user_id, sum(calls), sum(credits_used), sum(charge_minor) FROM usage_daily_users
+                WHERE app_id = ? AND day BETWEEN ? AND ? AND end_user_id = ANY(?) GROUP BY end_user_id""")
+                .params(appId, from, to, userIds.toArray(String[]::new))
+                .query(rs -> { totals.put(rs.getString(1), new UserTotals(rs.getLong(2), rs.getLong(3), rs.getLong(4))); });
+        return totals;
+    }
+
+    private static String currencyOrNull(String currency) {
+        return currency == null || NO_CURRENCY.equals(currency) ? null : currency;
+    }
+}

@@ -1,0 +1,3 @@
+package io.tollgate.organizations;
+
+public enum OrganizationStatus { ACTIVE, SUSPENDED }

@@ -1,0 +1,178 @@
+package io.tollgate.platform.internal;
+
+import io.tollgate.platform.ApiError;
+import io.tollgate.platform.ApiException;
+import io.tollgate.platform.ApiException.FieldProblem;
+import io.tollgate.platform.Envelope;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.validation.FieldError;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.MissingRequestHeaderException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.exc.InvalidFormatException;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+
+/**
+ * Every failure inside Spring MVC becomes the error envelope with a stable code. Unexpected errors
+ * are logged with the request id and answered with a bare 500 that reveals nothing.
+ */
+@RestControllerAdvice
+class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+    private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+    @ExceptionHandler(ApiException.class)
+    ResponseEntity<Object> api(ApiException e) {
+        return respond(e.status(), e.toError(), HttpHeaders.EMPTY);
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ResponseEntity<Object> typeMismatch(MethodArgumentTypeMismatchException e) {
+        String expected = e.getRequiredType() == null ? "another type" : describe(e.getRequiredType());
+        return api(ApiException.invalidField(e.getName(), "must be " + expected));
+    }
+
+    @ExceptionHandler(DataIntegrityViolationException.class)
+    ResponseEntity<Object> integrity(DataIntegrityViolationException e) {
+        // Validation should have caught this first; a constraint is the last line, so say conflict.
+        log.info("Constraint violation answered as 409: {}", e.getMostSpecificCause().getMessage());
+        return respond(HttpStatus.CONFLICT, new ApiError("CONFLICT", "The change conflicts with existing data"), HttpHeaders.EMPTY);
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<Object> unexpected(Exception e) {
+        if (BodyTooLargeException.isCause(e)) return tooLarge();
+        log.error("Unexpected error", e);
+        return respond(HttpStatus.INTERNAL_SERVER_ERROR,
+                new ApiError("INTERNAL_ERROR", "Something went wrong on our side; quote the request id when reporting it"),
+                HttpHeaders.EMPTY);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        List<FieldProblem> problems = new ArrayList<>();
+        for (FieldError error : e.getBindingResult().getFieldErrors()) {
+            problems.add(new FieldProblem(snake(error.getField()), error.getDefaultMessage()));
+        }
+        e.getBindingResult().getGlobalErrors().forEach(g -> problems.add(new FieldProblem(g.getObjectName(), g.getDefaultMessage())));
+        return api(ApiException.invalidFields(problems));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        List<FieldProblem> problems = new ArrayList<>();
+        e.getParameterValidationResults().forEach(r -> r.getResolvableErrors().forEach(err ->
+                problems.add(new FieldProblem(snake(r.getMethodParameter().getParameterName()), err.getDefaultMessage()))));
+        return api(ApiException.invalidFields(problems));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        if (BodyTooLargeException.isCause(e)) return tooLarge();
+        Throwable cause = e.getCause();
+        if (cause instanceof UnrecognizedPropertyException u) {
+            return api(ApiException.invalidField(path(u), "is not a known field"));
+        }
+        if (cause instanceof InvalidFormatException f && f.getTargetType() != null && f.getTargetType().isEnum()) {
+            String allowed = Arrays.stream(f.getTargetType().getEnumConstants())
+                    .map(c -> c.toString().toLowerCase()).collect(Collectors.joining(", "));
+            return api(ApiException.invalidField(path(f), "must be one of: " + allowed));
+        }
+        if (cause instanceof MismatchedInputException m && !path(m).isEmpty()) {
+            String expected = m.getTargetType() == null ? "of another type" : describe(m.getTargetType());
+            return api(ApiException.invalidField(path(m), "must be " + expected));
+        }
+        if (cause instanceof StreamReadException || cause instanceof JacksonException) {
+            return respond(HttpStatus.BAD_REQUEST, new ApiError("VALIDATION_FAILED", "The body is not valid JSON",
+                    Map.of("reason", "malformed_json"), Map.of()), HttpHeaders.EMPTY);
+        }
+        return respond(HttpStatus.BAD_REQUEST, new ApiError("VALIDATION_FAILED", "A JSON body is required"), HttpHeaders.EMPTY);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleExceptionInternal(Exception e, Object body, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        ApiError error = switch (e) {
+            case NoResourceFoundException n -> new ApiError("NOT_FOUND", "No such endpoint");
+            case HttpRequestMethodNotSupportedException m -> new ApiError("METHOD_NOT_ALLOWED", "Method " + m.getMethod() + " is not allowed here");
+            case HttpMediaTypeNotSupportedException m -> new ApiError("UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json");
+            case HttpMediaTypeNotAcceptableException m -> new ApiError("NOT_ACCEPTABLE", "This endpoint answers with application/json");
+            case MissingServletRequestParameterException m -> new ApiError("VALIDATION_FAILED", "Parameter " + m.getParameterName() + " is required",
+                    Map.of("fields", List.of(new FieldProblem(m.getParameterName(), "is required"))), Map.of());
+            case MissingRequestHeaderException m -> new ApiError("VALIDATION_FAILED", "Header " + m.getHeaderName() + " is required");
+            default -> status.is5xxServerError()
+                    ? new ApiError("INTERNAL_ERROR", "Something went wrong on our side")
+                    : new ApiError(status.value() == 400 ? "VALIDATION_FAILED" : "REQUEST_REJECTED", "The request cannot be processed");
+        };
+        if (status.is5xxServerError()) log.error("Request failed", e);
+        return respond(status, error, headers);
+    }
+
+    private ResponseEntity<Object> tooLarge() {
+        return respond(HttpStatus.CONTENT_TOO_LARGE, new ApiError("PAYLOAD_TOO_LARGE", "Request body is too large"), HttpHeaders.EMPTY);
+    }
+
+    private static ResponseEntity<Object> respond(HttpStatusCode status, ApiError error, HttpHeaders headers) {
+        HttpHeaders out = new HttpHeaders();
+        out.putAll(headers);
+        out.remove(HttpHeaders.CONTENT_TYPE);
+        return ResponseEntity.status(status).headers(out).body(Envelope.error(error));
+    }
+
+    private static String path(JacksonException e) {
+        StringBuilder path = new StringBuilder();
+        for (JacksonException.Reference ref : e.getPath()) {
+            if (ref.getPropertyName() != null) {
+                if (!path.isEmpty()) path.append('.');
+                path.append(ref.getPropertyName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    private static String describe(Class<?> type) {
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) return "an integer";
+        if (type == Boolean.class || type == boolean.class) return "true or false";
+        if (type == String.class) return "a string";
+        if (type.isEnum()) return "one of: " + Arrays.stream(type.getEnumConstants()).map(c -> c.toString().toLowerCase()).collect(Collectors.joining(", "));
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) return "an array";
+        if (type == java.time.Instant.class || type == java.time.OffsetDateTime.class) return "an ISO-8601 timestamp";
+        if (type == java.time.LocalDate.class) return "a date (YYYY-MM-DD)";
+        if (Map.class.isAssignableFrom(type)) return "an object";
+        return "a valid " + type.getSimpleName().toLowerCase();
+    }
+
+    static String snake(String name) {
+        if (name == null) return "";
+        return name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase();
+    }
+}

@@ -1,0 +1,103 @@
+package io.tollgate.platform.internal;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.tollgate.platform.TollgateProperties;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * PostgreSQL is the only database. With no TOLLGATE_DATABASE_URL the application starts its own
+ * (real PostgreSQL binaries from Maven Central) with data under TOLLGATE_DATA_DIR/postgres.
+ */
+@Configuration(proxyBeanMethods = false)
+class DatabaseConfig {
+    private static final Logger log = LoggerFactory.getLogger(DatabaseConfig.class);
+
+    @Bean(destroyMethod = "close")
+    DataSource dataSource(TollgateProperties properties) throws IOException {
+        TollgateProperties.Database db = properties.database();
+        HikariConfig hikari = new HikariConfig();
+        hikari.setMaximumPoolSize(db.poolSize());
+        hikari.setPoolName("tollgate");
+        if (db.embedded()) {
+            EmbeddedPostgres postgres = startEmbedded(properties.dataDir().resolve("postgres"), db.embeddedPort());
+            hikari.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
+            hikari.setUsername("postgres");
+            return new EmbeddedDataSource(hikari, postgres);
+        }
+        hikari.setJdbcUrl(jdbcUrl(db.url()));
+        if (db.user() != null && !db.user().isBlank()) hikari.setUsername(db.user());
+        if (db.password() != null && !db.password().isBlank()) hikari.setPassword(db.password());
+        log.info("Using external PostgreSQL at {}", hikari.getJdbcUrl().replaceAll("//[^@/]*@", "//***@"));
+        return new HikariDataSource(hikari);
+    }
+
+    /** Accepts both the JDBC form and the postgresql://user:pass@host/db form the seeds use. */
+    static String jdbcUrl(String url) {
+        if (url.startsWith("jdbc:")) return url;
+        if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
+            URI uri = URI.create(url);
+            StringBuilder jdbc = new StringBuilder("jdbc:postgresql://").append(uri.getHost());
+            if (uri.getPort() > 0) jdbc.append(':').append(uri.getPort());
+            jdbc.append(uri.getRawPath());
+            String query = uri.getRawQuery();
+            String userInfo = uri.getRawUserInfo();
+            if (userInfo != null) {
+                String[] parts = userInfo.split(":", 2);
+                query = (query == null ? "" : query + "&") + "user=" + parts[0] + (parts.length > 1 ? "&password=" + parts[1] : "");
+            }
+            if (query != null) jdbc.append('?').append(query);
+            return jdbc.toString();
+        }
+        throw new IllegalStateException("TOLLGATE_DATABASE_URL must start with jdbc:postgresql:// or postgresql://");
+    }
+
+    private static EmbeddedPostgres startEmbedded(Path dataDir, int port) throws IOException {
+        Files.createDirectories(dataDir.getParent());
+        OrphanPostmaster.stopIfRunning(dataDir);
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                .setDataDirectory(dataDir)
+                .setCleanDataDirectory(false)
+                .setPGStartupWait(Duration.ofSeconds(60))
+                // The library's defaults are tuned for throwaway test databases; a debit we answered
+                // must survive a crash, so commits wait for the WAL flush like any production server.
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("fsync", "on")
+                .setServerConfig("full_page_writes", "on")
+                .setServerConfig("max_connections", "200");
+        if (port > 0) builder.setPort(port);
+        EmbeddedPostgres postgres = builder.start();
+        log.info("Embedded PostgreSQL running on port {} with data in {}", postgres.getPort(), dataDir.toAbsolutePath());
+        return postgres;
+    }
+
+    /** Closes the pool first, then stops PostgreSQL, so shutdown leaves no half-open connections. */
+    static final class EmbeddedDataSource extends HikariDataSource {
+        private final EmbeddedPostgres postgres;
+
+        EmbeddedDataSource(HikariConfig config, EmbeddedPostgres postgres) {
+            super(config);
+            this.postgres = postgres;
+        }
+
+        @Override
+        public void close() {
+            super.close();
+            try {
+                postgres.close();
+            } catch (IOException e) {
+                log.warn("Embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
+            }
+        }
+    }
+}

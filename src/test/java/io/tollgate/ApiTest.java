@@ -1,0 +1,71 @@
+package io.tollgate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Base of the API tests: one real server on a random port with its own embedded PostgreSQL, shared by
+ * every test class (same properties, same Spring context). Tests make their own organizations and
+ * apps, so they never depend on each other's data.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "tollgate.data-dir=target/test-data/shared",
+        "tollgate.demo=false",
+        "tollgate.operators.admin-token=" + ApiTest.ADMIN_TOKEN,
+        "tollgate.keys.last-used-flush-millis=200"})
+public abstract class ApiTest {
+    public static final String ADMIN_TOKEN = "test-owner-token-0123456789abcdef";
+
+    @LocalServerPort
+    protected int port;
+    @Autowired
+    protected JdbcClient jdbc;
+    protected Api admin;
+    protected Api anonymous;
+
+    @BeforeEach
+    void clients() {
+        anonymous = Api.at(port);
+        admin = anonymous.bearer(ADMIN_TOKEN);
+    }
+
+    protected String createOrganization() {
+        Api.Res res = admin.post("/api/admin/organizations", Map.of("name", "Org " + UUID.randomUUID()));
+        assertThat(res.status()).as(res.toString()).isEqualTo(201);
+        return res.data().get("id").asString();
+    }
+
+    /** An app, active unless told otherwise. */
+    protected String createApp(String organizationId, String status) {
+        Api.Res res = admin.post("/api/external-apps", Map.of("organization_id", organizationId, "name", "App",
+                "app_type", "api", "app_identifier", "com.test." + UUID.randomUUID().toString().substring(0, 8), "status", status));
+        assertThat(res.status()).as(res.toString()).isEqualTo(201);
+        return res.data().get("id").asString();
+    }
+
+    protected String createApp() {
+        return createApp(createOrganization(), "active");
+    }
+
+    protected JsonNode createKey(String appId, Map<String, Object> body) {
+        Api.Res res = admin.post("/api/external-apps/" + appId + "/api-keys", body);
+        assertThat(res.status()).as(res.toString()).isEqualTo(201);
+        return res.data();
+    }
+
+    protected Api appClient(String appId, String key) {
+        return Api.at(port).bearer(key).with("X-App-Id", appId);
+    }
+
+    protected Api appClient(String appId) {
+        return appClient(appId, createKey(appId, Map.of()).get("key").asString());
+    }
+}

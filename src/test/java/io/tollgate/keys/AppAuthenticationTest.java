@@ -1,0 +1,126 @@
+package io.tollgate.keys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tollgate.Api;
+import io.tollgate.ApiTest;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+class AppAuthenticationTest extends ApiTest {
+
+    private void assertInvalidKey(Api.Res res) {
+        assertThat(res.status()).as(res.toString()).isEqualTo(401);
+        assertThat(res.errorCode()).isEqualTo("INVALID_API_KEY");
+        assertThat(res.json().get("success").asBoolean()).isFalse();
+    }
+
+    @Test
+    void missingMalformedAndUnknownKeysAre401() {
+        String appId = createApp();
+        assertInvalidKey(anonymous.with("X-App-Id", appId).get("/api/v1/app"));
+        assertInvalidKey(anonymous.with("Authorization", "Basic abc").with("X-App-Id", appId).get("/api/v1/app"));
+        assertInvalidKey(appClient(appId, "not-a-key").get("/api/v1/app"));
+        String real = createKey(appId, Map.of()).get("key").asString();
+        // One character changed: the checksum no longer matches, so it is refused without a lookup.
+        String typo = real.substring(0, 15) + (real.charAt(15) == 'A' ? 'B' : 'A') + real.substring(16);
+        assertInvalidKey(appClient(appId, typo).get("/api/v1/app"));
+        // Well formed with a valid checksum, but never issued.
+        assertInvalidKey(appClient(appId, io.tollgate.platform.TokenCodec.generate("tg_sk_live_")).get("/api/v1/app"));
+        assertThat(appClient(appId, real).get("/api/v1/app").status()).isEqualTo(200);
+    }
+
+    @Test
+    void xAppIdIsRequiredAndMustMatchTheKeysApp() {
+        String appA = createApp();
+        String appB = createApp();
+        String keyA = createKey(appA, Map.of()).get("key").asString();
+        assertInvalidKey(anonymous.bearer(keyA).get("/api/v1/app"));
+        assertInvalidKey(appClient(appB, keyA).get("/api/v1/app"));
+    }
+
+    @Test
+    void expiredKeyIs401() throws Exception {
+        String appId = createApp();
+        JsonNode key = createKey(appId, Map.of("expires_at", Instant.now().plusSeconds(1).toString()));
+        Api client = appClient(appId, key.get("key").asString());
+        assertThat(client.get("/api/v1/app").status()).isEqualTo(200);
+        Thread.sleep(1_100);
+        assertInvalidKey(client.get("/api/v1/app"));
+        assertThat(admin.post("/api/external-apps/" + appId + "/api-keys", Map.of("expires_at", "2001-01-01T00:00:00Z")).status())
+                .isEqualTo(400);
+    }
+
+    @Test
+    void suspendedPendingAndDeletedApps() {
+        String org = createOrganization();
+        String pending = createApp(org, "pending");
+        Api.Res res = appClient(pending).get("/api/v1/app");
+        assertThat(res.status()).isEqualTo(403);
+        assertThat(res.errorCode()).isEqualTo("APP_NOT_ACTIVE");
+
+        String active = createApp(org, "active");
+        Api client = appClient(active);
+        assertThat(client.get("/api/v1/app").status()).isEqualTo(200);
+        admin.put("/api/external-apps/" + active, Map.of("status", "suspended"));
+        assertThat(client.get("/api/v1/app").errorCode()).isEqualTo("APP_NOT_ACTIVE");
+        admin.put("/api/external-apps/" + active, Map.of("status", "active"));
+        assertThat(client.get("/api/v1/app").status()).isEqualTo(200);
+
+        admin.put("/api/admin/organizations/" + org, Map.of("status", "suspended"));
+        assertThat(client.get("/api/v1/app").errorCode()).isEqualTo("APP_NOT_ACTIVE");
+        admin.put("/api/admin/organizations/" + org, Map.of("status", "active"));
+        assertThat(client.get("/api/v1/app").status()).isEqualTo(200);
+
+        assertThat(admin.delete("/api/external-apps/" + active).status()).isEqualTo(200);
+        assertInvalidKey(client.get("/api/v1/app"));
+        assertThat(admin.get("/api/external-apps/" + active).status()).isEqualTo(404);
+    }
+
+    @Test
+    void missingScopeIs403() {
+        String appId = createApp();
+        Api narrow = appClient(appId, createKey(appId, Map.of("scopes", List.of("content:read"))).get("key").asString());
+        Api.Res res = narrow.get(ScopeProbeController.PATH);
+        assertThat(res.status()).isEqualTo(403);
+        assertThat(res.errorCode()).isEqualTo("INSUFFICIENT_SCOPE");
+        Api wide = appClient(appId, createKey(appId, Map.of("scopes", List.of(ScopeProbeController.SCOPE))).get("key").asString());
+        assertThat(wide.get(ScopeProbeController.PATH).status()).isEqualTo(200);
+    }
+
+    @Test
+    void publishableKeysCannotCarrySecretOnlyScopes() {
+        String appId = createApp();
+        Api.Res res = admin.post("/api/external-apps/" + appId + "/api-keys",
+                Map.of("key_type", "publishable", "scopes", List.of("tokens:consume")));
+        assertThat(res.status()).isEqualTo(400);
+        assertThat(res.json().get("error").get("details").get("fields").get(0).get("field").asString()).isEqualTo("scopes");
+        JsonNode pk = createKey(appId, Map.of("key_type", "publishable", "environment", "test"));
+        assertThat(pk.get("key").asString()).startsWith("tg_pk_test_");
+        assertThat(pk.get("scopes").toString()).doesNotContain("tokens:consume");
+        assertThat(admin.post("/api/external-apps/" + appId + "/api-keys", Map.of("scopes", List.of("everything"))).status()).isEqualTo(400);
+    }
+
+    @Test
+    void lastUsedAtIsKeptWithoutAWritePerRequest() throws Exception {
+        String appId = createApp();
+        JsonNode key = createKey(appId, Map.of());
+        assertThat(key.get("last_used_at").isNull()).isTrue();
+        Api client = appClient(appId, key.get("key").asString());
+        for (int i = 0; i < 20; i++) assertThat(client.get("/api/v1/app").status()).isEqualTo(200);
+        // Visible at once through the in-memory tracker…
+        assertThat(admin.get("/api/external-apps/" + appId + "/api-keys/" + key.get("id").asString()).data()
+                .get("last_used_at").isNull()).isFalse();
+        // …and written to the database by the periodic flush, not by each request.
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (jdbc.sql("SELECT last_used_at FROM api_keys WHERE id = ?").param(key.get("id").asString())
+                .query(java.sql.Timestamp.class).optional().isEmpty() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(jdbc.sql("SELECT last_used_at FROM api_keys WHERE id = ?").param(key.get("id").asString())
+                .query(java.sql.Timestamp.class).optional()).isPresent();
+    }
+}
