@@ -161,4 +161,14 @@ class RateLimitTest extends ApiTest {
         assertThat(data.get("user").isNull()).isTrue();
         assertThat(res.header("RateLimit-Remaining")).isEqualTo("49");
     }
+
+    @Test
+    void openApiDocumentsTheLimitsEndpointAndThe429() {
+        JsonNode paths = anonymous.get("/v3/api-docs").json().get("paths");
+        JsonNode limits = paths.get("/api/v1/limits").get("get");
+        assertThat(limits.get("tags").get(0).asString()).isEqualTo("App API: limits");
+        assertThat(limits.get("responses").has("429")).isTrue();
+        assertThat(paths.get("/api/v1/app").get("get").get("responses").get("429").get("headers").has("Retry-After")).isTrue();
+        assertThat(paths.get("/api/external-apps").get("get").get("responses").has("429")).isFalse();
+    }
 }
