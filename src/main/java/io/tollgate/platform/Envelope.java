@@ -28,6 +28,15 @@ public record Envelope<T>(boolean success, T data, ApiError error, Meta meta) {
         return new Envelope<>(false, null, error, meta(null));
     }
 
+    /** For answers built away from the request's thread (the metering writer), which cannot see it. */
+    public static <T> Envelope<T> ok(T data, String requestId) {
+        return new Envelope<>(true, data, null, new Meta(requestId, Instant.now(), null));
+    }
+
+    public static Envelope<Void> error(ApiError error, String requestId) {
+        return new Envelope<>(false, null, error, new Meta(requestId, Instant.now(), null));
+    }
+
     private static Meta meta(Pagination pagination) {
         return new Meta(RequestContext.requestId(), Instant.now(), pagination);
     }

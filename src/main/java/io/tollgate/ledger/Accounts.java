@@ -1,0 +1,34 @@
+package io.tollgate.ledger;
+
+import java.util.Map;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** Account ids of the system side of the ledger, and the one way balances change. */
+final class Accounts {
+    static final String ISSUANCE = "sys_issuance";
+    static final String REVENUE = "sys_revenue";
+    static final String HOLDS = "sys_holds";
+    static final String EXPIRY = "sys_expiry";
+    static final String REFUNDS = "sys_refunds";
+
+    private Accounts() {}
+
+    /** Adds each delta to its account's balance in one statement. Callers pass ids in lock order. */
+    static void adjust(JdbcClient jdbc, Map<String, Long> deltas) {
+        if (deltas.isEmpty()) return;
+        jdbc.sql("""
+                UPDATE ledger_accounts a SET balance = a.balance + t.delta, updated_at = now()
+                FROM unnest(?::text[], ?::bigint[]) AS t(id, delta) WHERE a.id = t.id""")
+                .params(deltas.keySet().toArray(String[]::new), deltas.values().stream().mapToLong(Long::longValue).toArray())
+                .update();
+    }
+
+    /** @return the transfer's id */
+    static long transfer(JdbcClient jdbc, String debit, String credit, long amount, String kind, String holdId,
+                         String reference, String reason) {
+        return jdbc.sql("""
+                INSERT INTO ledger_transfers (debit_account, credit_account, amount, kind, hold_id, reference, reason)
+                VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id""")
+                .params(debit, credit, amount, kind, holdId, reference, reason).query(Long.class).single();
+    }
+}

@@ -1,0 +1,286 @@
+package io.tollgate.ledger;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.tollgate.identity.EndUserMerged;
+import io.tollgate.platform.ApiException;
+import io.tollgate.platform.Ids;
+import io.tollgate.platform.PageQuery;
+import io.tollgate.platform.PageResult;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.springframework.context.event.EventListener;
+import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** The ledger module's public face: wallets, grants, holds, history and the invariant check. */
+@Service
+public class Ledger {
+    private static final int WALLET_CACHE_MAX = 500_000;
+    private final JdbcClient jdbc;
+    private final Clock clock;
+    private final TransactionTemplate transactions;
+    /** owner → wallet id; wallets are never deleted, so an entry never goes stale. */
+    private final Cache<String, String> walletIds = Caffeine.newBuilder().maximumSize(WALLET_CACHE_MAX).build();
+
+    Ledger(JdbcClient jdbc, Clock clock, TransactionTemplate transactions) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+        this.transactions = transactions;
+    }
+
+    /** The owner's wallet id, creating the wallet on first use. Runs outside any caller transaction. */
+    @Transactional(propagation = Propagation.NOT_SUPPORTED)
+    public String walletFor(WalletOwner owner, String ownerId, String appId) {
+        String cacheKey = owner.name() + ":" + ownerId;
+        return walletIds.get(cacheKey, k -> {
+            jdbc.sql("""
+                    INSERT INTO ledger_accounts (id, kind, owner_type, owner_id, app_id) VALUES (?, 'wallet', ?, ?, ?)
+                    ON CONFLICT (owner_type, owner_id) DO NOTHING""")
+                    .params(Ids.next("wal"), owner.name().toLowerCase(), ownerId, appId).update();
+            return jdbc.sql("SELECT id FROM ledger_accounts WHERE owner_type = ? AND owner_id = ?")
+                    .params(owner.name().toLowerCase(), ownerId).query(String.class).single();
+        });
+    }
+
+    /** Locks these wallets for the caller's transaction; see {@link LedgerSession}. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public LedgerSession lock(Collection<String> walletIds) {
+        LedgerSession session = new LedgerSession(jdbc, clock.instant());
+        session.lock(walletIds.stream().distinct().sorted().toArray(String[]::new));
+        return session;
+    }
+
+    public Optional<Wallet> wallet(String walletId) {
+        if (!Ids.looksLike("wal", walletId)) return Optional.empty();
+        return jdbc.sql("""
+                SELECT a.*, coalesce((SELECT sum(amount - captured) FROM ledger_holds h WHERE h.account_id = a.id AND h.status = 'pending'), 0) AS held
+                FROM ledger_accounts a WHERE a.id = ? AND a.kind = 'wallet'""").param(walletId).query(this::mapWallet).optional();
+    }
+
+    public Wallet requireWallet(String walletId) {
+        return wallet(walletId).orElseThrow(() -> ApiException.notFound("wallet", walletId));
+    }
+
+    public long balance(String walletId) {
+        return jdbc.sql("SELECT balance FROM ledger_accounts WHERE id = ?").param(walletId).query(Long.class).optional().orElse(0L);
+    }
+
+    public record Grant(long transferId, String walletId, long amount, long balance, Instant expiresAt, String lotId) {}
+
+    /** Credits from issuance into a wallet, optionally expiring. Joins the caller's transaction. */
+    @Transactional
+    public Grant grant(String walletId, long amount, String reason, Instant expiresAt, String reference) {
+        if (amount <= 0) throw ApiException.invalidField("amount", "must be a positive whole number of credits");
+        if (expiresAt != null && !expiresAt.isAfter(clock.instant())) throw ApiException.invalidField("expires_at", "must be in the future");
+        lockOne(walletId);
+        long transferId = Accounts.transfer(jdbc, Accounts.ISSUANCE, walletId, amount, "grant", null, reference, reason);
+        Accounts.adjust(jdbc, Map.of(walletId, amount));
+        String lotId = null;
+        if (expiresAt != null) {
+            lotId = Ids.next("lot");
+            jdbc.sql("INSERT INTO ledger_lots (id, account_id, transfer_id, amount, remaining, expires_at) VALUES (?, ?, ?, ?, ?, ?)")
+                    .params(lotId, walletId, transferId, amount, amount, Timestamp.from(expiresAt)).update();
+            jdbc.sql("UPDATE ledger_accounts SET has_expiring = true WHERE id = ?").param(walletId).update();
+        }
+        Accounts.adjust(jdbc, Map.of(Accounts.ISSUANCE, -amount));
+        return new Grant(transferId, walletId, amount, balance(walletId), expiresAt, lotId);
+    }
+
+    public record HoldResult(String holdId, String status, long captured, long released, long balance) {}
+
+    /** Takes up to the held amount as spent, returns the rest. Joins the caller's transaction. */
+    @Transactional
+    public HoldResult capture(String holdId, long amount) {
+        return finish(holdId, amount, "captured");
+    }
+
+    @Transactional
+    public HoldResult release(String holdId) {
+        return finish(holdId, 0, "released");
+    }
+
+    private HoldResult finish(String holdId, long capture, String outcome) {
+        String walletId = jdbc.sql("SELECT account_id FROM ledger_holds WHERE id = ?").param(holdId).query(String.class).optional()
+                .orElseThrow(() -> ApiException.notFound("hold", holdId));
+        lockOne(walletId);
+        var hold = jdbc.sql("SELECT amount, status, account_id FROM ledger_holds WHERE id = ? FOR UPDATE").param(holdId)
+                .query((rs, i) -> new Object[] {rs.getLong(1), rs.getString(2), rs.getString(3)}).single();
+        long amount = (long) hold[0];
+        if (!"pending".equals(hold[1])) {
+            throw new ApiException(HttpStatus.CONFLICT, "HOLD_NOT_PENDING", "Hold " + holdId + " is already " + hold[1]);
+        }
+        walletId = (String) hold[2]; // a merge may have moved the hold to another wallet
+        if (capture < 0 || capture > amount) throw ApiException.invalidField("amount", "must be between 0 and the held " + amount);
+        long released = amount - capture;
+        Instant now = clock.instant();
+        if (capture > 0) {
+            Accounts.transfer(jdbc, Accounts.HOLDS, Accounts.REVENUE, capture, "capture", holdId, null, null);
+            Lots.consume(jdbc, walletId, capture, now, true);
+        }
+        if (released > 0) {
+            Accounts.transfer(jdbc, Accounts.HOLDS, walletId, released, "release", holdId, null, null);
+            Accounts.adjust(jdbc, Map.of(walletId, released));
+        }
+        jdbc.sql("UPDATE ledger_holds SET status = ?, captured = ?, finalized_at = ? WHERE id = ?")
+                .params(outcome, capture, Timestamp.from(now), holdId).update();
+        Map<String, Long> system = new TreeMap<>();
+        system.put(Accounts.HOLDS, -amount);
+        if (capture > 0) system.put(Accounts.REVENUE, capture);
+        Accounts.adjust(jdbc, system);
+        return new HoldResult(holdId, outcome, capture, released, balance(walletId));
+    }
+
+    /**
+     * Pending holds past their time are released (status expired): reserved credits never leak. One
+     * transaction per hold, so the sweep never holds a system account while waiting for a wallet.
+     */
+    public int expireHolds(int limit) {
+        List<String> due = jdbc.sql("SELECT id FROM ledger_holds WHERE status = 'pending' AND expires_at <= ? ORDER BY expires_at LIMIT ?")
+                .params(Timestamp.from(clock.instant()), limit).query(String.class).list();
+        int expired = 0;
+        for (String holdId : due) {
+            try {
+                transactions.executeWithoutResult(status -> finish(holdId, 0, "expired"));
+                expired++;
+            } catch (ApiException alreadyFinished) {
+                // Captured or released between the query and the lock: nothing to do.
+            }
+        }
+        return expired;
+    }
+
+    /** What is left of expired lots leaves the wallet, as far as the balance not held allows. */
+    public long expireLots(int limit) {
+        Instant now = clock.instant();
+        List<String> wallets = jdbc.sql("""
+                SELECT DISTINCT account_id FROM (SELECT account_id FROM ledger_lots WHERE remaining > 0 AND expires_at <= ?
+                ORDER BY expires_at LIMIT ?) due""")
+                .params(Timestamp.from(now), limit).query(String.class).list();
+        long expired = 0;
+        for (String walletId : wallets) {
+            Long taken = transactions.execute(status -> expireLotsOf(walletId, now));
+            expired += taken == null ? 0 : taken;
+        }
+        return expired;
+    }
+
+    private long expireLotsOf(String walletId, Instant now) {
+        long balance = lockOne(walletId);
+        var lots = jdbc.sql("SELECT id, remaining FROM ledger_lots WHERE account_id = ? AND remaining > 0 AND expires_at <= ? ORDER BY expires_at, id")
+                .params(walletId, Timestamp.from(now)).query((rs, i) -> Map.entry(rs.getString(1), rs.getLong(2))).list();
+        long expired = 0;
+        for (var lot : lots) {
+            long take = Math.min(lot.getValue(), balance);
+            if (take <= 0) break; // the rest sits in pending holds; it expires once they are released
+            Accounts.transfer(jdbc, walletId, Accounts.EXPIRY, take, "expire", null, lot.getKey(), "grant expired");
+            jdbc.sql("UPDATE ledger_lots SET remaining = remaining - ? WHERE id = ?").params(take, lot.getKey()).update();
+            balance -= take;
+            expired += take;
+        }
+        if (expired > 0) {
+            Accounts.adjust(jdbc, Map.of(walletId, -expired));
+            Accounts.adjust(jdbc, Map.of(Accounts.EXPIRY, expired));
+        }
+        jdbc.sql("""
+                UPDATE ledger_accounts SET has_expiring = EXISTS (SELECT 1 FROM ledger_lots WHERE account_id = ? AND remaining > 0)
+                WHERE id = ?""").params(walletId, walletId).update();
+        return expired;
+    }
+
+    /** An anonymous user merged into a registered one brings its credits, lots and pending holds along. */
+    @EventListener
+    @Transactional(propagation = Propagation.MANDATORY)
+    void onEndUserMerged(EndUserMerged merged) {
+        Optional<String> from = jdbc.sql("SELECT id FROM ledger_accounts WHERE owner_type = 'end_user' AND owner_id = ?")
+                .param(merged.fromUserId()).query(String.class).optional();
+        if (from.isEmpty()) return;
+        String into = walletForInTransaction(merged.intoUserId(), merged.appId());
+        List<String> ordered = new ArrayList<>(List.of(from.get(), into));
+        ordered.sort(null);
+        ordered.forEach(this::lockOne);
+        long amount = balance(from.get());
+        if (amount > 0) {
+            Accounts.transfer(jdbc, from.get(), into, amount, "merge", null, merged.fromUserId(), "anonymous user merged");
+            Accounts.adjust(jdbc, new TreeMap<>(Map.of(from.get(), -amount, into, amount)));
+        }
+        int lots = jdbc.sql("UPDATE ledger_lots SET account_id = ? WHERE account_id = ? AND remaining > 0").params(into, from.get()).update();
+        if (lots > 0) jdbc.sql("UPDATE ledger_accounts SET has_expiring = true WHERE id = ?").param(into).update();
+        jdbc.sql("UPDATE ledger_holds SET account_id = ? WHERE account_id = ? AND status = 'pending'").params(into, from.get()).update();
+    }
+
+    private String walletForInTransaction(String endUserId, String appId) {
+        jdbc.sql("""
+                INSERT INTO ledger_accounts (id, kind, owner_type, owner_id, app_id) VALUES (?, 'wallet', 'end_user', ?, ?)
+                ON CONFLICT (owner_type, owner_id) DO NOTHING""").params(Ids.next("wal"), endUserId, appId).update();
+        return jdbc.sql("SELECT id FROM ledger_accounts WHERE owner_type = 'end_user' AND owner_id = ?").param(endUserId)
+                .query(String.class).single();
+    }
+
+    public PageResult<Transfer> transfers(String walletId, PageQuery page) {
+        requireWallet(walletId);
+        long total = jdbc.sql("SELECT count(*) FROM ledger_transfers WHERE debit_account = ? OR credit_account = ?")
+                .params(walletId, walletId).query(Long.class).single();
+        List<Transfer> items = jdbc.sql("""
+                SELECT * FROM ledger_transfers WHERE debit_account = ? OR credit_account = ?
+                ORDER BY id DESC LIMIT ? OFFSET ?""").params(walletId, walletId, page.perPage(), page.offset())
+                .query((rs, i) -> new Transfer(rs.getLong("id"), rs.getString("debit_account"), rs.getString("credit_account"),
+                        rs.getLong("amount"), rs.getString("kind"), rs.getString("hold_id"), rs.getString("reference"),
+                        rs.getString("reason"), rs.getTimestamp("created_at").toInstant()))
+                .list();
+        return page.result(items, total);
+    }
+
+    @Transactional(readOnly = true)
+    public LedgerCheck check() {
+        List<LedgerCheck.Mismatch> mismatches = jdbc.sql("""
+                SELECT a.id, a.balance, coalesce(c.total, 0) - coalesce(d.total, 0) AS posted FROM ledger_accounts a
+                LEFT JOIN (SELECT credit_account AS id, sum(amount) AS total FROM ledger_transfers GROUP BY 1) c ON c.id = a.id
+                LEFT JOIN (SELECT debit_account AS id, sum(amount) AS total FROM ledger_transfers GROUP BY 1) d ON d.id = a.id
+                WHERE a.balance <> coalesce(c.total, 0) - coalesce(d.total, 0) LIMIT 100""")
+                .query((rs, i) -> new LedgerCheck.Mismatch(rs.getString(1), rs.getLong(2), rs.getLong(3))).list();
+        long accounts = jdbc.sql("SELECT count(*) FROM ledger_accounts").query(Long.class).single();
+        long transfers = jdbc.sql("SELECT count(*) FROM ledger_transfers").query(Long.class).single();
+        long sum = jdbc.sql("SELECT coalesce(sum(balance), 0) FROM ledger_accounts").query(Long.class).single();
+        long negative = jdbc.sql("SELECT count(*) FROM ledger_accounts WHERE kind = 'wallet' AND balance < 0").query(Long.class).single();
+        long outstanding = jdbc.sql("SELECT coalesce(sum(amount), 0) FROM ledger_holds WHERE status = 'pending'").query(Long.class).single();
+        long holdsBalance = balance(Accounts.HOLDS);
+        long overclaimed = jdbc.sql("""
+                SELECT count(*) FROM (SELECT account_id, sum(remaining) AS r FROM ledger_lots WHERE remaining > 0 GROUP BY 1) l
+                JOIN ledger_accounts a ON a.id = l.account_id
+                WHERE l.r > a.balance + coalesce((SELECT sum(amount) FROM ledger_holds h WHERE h.account_id = a.id AND h.status = 'pending'), 0)""")
+                .query(Long.class).single();
+        List<String> problems = new ArrayList<>();
+        if (sum != 0) problems.add("accounts sum to " + sum + ", not 0");
+        if (negative > 0) problems.add(negative + " wallets are negative");
+        if (outstanding != holdsBalance) problems.add("pending holds total " + outstanding + " but the holds account holds " + holdsBalance);
+        if (overclaimed > 0) problems.add(overclaimed + " wallets have lots claiming more credits than they hold");
+        if (!mismatches.isEmpty()) problems.add(mismatches.size() + " accounts' balances differ from their transfers");
+        return new LedgerCheck(problems.isEmpty(), accounts, transfers, sum, outstanding, holdsBalance, mismatches, problems);
+    }
+
+    /** Wallet row lock; returns the balance. Callers lock several wallets in id order. */
+    private long lockOne(String walletId) {
+        return jdbc.sql("SELECT balance FROM ledger_accounts WHERE id = ? AND kind = 'wallet' FOR NO KEY UPDATE").param(walletId)
+                .query(Long.class).optional().orElseThrow(() -> ApiException.notFound("wallet", walletId));
+    }
+
+    private Wallet mapWallet(ResultSet rs, int row) throws SQLException {
+        return new Wallet(rs.getString("id"), WalletOwner.valueOf(rs.getString("owner_type").toUpperCase()), rs.getString("owner_id"),
+                rs.getString("app_id"), rs.getLong("balance"), rs.getLong("held"), rs.getTimestamp("created_at").toInstant(),
+                rs.getTimestamp("updated_at").toInstant());
+    }
+}

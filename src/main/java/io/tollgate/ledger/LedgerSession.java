@@ -1,0 +1,150 @@
+package io.tollgate.ledger;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Wallets locked (SELECT … FOR UPDATE, in id order, so concurrent batches on any node cannot
+ * deadlock) for the rest of the caller's transaction. The caller decides against {@link #spendable},
+ * {@link #stage}s postings, and {@link #finish}es; the writes are set-based, a handful of statements
+ * however many postings there are. Locks: wallets first, system accounts last and briefly.
+ */
+public final class LedgerSession {
+    private final JdbcClient jdbc;
+    private final Instant now;
+    private final Map<String, long[]> wallets = new HashMap<>(); // id → {balance, spendable}
+    private final Map<String, Boolean> expiring = new HashMap<>();
+    private final List<Posting> staged = new ArrayList<>();
+    private final Map<String, Long> systemDeltas = new TreeMap<>();
+
+    LedgerSession(JdbcClient jdbc, Instant now) {
+        this.jdbc = jdbc;
+        this.now = now;
+    }
+
+    void lock(String[] walletIds) {
+        if (walletIds.length == 0) return;
+        List<String> withLots = new ArrayList<>();
+        // NO KEY UPDATE: strong enough to serialize debits, yet it lets other transactions' foreign-key
+        // checks on these rows through.
+        jdbc.sql("SELECT id, balance, has_expiring FROM ledger_accounts WHERE id = ANY(?) AND kind = 'wallet' ORDER BY id COLLATE \"C\" FOR NO KEY UPDATE")
+                .param(walletIds)
+                .query(rs -> {
+                    long balance = rs.getLong(2);
+                    wallets.put(rs.getString(1), new long[] {balance, balance});
+                    expiring.put(rs.getString(1), rs.getBoolean(3));
+                    if (rs.getBoolean(3)) withLots.add(rs.getString(1));
+                });
+        if (withLots.isEmpty()) return;
+        // Credits of an expired lot not yet swept are still in the balance but no longer spendable.
+        jdbc.sql("""
+                SELECT account_id, sum(remaining) FROM ledger_lots
+                WHERE account_id = ANY(?) AND remaining > 0 AND expires_at <= ? GROUP BY account_id""")
+                .params(withLots.toArray(String[]::new), Timestamp.from(now))
+                .query(rs -> {
+                    long[] state = wallets.get(rs.getString(1));
+                    state[1] = Math.max(0, state[0] - rs.getLong(2));
+                });
+    }
+
+    public boolean locked(String walletId) {
+        return wallets.containsKey(walletId);
+    }
+
+    /** What may be spent or held right now; 0 for a wallet this session did not lock. */
+    public long spendable(String walletId) {
+        long[] state = wallets.get(walletId);
+        return state == null ? 0 : state[1];
+    }
+
+    /**
+     * Takes a posting into account at once (later decisions see the reduced balance) and queues it
+     * for {@link #write}. Throws IllegalStateException when it exceeds what the wallet can spend:
+     * the caller decided wrongly, and the database CHECK would refuse it anyway.
+     */
+    public void stage(Posting p) {
+        long[] state = wallets.get(p.walletId());
+        if (state == null) throw new IllegalStateException("wallet " + p.walletId() + " is not locked");
+        if (p.amount() <= 0 || p.amount() > state[1]) {
+            throw new IllegalStateException("posting of " + p.amount() + " exceeds spendable " + state[1] + " of " + p.walletId());
+        }
+        state[0] -= p.amount();
+        state[1] -= p.amount();
+        staged.add(p);
+    }
+
+    /** Writes the staged postings: wallet balances, lots, transfers and holds, set-based. */
+    public void write() {
+        if (staged.isEmpty()) return;
+        Map<String, Long> deltas = new TreeMap<>();
+        Map<String, Long> spends = new TreeMap<>();
+        int n = staged.size();
+        String[] debit = new String[n];
+        String[] credit = new String[n];
+        long[] amount = new long[n];
+        String[] kind = new String[n];
+        String[] holdIds = new String[n];
+        String[] reference = new String[n];
+        List<Posting> holds = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Posting p = staged.get(i);
+            deltas.merge(p.walletId(), -p.amount(), Long::sum);
+            debit[i] = p.walletId();
+            amount[i] = p.amount();
+            reference[i] = p.reference();
+            if (p.kind() == Posting.Kind.SPEND) {
+                credit[i] = Accounts.REVENUE;
+                kind[i] = "spend";
+                systemDeltas.merge(Accounts.REVENUE, p.amount(), Long::sum);
+                if (Boolean.TRUE.equals(expiring.get(p.walletId()))) spends.merge(p.walletId(), p.amount(), Long::sum);
+            } else {
+                credit[i] = Accounts.HOLDS;
+                kind[i] = "hold";
+                holdIds[i] = p.holdId();
+                systemDeltas.merge(Accounts.HOLDS, p.amount(), Long::sum);
+                holds.add(p);
+            }
+        }
+        staged.clear();
+        Accounts.adjust(jdbc, deltas);
+        spends.forEach((wallet, spent) -> Lots.consume(jdbc, wallet, spent, now, false));
+        jdbc.sql("""
+                INSERT INTO ledger_transfers (debit_account, credit_account, amount, kind, hold_id, reference)
+                SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[])""")
+                .params(debit, credit, amount, kind, holdIds, reference).update();
+        if (!holds.isEmpty()) {
+            jdbc.sql("""
+                    INSERT INTO ledger_holds (id, account_id, amount, status, expires_at, reference)
+                    SELECT h, a, m, 'pending', e, r FROM unnest(?::text[], ?::text[], ?::bigint[], ?::timestamptz[], ?::text[]) AS t(h, a, m, e, r)""")
+                    .params(holds.stream().map(Posting::holdId).toArray(String[]::new),
+                            holds.stream().map(Posting::walletId).toArray(String[]::new),
+                            holds.stream().mapToLong(Posting::amount).toArray(),
+                            holds.stream().map(h -> Timestamp.from(h.holdExpiresAt())).toArray(Timestamp[]::new),
+                            holds.stream().map(Posting::reference).toArray(String[]::new))
+                    .update();
+        }
+    }
+
+    /**
+     * Applies the system accounts' side of everything written. Call it last in the transaction:
+     * every batch on every node touches these few rows, so their locks should be held only for the
+     * commit that follows.
+     */
+    public void finish() {
+        write();
+        Accounts.adjust(jdbc, systemDeltas);
+        systemDeltas.clear();
+    }
+
+    /** Balances after this session's postings, for answers such as credits_remaining. */
+    public long balance(String walletId) {
+        long[] state = wallets.get(walletId);
+        return state == null ? 0 : state[0];
+    }
+}

@@ -1,0 +1,3 @@
+package io.tollgate.ledger;
+
+public enum WalletOwner { END_USER, ORGANIZATION }

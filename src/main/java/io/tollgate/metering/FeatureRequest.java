@@ -1,0 +1,27 @@
+package io.tollgate.metering;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.util.Map;
+
+/** POST needs feature_name and pricing_type; PUT changes what it is given (not feature_name). */
+@Schema(name = "FeatureRequest")
+public record FeatureRequest(
+        @Pattern(regexp = "[a-z0-9][a-z0-9_.:-]{0,99}", message = "must be 1-100 lower-case letters, digits and _ . : -")
+        @Schema(example = "image_generation") String featureName,
+        @Size(max = 255) String displayName,
+        PricingType pricingType,
+        @Min(0) @Max(1_000_000_000) @Schema(example = "10") Integer creditCost,
+        @Min(0) @Max(1_000_000_000_000L) @Schema(example = "0") Long pricePerRequestMinor,
+        @Min(0) @Max(1_000_000_000_000L) Long costPerRequestMinor,
+        @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO 4217 code such as USD, THB, KES, AED") String currency,
+        @Min(0) @Max(1_000_000_000) @Schema(example = "10") Integer freeTierLimit,
+        FreeTierPeriod freeTierPeriod,
+        FeatureBackend backend,
+        @Size(max = 2000) @Pattern(regexp = "https?://\\S+", message = "must be an http or https URL") String upstreamUrl,
+        @Min(1) @Max(3600) Integer timeoutSeconds,
+        @Pattern(regexp = "active|disabled", message = "must be active or disabled") String status,
+        Map<String, Object> metadata) {}

@@ -1,0 +1,3 @@
+package io.tollgate.metering;
+
+public enum FreeTierPeriod { DAY, MONTH }

@@ -1,0 +1,129 @@
+package io.tollgate.metering;
+
+import io.tollgate.identity.EndUserCreated;
+import io.tollgate.ledger.Ledger;
+import io.tollgate.ledger.WalletOwner;
+import java.sql.Date;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The metering module's public face: who pays, on which plan, and {@link #submit} — price, pay for
+ * and record one call, durably, before the caller answers.
+ */
+@Service
+public class Meter {
+    private final MeterWriter writer;
+    private final Ledger ledger;
+    private final Plans plans;
+    private final ObjectProvider<PlanResolver> planResolver;
+    private final UsageWriter usage;
+    private final UsageIds usageIds;
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transactions;
+    private final Clock clock;
+
+    Meter(MeterWriter writer, Ledger ledger, Plans plans, ObjectProvider<PlanResolver> planResolver, UsageWriter usage,
+          UsageIds usageIds, JdbcClient jdbc, TransactionTemplate transactions, Clock clock) {
+        this.writer = writer;
+        this.ledger = ledger;
+        this.plans = plans;
+        this.planResolver = planResolver;
+        this.usage = usage;
+        this.usageIds = usageIds;
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.clock = clock;
+    }
+
+    /** Blocks until the call's debit and usage record are committed (or it was refused, or replayed). */
+    public MeterOutcome submit(MeterRequest request) {
+        return writer.submit(request);
+    }
+
+    public Payer endUser(String endUserId, String appId) {
+        return new Payer(Payer.Type.END_USER, endUserId, ledger.walletFor(WalletOwner.END_USER, endUserId, appId), appId);
+    }
+
+    public Payer organization(String organizationId) {
+        return new Payer(Payer.Type.ORGANIZATION, organizationId, ledger.walletFor(WalletOwner.ORGANIZATION, organizationId, null), null);
+    }
+
+    /** The payer's subscription plan, else the default plan of its audience, else none. */
+    public ActivePlan planOf(Payer payer) {
+        PlanResolver resolver = planResolver.getIfAvailable();
+        Optional<ActivePlan> subscribed = resolver == null ? Optional.empty() : resolver.subscribed(payer.type(), payer.id());
+        if (subscribed.isPresent()) return subscribed.get();
+        Plan.PlanAudience audience = payer.type() == Payer.Type.END_USER ? Plan.PlanAudience.END_USER : Plan.PlanAudience.ORGANIZATION;
+        return plans.defaultFor(audience).map(p -> new ActivePlan(p, null, "active", null, null)).orElse(null);
+    }
+
+    /**
+     * Ends a held call: on success the hold is captured and the call recorded as paid; on failure the
+     * hold is released, allowance counters are given back, and the call recorded as free of charge.
+     * Lock order as in a batch: counters, wallet, rollups, system accounts.
+     */
+    public void settle(HoldTicket ticket, boolean success, int status, int durationMs) {
+        transactions.executeWithoutResult(tx -> {
+            if (!success && !ticket.counters().isEmpty()) giveBack(ticket.counters());
+            String walletId = ticket.holdId() == null ? null : walletOfHold(ticket.holdId());
+            if (walletId != null) ledger.lock(List.of(walletId));
+            Instant now = clock.instant();
+            usage.write(List.of(new UsageRow(usageIds.next(), ticket.appId(), ticket.organizationId(), ticket.apiKeyId(), ticket.endUserId(),
+                    ticket.feature(), ticket.endpoint(), ticket.method(), status, success ? ticket.source() : "released",
+                    success ? ticket.creditsHeld() : 0, success ? ticket.chargeMinor() : 0, success ? ticket.costMinor() : 0,
+                    ticket.currency(), durationMs, ticket.requestId(), ticket.sessionId(),
+                    success ? ticket.creditsHeld() + ticket.planUnits() : 0, now)));
+            if (ticket.holdId() != null) {
+                if (success) ledger.capture(ticket.holdId(), ticket.creditsHeld());
+                else if (isPending(ticket.holdId())) ledger.release(ticket.holdId());
+            }
+        });
+    }
+
+    private String walletOfHold(String holdId) {
+        return jdbc.sql("SELECT account_id FROM ledger_holds WHERE id = ?").param(holdId).query(String.class).optional().orElse(null);
+    }
+
+    private boolean isPending(String holdId) {
+        return jdbc.sql("SELECT status FROM ledger_holds WHERE id = ?").param(holdId).query(String.class).optional()
+                .map("pending"::equals).orElse(false);
+    }
+
+    private void giveBack(List<HoldTicket.CounterUse> uses) {
+        List<HoldTicket.CounterUse> ordered = new ArrayList<>(uses);
+        ordered.sort((a, b) -> (a.payerId() + "\n" + a.bucket()).compareTo(b.payerId() + "\n" + b.bucket()));
+        for (HoldTicket.CounterUse use : ordered) {
+            jdbc.sql("UPDATE meter_counters SET used = greatest(0, used - ?) WHERE payer_id = ? AND bucket = ?")
+                    .params(use.amount(), use.payerId(), use.bucket()).update();
+        }
+    }
+
+    /** Seed 004: a new user starts with its default plan's credits (the free tier's 3). */
+    @EventListener
+    @Transactional(propagation = Propagation.MANDATORY)
+    void onEndUserCreated(EndUserCreated created) {
+        Optional<Plan> plan = plans.defaultFor(Plan.PlanAudience.END_USER);
+        if (plan.isEmpty() || plan.get().initialCredits() <= 0) return;
+        String wallet = ledger.walletFor(WalletOwner.END_USER, created.userId(), created.appId());
+        ledger.grant(wallet, plan.get().initialCredits(), "starting credits of the " + plan.get().name() + " plan", null,
+                "initial:" + created.userId());
+    }
+
+    /** Counters of finished periods are kept a week for support questions, then dropped. */
+    @org.springframework.scheduling.annotation.Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT5M")
+    void dropOldCounters() {
+        jdbc.sql("DELETE FROM meter_counters WHERE expires_on < ?")
+                .param(Date.valueOf(java.time.LocalDate.now(clock).minusDays(7))).update();
+    }
+}

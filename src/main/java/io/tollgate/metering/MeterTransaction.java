@@ -1,0 +1,237 @@
+package io.tollgate.metering;
+
+import io.tollgate.ledger.Ledger;
+import io.tollgate.ledger.LedgerSession;
+import io.tollgate.ledger.Posting;
+import io.tollgate.platform.Idempotency;
+import io.tollgate.platform.Ids;
+import java.security.MessageDigest;
+import java.sql.Date;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Decides and writes one batch of metered calls in the caller's transaction. Locks, always in this
+ * order on every node: idempotency keys → counters → wallets → (rollups) → system accounts. Each
+ * call is decided in arrival order against the locked state, so a batch is exactly equivalent to
+ * running its calls one by one, and two nodes can never both spend the same credit.
+ */
+@Component
+class MeterTransaction {
+    private final JdbcClient jdbc;
+    private final Ledger ledger;
+    private final Idempotency idempotency;
+    private final UsageWriter usage;
+    private final UsageIds usageIds;
+    private final Clock clock;
+
+    MeterTransaction(JdbcClient jdbc, Ledger ledger, Idempotency idempotency, UsageWriter usage, UsageIds usageIds, Clock clock) {
+        this.jdbc = jdbc;
+        this.ledger = ledger;
+        this.idempotency = idempotency;
+        this.usage = usage;
+        this.usageIds = usageIds;
+        this.clock = clock;
+    }
+
+    List<MeterOutcome> apply(List<MeterRequest> batch) {
+        Instant now = clock.instant();
+        MeterOutcome[] outcomes = new MeterOutcome[batch.size()];
+
+        // 1. Idempotency: claim new keys; answer replays and reused keys without deciding anything.
+        Map<Idempotency.ScopedKey, Integer> firstWithKey = new LinkedHashMap<>();
+        List<Idempotency.Claim> claims = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            MeterRequest r = batch.get(i);
+            if (r.idempotencyKey() != null && firstWithKey.putIfAbsent(r.idempotencyKey(), i) == null) {
+                claims.add(new Idempotency.Claim(r.idempotencyKey(), r.requestHash()));
+            }
+        }
+        claims.sort((a, b) -> (a.key().scope() + "\n" + a.key().key()).compareTo(b.key().scope() + "\n" + b.key().key()));
+        var claimed = idempotency.claim(claims);
+        var earlier = new ArrayList<Idempotency.ScopedKey>();
+        firstWithKey.keySet().stream().filter(k -> !claimed.contains(k)).forEach(earlier::add);
+        Map<Idempotency.ScopedKey, Idempotency.Stored> stored = idempotency.lookup(earlier);
+        boolean[] decide = new boolean[batch.size()];
+        for (int i = 0; i < batch.size(); i++) {
+            MeterRequest r = batch.get(i);
+            Idempotency.ScopedKey key = r.idempotencyKey();
+            if (key == null || (claimed.contains(key) && firstWithKey.get(key) == i)) {
+                decide[i] = true;
+            } else if (stored.containsKey(key)) {
+                Idempotency.Stored s = stored.get(key);
+                outcomes[i] = MessageDigest.isEqual(s.requestHash(), r.requestHash())
+                        ? replay(new Idempotency.Reply(s.status(), s.responseJson(), true))
+                        : reused();
+            }
+            // else: a second use of a key claimed earlier in this batch; answered after the first is decided.
+        }
+
+        // 2. Counters and 3. wallets, locked in order.
+        Map<String, Buckets.Bucket> buckets = new TreeMap<>();
+        List<String> walletIds = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            if (!decide[i]) continue;
+            MeterRequest r = batch.get(i);
+            PriceEvaluator.buckets(r, now).forEach(b -> buckets.put(b.payerId() + "\n" + b.name(), b));
+            if (r.creditsAccepted() && r.payer().walletId() != null) walletIds.add(r.payer().walletId());
+        }
+        Map<String, Long> counters = lockCounters(buckets);
+        LedgerSession wallets = ledger.lock(walletIds);
+        Map<String, Long> changedCounters = new HashMap<>();
+
+        PriceEvaluator.State state = new PriceEvaluator.State() {
+            @Override public long counter(Buckets.Bucket b) {
+                return counters.getOrDefault(b.payerId() + "\n" + b.name(), 0L);
+            }
+            @Override public void addCounter(Buckets.Bucket b, long amount) {
+                String k = b.payerId() + "\n" + b.name();
+                long value = counters.getOrDefault(k, 0L) + amount;
+                counters.put(k, value);
+                changedCounters.put(k, value);
+            }
+            @Override public long spendable(String walletId) {
+                return wallets.spendable(walletId);
+            }
+        };
+
+        // 4. Decide each call in arrival order.
+        List<UsageRow> rows = new ArrayList<>();
+        Map<Idempotency.ScopedKey, Idempotency.Reply> replies = new HashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            if (!decide[i]) continue;
+            MeterRequest r = batch.get(i);
+            PriceEvaluator.Decision d = PriceEvaluator.decide(r, now, state);
+            outcomes[i] = record(r, d, now, wallets, rows);
+            if (r.idempotencyKey() != null) {
+                Idempotency.Reply reply = r.responder().apply(outcomes[i]);
+                replies.put(r.idempotencyKey(), reply);
+                outcomes[i] = withReply(outcomes[i], reply);
+            }
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            if (outcomes[i] != null) continue;
+            MeterRequest r = batch.get(i);
+            MeterRequest first = batch.get(firstWithKey.get(r.idempotencyKey()));
+            Idempotency.Reply reply = replies.get(r.idempotencyKey());
+            outcomes[i] = MessageDigest.isEqual(first.requestHash(), r.requestHash())
+                    ? replay(new Idempotency.Reply(reply.status(), reply.json(), true)) : reused();
+        }
+
+        // 5. Write: counters, wallet side of the ledger, usage and rollups, extra writes, replies, system accounts.
+        writeCounters(changedCounters);
+        wallets.write();
+        usage.write(rows);
+        for (int i = 0; i < batch.size(); i++) {
+            if (decide[i] && outcomes[i].accepted() && batch.get(i).inTransaction() != null) batch.get(i).inTransaction().accept(outcomes[i]);
+        }
+        idempotency.complete(replies);
+        wallets.finish();
+        return List.of(outcomes);
+    }
+
+    private MeterOutcome record(MeterRequest r, PriceEvaluator.Decision d, Instant now, LedgerSession wallets, List<UsageRow> rows) {
+        int durationMs = (int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - r.startedNanos()) / 1_000_000);
+        if (!d.accepted()) {
+            long id = usageIds.next();
+            rows.add(new UsageRow(id, r.appId(), r.organizationId(), r.apiKeyId(), r.endUserId(), r.rule().name(), r.endpoint(), r.method(),
+                    d.refusal().status(), "refused", 0, 0, 0, r.rule().currency(), durationMs, r.requestId(), r.sessionId(), 0, now));
+            return new MeterOutcome(false, null, 0, balanceOf(r, wallets), 0, null, r.plan(), 0, null, d.refusal(), null, id, null);
+        }
+        long credits = d.credits();
+        String holdId = null;
+        if (credits > 0) {
+            if (r.mode() == MeterRequest.Mode.HOLD) {
+                holdId = Ids.next("hld");
+                wallets.stage(Posting.hold(r.payer().walletId(), credits, r.requestId(), holdId, now.plus(r.holdTtl())));
+            } else {
+                wallets.stage(Posting.spend(r.payer().walletId(), credits, r.requestId()));
+            }
+        }
+        long remaining = balanceOf(r, wallets);
+        String currency = d.chargeMinor() > 0 || r.rule().costPerRequestMinor() > 0 ? r.rule().currency() : null;
+        if (r.mode() == MeterRequest.Mode.HOLD) {
+            HoldTicket ticket = new HoldTicket(holdId, credits, d.counters(), d.source().name().toLowerCase(), d.planUnits(), r.payer().id(),
+                    r.appId(), r.organizationId(), r.apiKeyId(), r.endUserId(), r.rule().name(), r.endpoint(), r.method(), d.chargeMinor(),
+                    r.rule().costPerRequestMinor(), currency, r.sessionId(), r.requestId());
+            return new MeterOutcome(true, d.source(), credits, remaining, d.planUnits(), d.freeTier(), r.plan(), d.chargeMinor(), currency,
+                    null, ticket, null, null);
+        }
+        long id = usageIds.next();
+        rows.add(new UsageRow(id, r.appId(), r.organizationId(), r.apiKeyId(), r.endUserId(), r.rule().name(), r.endpoint(), r.method(),
+                r.successStatus(), d.source().name().toLowerCase(), credits, d.chargeMinor(), r.rule().costPerRequestMinor(), currency,
+                durationMs, r.requestId(), r.sessionId(), credits + d.planUnits(), now));
+        return new MeterOutcome(true, d.source(), credits, remaining, d.planUnits(), d.freeTier(), r.plan(), d.chargeMinor(), currency,
+                null, null, id, null);
+    }
+
+    private static long balanceOf(MeterRequest r, LedgerSession wallets) {
+        String wallet = r.payer().walletId();
+        return wallet != null && wallets.locked(wallet) ? wallets.balance(wallet) : 0;
+    }
+
+    private Map<String, Long> lockCounters(Map<String, Buckets.Bucket> buckets) {
+        Map<String, Long> values = new HashMap<>();
+        if (buckets.isEmpty()) return values;
+        int n = buckets.size();
+        String[] payers = new String[n];
+        String[] names = new String[n];
+        Date[] expires = new Date[n];
+        int i = 0;
+        for (Buckets.Bucket b : buckets.values()) {
+            payers[i] = b.payerId();
+            names[i] = b.name();
+            expires[i++] = Date.valueOf(b.expiresOn());
+        }
+        jdbc.sql("""
+                INSERT INTO meter_counters (payer_id, bucket, expires_on) SELECT * FROM unnest(?::text[], ?::text[], ?::date[])
+                ON CONFLICT (payer_id, bucket) DO NOTHING""").params(payers, names, expires).update();
+        jdbc.sql("""
+                SELECT c.payer_id, c.bucket, c.used FROM meter_counters c JOIN unnest(?::text[], ?::text[]) AS t(p, b)
+                ON c.payer_id = t.p AND c.bucket = t.b ORDER BY c.payer_id COLLATE "C", c.bucket COLLATE "C" FOR NO KEY UPDATE OF c""")
+                .params(payers, names)
+                .query(rs -> { values.put(rs.getString(1) + "\n" + rs.getString(2), rs.getLong(3)); });
+        return values;
+    }
+
+    private void writeCounters(Map<String, Long> changed) {
+        if (changed.isEmpty()) return;
+        Map<String, Long> ordered = new TreeMap<>(changed);
+        String[] payers = new String[ordered.size()];
+        String[] names = new String[ordered.size()];
+        long[] used = new long[ordered.size()];
+        int i = 0;
+        for (var e : ordered.entrySet()) {
+            int cut = e.getKey().indexOf('\n');
+            payers[i] = e.getKey().substring(0, cut);
+            names[i] = e.getKey().substring(cut + 1);
+            used[i++] = e.getValue();
+        }
+        jdbc.sql("""
+                UPDATE meter_counters c SET used = t.u FROM unnest(?::text[], ?::text[], ?::bigint[]) AS t(p, b, u)
+                WHERE c.payer_id = t.p AND c.bucket = t.b""").params(payers, names, used).update();
+    }
+
+    private static MeterOutcome replay(Idempotency.Reply reply) {
+        return new MeterOutcome(false, null, 0, 0, 0, null, null, 0, null, null, null, null, reply);
+    }
+
+    private static MeterOutcome withReply(MeterOutcome o, Idempotency.Reply reply) {
+        return new MeterOutcome(o.accepted(), o.source(), o.creditsUsed(), o.creditsRemaining(), o.planUnitsUsed(), o.freeTier(), o.plan(),
+                o.chargeMinor(), o.currency(), o.refusal(), o.ticket(), o.usageId(), new Idempotency.Reply(reply.status(), reply.json(), false));
+    }
+
+    private static MeterOutcome reused() {
+        var e = Idempotency.keyReused();
+        return new MeterOutcome(false, null, 0, 0, 0, null, null, 0, null,
+                new MeterOutcome.Refusal(e.status().value(), e.code(), e.getMessage(), Map.of(), Map.of(), null), null, null, null);
+    }
+}

@@ -1,0 +1,26 @@
+package io.tollgate.metering;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.util.List;
+
+@Schema(name = "PlanRequest")
+public record PlanRequest(
+        @Pattern(regexp = "[a-z0-9][a-z0-9_-]{0,49}", message = "must be 1-50 lower-case letters, digits, _ or -") @Schema(example = "team") String id,
+        @Size(min = 1, max = 100) String name,
+        @Size(max = 2000) String description,
+        Plan.PlanAudience audience,
+        @Min(0) @Max(1_000_000_000_000L) Long priceMinor,
+        @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO 4217 code") String currency,
+        Plan.BillingCycle billingCycle,
+        @Min(-1) @Max(1_000_000_000_000L) Long tokensPerMonth,
+        @Min(0) @Max(1_000_000_000) Integer dailyLimit,
+        @Min(0) @Max(1_000_000_000) Long initialCredits,
+        @Size(max = 50) List<@Size(max = 200) String> features,
+        @Size(max = 200) List<@Pattern(regexp = "\\*|[a-z0-9][a-z0-9_.:-]{0,99}") String> includedFeatures,
+        @Size(max = 100) String stripePriceId,
+        Boolean isDefault,
+        Boolean isActive) {}

@@ -1,0 +1,83 @@
+package io.tollgate.metering;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import io.tollgate.keys.AppCaller;
+import io.tollgate.limits.EndpointClass;
+import io.tollgate.limits.RateLimitClass;
+import io.tollgate.keys.RequiresScope;
+import io.tollgate.keys.Scopes;
+import io.tollgate.platform.Envelope;
+import io.tollgate.platform.Json;
+import io.tollgate.platform.Metadata;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Seed 001's token API for organizations: an app of the organization consumes its tokens (plan
+ * allowance first, then purchased tokens), and reads the period's usage.
+ */
+@RestController
+@Tag(name = "Customer API: tokens")
+class TokensController {
+    private final MeteredCalls calls;
+    private final TokenUsage usage;
+    private final Json json;
+
+    TokensController(MeteredCalls calls, TokenUsage usage, Json json) {
+        this.calls = calls;
+        this.usage = usage;
+        this.json = json;
+    }
+
+    record ConsumeRequest(
+            @NotNull @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}", message = "must be 1-100 letters, digits and _ . : -") String appId,
+            @NotNull @Min(1) @Max(1_000_000) Long tokensConsumed,
+            @Pattern(regexp = "[\\x21-\\x7e]{1,100}", message = "must be 1-100 printable characters") String sessionId,
+            Map<String, Object> metadata) {}
+
+    @PostMapping("/api/v1/customer/tokens/consume")
+    @RequiresScope(Scopes.TOKENS_CONSUME)
+    @RateLimitClass(EndpointClass.TOKEN_CONSUMPTION)
+    @Operation(summary = "Consume the organization's tokens",
+            description = "Plan allowance first, then purchased tokens. 402 INSUFFICIENT_CREDITS with required/available when neither covers it. "
+                    + "Send an Idempotency-Key to make retries safe.")
+    ResponseEntity<?> consume(AppCaller caller, @Valid @RequestBody ConsumeRequest request, HttpServletRequest http) {
+        Metadata.check(request.metadata(), json);
+        FeatureRule rule = FeatureRule.adHoc(caller.appId(), request.appId(), PricingType.CREDIT, request.tokensConsumed());
+        return calls.start(caller, null, http, rule, request.tokensConsumed())
+                .body(request)
+                .session(request.sessionId())
+                .respond(outcome -> {
+                    Map<String, Object> data = new LinkedHashMap<>();
+                    data.put("app_id", request.appId());
+                    data.put("tokens_consumed", request.tokensConsumed());
+                    data.put("session_id", request.sessionId());
+                    data.put("source", outcome.source().name().toLowerCase());
+                    data.put("plan_tokens_used", outcome.planUnitsUsed());
+                    data.put("purchased_tokens_used", outcome.creditsUsed());
+                    data.put("purchased_tokens_remaining", outcome.creditsRemaining());
+                    data.put("usage_id", outcome.usageId());
+                    return data;
+                })
+                .submit();
+    }
+
+    @GetMapping("/api/v1/customer/tokens/usage")
+    @RequiresScope(Scopes.TOKENS_READ)
+    @Operation(summary = "Token usage of the current period", description = "current_period, usage_by_app and daily_usage as seed 001 shows them")
+    Envelope<TokenUsage.Report> usage(AppCaller caller) {
+        return Envelope.ok(usage.report(caller.organizationId()));
+    }
+}
