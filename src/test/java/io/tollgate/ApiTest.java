@@ -65,6 +65,29 @@ public abstract class ApiTest {
         return Api.at(port).bearer(key).with("X-App-Id", appId);
     }
 
+    /** The organization's wallet id, after granting it {@code credits} (0 for none). */
+    protected String fundOrganization(String organizationId, long credits) {
+        String wallet = admin.get("/api/admin/organizations/" + organizationId + "/wallet").data().get("id").asString();
+        if (credits > 0) {
+            Api.Res grant = admin.post("/api/admin/wallets/" + wallet + "/grants", Map.of("amount", credits, "reason", "test funds"));
+            assertThat(grant.status()).as(grant.toString()).isEqualTo(201);
+        }
+        return wallet;
+    }
+
+    protected long balance(String walletId) {
+        return admin.get("/api/admin/wallets/" + walletId).data().get("balance").asLong();
+    }
+
+    protected void assertLedgerConsistent() {
+        Api.Res check = admin.get("/api/admin/ledger/check");
+        assertThat(check.data().get("ok").asBoolean()).as(check.toString()).isTrue();
+    }
+
+    protected String organizationOf(String appId) {
+        return admin.get("/api/external-apps/" + appId).data().get("organization_id").asString();
+    }
+
     protected Api appClient(String appId) {
         return appClient(appId, createKey(appId, Map.of()).get("key").asString());
     }

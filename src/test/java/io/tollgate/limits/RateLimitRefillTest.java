@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tollgate.Api;
 import io.tollgate.ApiTest;
+import io.tollgate.MutableClock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;

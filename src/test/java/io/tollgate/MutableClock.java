@@ -1,4 +1,4 @@
-package io.tollgate.limits;
+package io.tollgate;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -8,10 +8,10 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** System time plus an offset tests move forward, so an hour's refill takes no hour. */
-final class MutableClock extends Clock {
+public final class MutableClock extends Clock {
     private final AtomicLong offsetMillis = new AtomicLong();
 
-    void advance(Duration duration) {
+    public void advance(Duration duration) {
         offsetMillis.addAndGet(duration.toMillis());
     }
 

@@ -1,0 +1,132 @@
+package io.tollgate.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tollgate.ClockedApiTest;
+import io.tollgate.platform.ApiException;
+import io.tollgate.platform.Ids;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Holds (capture, release, timeout) and expiring grants, through the ledger's own API. */
+class LedgerTest extends ClockedApiTest {
+    @Autowired
+    Ledger ledger;
+    @Autowired
+    TransactionTemplate transactions;
+
+    private String wallet(long credits) {
+        return fundOrganization(createOrganization(), credits);
+    }
+
+    private String hold(String wallet, long amount, Duration ttl) {
+        String holdId = Ids.next("hld");
+        transactions.executeWithoutResult(tx -> {
+            LedgerSession session = ledger.lock(List.of(wallet));
+            session.stage(Posting.hold(wallet, amount, "test", holdId, clock.instant().plus(ttl)));
+            session.finish();
+        });
+        return holdId;
+    }
+
+    private void spend(String wallet, long amount) {
+        transactions.executeWithoutResult(tx -> {
+            LedgerSession session = ledger.lock(List.of(wallet));
+            session.stage(Posting.spend(wallet, amount, "test"));
+            session.finish();
+        });
+    }
+
+    @Test
+    void holdsReserveThenCaptureOrRelease() {
+        String wallet = wallet(100);
+        String captured = hold(wallet, 30, Duration.ofMinutes(5));
+        Wallet during = ledger.requireWallet(wallet);
+        assertThat(during.balance()).isEqualTo(70);
+        assertThat(during.held()).isEqualTo(30);
+        assertLedgerConsistent();
+
+        Ledger.HoldResult result = ledger.capture(captured, 20);
+        assertThat(result.captured()).isEqualTo(20);
+        assertThat(result.released()).isEqualTo(10);
+        assertThat(ledger.balance(wallet)).isEqualTo(80);
+        assertThatThrownBy(() -> ledger.capture(captured, 5)).isInstanceOf(ApiException.class).hasMessageContaining("already captured");
+
+        String released = hold(wallet, 80, Duration.ofMinutes(5));
+        assertThat(ledger.balance(wallet)).isZero();
+        assertThatThrownBy(() -> spend(wallet, 1)).hasMessageContaining("exceeds spendable");
+        ledger.release(released);
+        assertThat(ledger.balance(wallet)).isEqualTo(80);
+        assertThat(ledger.requireWallet(wallet).held()).isZero();
+        assertLedgerConsistent();
+    }
+
+    @Test
+    void holdsPastTheirTimeAreReleasedBySweep() {
+        String wallet = wallet(50);
+        String hold = hold(wallet, 50, Duration.ofSeconds(30));
+        ledger.expireHolds(1_000);
+        assertThat(ledger.balance(wallet)).as("not yet due").isZero();
+        clock.advance(Duration.ofSeconds(31));
+        ledger.expireHolds(1_000);
+        assertThat(ledger.balance(wallet)).isEqualTo(50);
+        assertThatThrownBy(() -> ledger.capture(hold, 50)).hasMessageContaining("expired");
+        assertLedgerConsistent();
+    }
+
+    @Test
+    void expiringGrantsAreSpentFirstAndOnlyTheirRestExpires() {
+        String wallet = wallet(5); // 5 that never expire
+        ledger.grant(wallet, 10, "promo", clock.instant().plus(Duration.ofDays(1)), "promo-1");
+        ledger.grant(wallet, 4, "later promo", clock.instant().plus(Duration.ofDays(2)), "promo-2");
+        spend(wallet, 12); // takes 10 from the first lot, 2 from the second
+        assertThat(ledger.balance(wallet)).isEqualTo(7);
+        clock.advance(Duration.ofDays(1).plusMinutes(1));
+        ledger.expireLots(1_000);
+        assertThat(ledger.balance(wallet)).as("the first lot was already spent").isEqualTo(7);
+        clock.advance(Duration.ofDays(1));
+        ledger.expireLots(1_000);
+        assertThat(ledger.balance(wallet)).as("2 left of the second lot expire").isEqualTo(5);
+        assertLedgerConsistent();
+    }
+
+    @Test
+    void anExpiredButUnsweptGrantCannotBeSpent() {
+        String wallet = wallet(0);
+        ledger.grant(wallet, 10, "promo", clock.instant().plus(Duration.ofHours(1)), "promo-3");
+        clock.advance(Duration.ofHours(2));
+        assertThatThrownBy(() -> spend(wallet, 1)).hasMessageContaining("exceeds spendable 0");
+        ledger.expireLots(1_000);
+        assertThat(ledger.balance(wallet)).isZero();
+    }
+
+    @Test
+    void creditsHeldFromALotThatExpiresMeanwhileExpireWhenReleased() {
+        String wallet = wallet(0);
+        ledger.grant(wallet, 10, "promo", clock.instant().plus(Duration.ofHours(1)), "promo-4");
+        String hold = hold(wallet, 10, Duration.ofHours(5));
+        clock.advance(Duration.ofHours(2));
+        ledger.expireLots(1_000); // nothing to take: the credits are held
+        assertThat(ledger.requireWallet(wallet).held()).isEqualTo(10);
+        ledger.release(hold);
+        assertThat(ledger.balance(wallet)).isEqualTo(10);
+        ledger.expireLots(1_000);
+        assertThat(ledger.balance(wallet)).isZero();
+        assertLedgerConsistent();
+    }
+
+    @Test
+    void transfersAreImmutable() {
+        String wallet = wallet(3);
+        assertThatThrownBy(() -> jdbc.sql("UPDATE ledger_transfers SET amount = 1000 WHERE credit_account = ?").param(wallet).update())
+                .hasMessageContaining("immutable");
+        assertThatThrownBy(() -> jdbc.sql("DELETE FROM ledger_transfers WHERE credit_account = ?").param(wallet).update())
+                .hasMessageContaining("immutable");
+        assertThatThrownBy(() -> jdbc.sql("UPDATE ledger_accounts SET balance = -1 WHERE id = ?").param(wallet).update())
+                .hasMessageContaining("wallet_balance_never_negative");
+    }
+}
