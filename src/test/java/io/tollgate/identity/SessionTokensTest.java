@@ -162,6 +162,23 @@ class SessionTokensTest extends IdentityTest {
         assertThat(ok(admin.get("/api/external-apps/" + appId + "/users")).toString()).contains(userId);
     }
 
+    @Test
+    void refreshAndAccessTokensAreStoredNowhere() {
+        Api client = appClient(createApp());
+        JsonNode first = register(client, email(), null);
+        JsonNode second = ok(client.post("/api/v1/auth/refresh", Map.of("refresh_token", first.get("refresh_token").asString())));
+        StringBuilder dump = new StringBuilder();
+        for (String table : jdbc.sql("SELECT tablename FROM pg_tables WHERE schemaname = 'public'").query(String.class).list()) {
+            jdbc.sql("SELECT t::text FROM \"" + table + "\" t").query(String.class).list().forEach(row -> dump.append(row).append('\n'));
+        }
+        for (JsonNode tokens : java.util.List.of(first, second)) {
+            assertThat(dump).doesNotContain(tokens.get("refresh_token").asString().substring(6))
+                    .doesNotContain(tokens.get("access_token").asString().split("\\.")[2]);
+        }
+        assertThat(jdbc.sql("SELECT count(*) FROM refresh_tokens WHERE session_id = ?").param(sessionOf(first)).query(Long.class).single())
+                .isEqualTo(2);
+    }
+
     private String sessionOf(JsonNode tokens) {
         try {
             return SignedJWT.parse(tokens.get("access_token").asString()).getJWTClaimsSet().getStringClaim("sid");
