@@ -1,25 +1,26 @@
 package io.tollgate.identity;
 
-import io.tollgate.platform.Json;
+import io.tollgate.identity.internal.EndUserStore;
 import io.tollgate.platform.PageQuery;
 import io.tollgate.platform.PageResult;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
-/** The identity module's public face for reading end users. */
+/**
+ * The identity module's public face for reading end users. Who is calling is not looked up here:
+ * controllers declare an {@link EndUserCaller} parameter (or {@code Optional<EndUserCaller>}).
+ */
 @Service
 public class EndUsers {
     private final JdbcClient jdbc;
-    private final Json json;
+    private final EndUserStore store;
 
-    EndUsers(JdbcClient jdbc, Json json) {
+    EndUsers(JdbcClient jdbc, EndUserStore store) {
         this.jdbc = jdbc;
-        this.json = json;
+        this.store = store;
     }
 
     /** @param search matches email, phone, external id, device id or user id */
@@ -34,15 +35,12 @@ public class EndUsers {
         }
         long total = jdbc.sql("SELECT count(*) FROM end_users" + where).params(params).query(Long.class).single();
         List<EndUser> items = jdbc.sql("SELECT * FROM end_users" + where + " ORDER BY created_at DESC, id DESC LIMIT "
-                + page.perPage() + " OFFSET " + page.offset()).params(params).query(this::map).list();
+                + page.perPage() + " OFFSET " + page.offset()).params(params).query(store::map).list();
         return page.result(items, total);
     }
 
-    EndUser map(ResultSet rs, int row) throws SQLException {
-        Timestamp seen = rs.getTimestamp("last_seen_at");
-        return new EndUser(rs.getString("id"), rs.getString("app_id"), rs.getString("kind"), rs.getString("email"),
-                rs.getString("phone"), rs.getString("external_user_id"), rs.getString("device_id"),
-                rs.getString("master_user_id"), json.readMap(rs.getString("user_data")), rs.getString("status"),
-                rs.getString("merged_into"), seen == null ? null : seen.toInstant(), rs.getTimestamp("created_at").toInstant());
+    /** One user of one app, whatever its status (merged users show merged_into). */
+    public Optional<EndUser> find(String appId, String userId) {
+        return store.find(appId, userId);
     }
 }

@@ -34,6 +34,11 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 @Configuration(proxyBeanMethods = false)
 class ApiSecurityConfig implements WebMvcConfigurer {
 
+    static {
+        // AppCaller comes from the key filter, not from the request: keep it out of the OpenAPI parameters.
+        org.springdoc.core.utils.SpringDocUtils.getConfig().addRequestWrapperToIgnore(AppCaller.class);
+    }
+
     @Bean
     @Order(10)
     SecurityFilterChain appApiChain(HttpSecurity http, SecretHasher hasher, KeyDirectory directory, Applications applications,

@@ -1,0 +1,185 @@
+package io.tollgate.identity.internal;
+
+import io.tollgate.identity.EndUser;
+import io.tollgate.identity.EndUserCreated;
+import io.tollgate.identity.EndUserMerged;
+import io.tollgate.platform.ApiException;
+import io.tollgate.platform.Ids;
+import io.tollgate.platform.Json;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * The SQL over end_users. Every insert publishes {@link EndUserCreated} and every merge
+ * {@link EndUserMerged}; callers run these methods inside their transaction, so the events' listeners
+ * commit with the row. Every change that other nodes cache goes through {@link UserDirectory#changed}.
+ */
+@Component
+public class EndUserStore {
+    private final JdbcClient jdbc;
+    private final Json json;
+    private final ApplicationEventPublisher events;
+    private final UserDirectory directory;
+
+    EndUserStore(JdbcClient jdbc, Json json, ApplicationEventPublisher events, UserDirectory directory) {
+        this.jdbc = jdbc;
+        this.json = json;
+        this.events = events;
+        this.directory = directory;
+    }
+
+    /** What sign-in needs to know about an account; the hash never leaves this module. */
+    record Account(String id, String kind, String status, String passwordHash) {}
+
+    public Optional<EndUser> find(String appId, String userId) {
+        if (!Ids.looksLike("usr", userId)) return Optional.empty();
+        return jdbc.sql("SELECT * FROM end_users WHERE id = ? AND app_id = ?").params(userId, appId).query(this::map).optional();
+    }
+
+    EndUser get(String appId, String userId) {
+        return find(appId, userId).orElseThrow(() -> ApiException.notFound("end_user", userId));
+    }
+
+    /** Locks the row: status changes and merges must not interleave. */
+    Optional<EndUser> lock(String appId, String userId) {
+        if (!Ids.looksLike("usr", userId)) return Optional.empty();
+        return jdbc.sql("SELECT * FROM end_users WHERE id = ? AND app_id = ? FOR UPDATE").params(userId, appId)
+                .query(this::map).optional();
+    }
+
+    Optional<Account> byEmail(String appId, String email) {
+        return account("lower(email) = lower(?)", appId, email);
+    }
+
+    Optional<Account> byPhone(String appId, String phone) {
+        return account("phone = ?", appId, phone);
+    }
+
+    private Optional<Account> account(String condition, String appId, String value) {
+        return jdbc.sql("SELECT id, kind, status, password_hash FROM end_users WHERE app_id = ? AND " + condition
+                        + " AND status <> 'merged' AND password_hash IS NOT NULL")
+                .params(appId, value)
+                .query((rs, i) -> new Account(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4))).optional();
+    }
+
+    boolean emailTaken(String appId, String email) {
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM end_users WHERE app_id = ? AND lower(email) = lower(?) AND status <> 'merged')")
+                .params(appId, email).query(Boolean.class).single();
+    }
+
+    boolean phoneTaken(String appId, String phone) {
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM end_users WHERE app_id = ? AND phone = ? AND status <> 'merged')")
+                .params(appId, phone).query(Boolean.class).single();
+    }
+
+    String insertRegistered(String appId, String email, String phone, String passwordHash, Map<String, Object> userData) {
+        String id = Ids.next("usr");
+        try {
+            jdbc.sql("""
+                    INSERT INTO end_users (id, app_id, kind, email, phone, password_hash, user_data, last_seen_at)
+                    VALUES (?, ?, 'registered', ?, ?, ?, ?::jsonb, now())""")
+                    .params(id, appId, email, phone, passwordHash, json.write(userData)).update();
+        } catch (DuplicateKeyException e) {
+            throw taken(e);
+        }
+        events.publishEvent(new EndUserCreated(id, appId, "registered"));
+        return id;
+    }
+
+    /** Registers an anonymous user in place: same id, so its wallet and usage stay with it. */
+    boolean upgrade(String appId, String userId, String email, String phone, String passwordHash, Map<String, Object> userData) {
+        int updated;
+        try {
+            updated = jdbc.sql("""
+                    UPDATE end_users SET kind = 'registered', email = ?, phone = ?, password_hash = ?,
+                      user_data = coalesce(?::jsonb, user_data), last_seen_at = now(), updated_at = now()
+                    WHERE id = ? AND app_id = ? AND kind = 'anonymous' AND status = 'active'""")
+                    .params(email, phone, passwordHash, userData == null ? null : json.write(userData), userId, appId).update();
+        } catch (DuplicateKeyException e) {
+            throw taken(e);
+        }
+        if (updated == 1) directory.changed(userId);
+        return updated == 1;
+    }
+
+    /** The anonymous user of a device, if it has one (merged users have given their device back). */
+    Optional<Account> anonymousByDevice(String appId, String deviceId) {
+        return jdbc.sql("""
+                SELECT id, kind, status, password_hash FROM end_users
+                WHERE app_id = ? AND device_id = ? AND kind = 'anonymous' AND status <> 'merged'""")
+                .params(appId, deviceId)
+                .query((rs, i) -> new Account(rs.getString(1), rs.getString(2), rs.getString(3), null)).optional();
+    }
+
+    /** Empty when another request created the device's user first (the unique index decides). */
+    Optional<String> insertAnonymous(String appId, String deviceId) {
+        Optional<String> id = jdbc.sql("""
+                INSERT INTO end_users (id, app_id, kind, device_id, last_seen_at) VALUES (?, ?, 'anonymous', ?, now())
+                ON CONFLICT DO NOTHING RETURNING id""")
+                .params(Ids.next("usr"), appId, deviceId).query(String.class).optional();
+        id.ifPresent(created -> events.publishEvent(new EndUserCreated(created, appId, "anonymous")));
+        return id;
+    }
+
+    /** Find or create, race-safe: two first calls for one external id make one row. */
+    String externalUser(String appId, String externalUserId) {
+        Optional<String> created = jdbc.sql("""
+                INSERT INTO end_users (id, app_id, kind, external_user_id) VALUES (?, ?, 'external', ?)
+                ON CONFLICT DO NOTHING RETURNING id""")
+                .params(Ids.next("usr"), appId, externalUserId).query(String.class).optional();
+        if (created.isPresent()) {
+            events.publishEvent(new EndUserCreated(created.get(), appId, "external"));
+            return created.get();
+        }
+        return jdbc.sql("SELECT id FROM end_users WHERE app_id = ? AND external_user_id = ?").params(appId, externalUserId)
+                .query(String.class).single();
+    }
+
+    /** Folds an active anonymous user into a registered one; false when it is no longer mergeable. */
+    boolean merge(String appId, String anonymousId, String intoId) {
+        int updated = jdbc.sql("""
+                UPDATE end_users SET status = 'merged', merged_into = ?, updated_at = now()
+                WHERE id = ? AND app_id = ? AND kind = 'anonymous' AND status = 'active'""")
+                .params(intoId, anonymousId, appId).update();
+        if (updated == 0) return false;
+        directory.changed(anonymousId);
+        events.publishEvent(new EndUserMerged(anonymousId, intoId, appId));
+        return true;
+    }
+
+    void setStatus(String userId, String status) {
+        jdbc.sql("UPDATE end_users SET status = ?, updated_at = now() WHERE id = ?").params(status, userId).update();
+        directory.changed(userId);
+    }
+
+    void link(String userId, String masterUserId) {
+        jdbc.sql("UPDATE end_users SET master_user_id = ?, updated_at = now() WHERE id = ?").params(masterUserId, userId).update();
+    }
+
+    void seen(String userId) {
+        jdbc.sql("UPDATE end_users SET last_seen_at = now() WHERE id = ?").param(userId).update();
+    }
+
+    /** Which unique index refused the row: the message names it, so the answer is exact even in a race. */
+    private static ApiException taken(DuplicateKeyException e) {
+        String message = String.valueOf(e.getMostSpecificCause().getMessage());
+        if (message.contains("end_users_phone")) return ApiException.conflict("PHONE_TAKEN", "Another user of this app has this phone number");
+        if (message.contains("end_users_email")) return ApiException.conflict("EMAIL_TAKEN", "Another user of this app has this email");
+        throw e;
+    }
+
+    public EndUser map(ResultSet rs, int row) throws SQLException {
+        Timestamp seen = rs.getTimestamp("last_seen_at");
+        return new EndUser(rs.getString("id"), rs.getString("app_id"), rs.getString("kind"), rs.getString("email"),
+                rs.getString("phone"), rs.getString("external_user_id"), rs.getString("device_id"),
+                rs.getString("master_user_id"), json.readMap(rs.getString("user_data")), rs.getString("status"),
+                rs.getString("merged_into"), seen == null ? null : seen.toInstant(), rs.getTimestamp("created_at").toInstant());
+    }
+}
