@@ -100,6 +100,60 @@ public class Ledger {
         return new Grant(transferId, walletId, amount, balance(walletId), expiresAt, lotId);
     }
 
+    /**
+     * Credits bought: granted, then any debt the wallet owes (from a refund of credits already spent)
+     * is repaid from them first. Joins the caller's transaction.
+     */
+    @Transactional
+    public Grant grantPurchase(String walletId, long amount, String reference) {
+        Grant grant = grant(walletId, amount, "purchase", null, reference);
+        long repaid = 0;
+        var debts = jdbc.sql("SELECT id, amount - repaid FROM ledger_debts WHERE account_id = ? AND repaid < amount ORDER BY created_at, id FOR UPDATE")
+                .param(walletId).query((rs, i) -> Map.entry(rs.getString(1), rs.getLong(2))).list();
+        for (var debt : debts) {
+            long take = Math.min(debt.getValue(), amount - repaid);
+            if (take <= 0) break;
+            jdbc.sql("UPDATE ledger_debts SET repaid = repaid + ? WHERE id = ?").params(take, debt.getKey()).update();
+            repaid += take;
+        }
+        if (repaid > 0) {
+            Accounts.transfer(jdbc, walletId, Accounts.REFUNDS, repaid, "refund", null, reference, "debt repaid from a purchase");
+            Accounts.adjust(jdbc, Map.of(walletId, -repaid));
+            Accounts.adjust(jdbc, Map.of(Accounts.REFUNDS, repaid));
+        }
+        return new Grant(grant.transferId(), walletId, amount, balance(walletId), null, null);
+    }
+
+    public record Refund(long takenBack, long debt) {}
+
+    /**
+     * Takes back refunded credits: what is still in the wallet leaves it; what was already spent is
+     * recorded as a debt, repaid from the next purchase. Joins the caller's transaction.
+     */
+    @Transactional
+    public Refund refund(String walletId, long credits, String reference) {
+        if (credits <= 0) return new Refund(0, 0);
+        long balance = lockOne(walletId);
+        long taken = Math.min(credits, balance);
+        if (taken > 0) {
+            Accounts.transfer(jdbc, walletId, Accounts.REFUNDS, taken, "refund", null, reference, "payment refunded");
+            Accounts.adjust(jdbc, Map.of(walletId, -taken));
+        }
+        long debt = credits - taken;
+        if (debt > 0) {
+            jdbc.sql("INSERT INTO ledger_debts (id, account_id, amount, reference) VALUES (?, ?, ?, ?)")
+                    .params(Ids.next("dbt"), walletId, debt, reference).update();
+        }
+        if (taken > 0) Accounts.adjust(jdbc, Map.of(Accounts.REFUNDS, taken));
+        return new Refund(taken, debt);
+    }
+
+    /** Credits owed by this wallet after refunds of credits it had already spent. */
+    public long debt(String walletId) {
+        return jdbc.sql("SELECT coalesce(sum(amount - repaid), 0) FROM ledger_debts WHERE account_id = ?").param(walletId)
+                .query(Long.class).single();
+    }
+
     public record HoldResult(String holdId, String status, long captured, long released, long balance) {}
 
     /** Takes up to the held amount as spent, returns the rest. Joins the caller's transaction. */

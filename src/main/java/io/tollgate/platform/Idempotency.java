@@ -39,7 +39,8 @@ public class Idempotency {
 
     public record ScopedKey(String scope, String key) {}
     public record Claim(ScopedKey key, byte[] requestHash) {}
-    public record Stored(byte[] requestHash, int status, String responseJson) {}
+    /** status 0 and responseJson null: claimed, the work not finished (see {@link #claimForResource}). */
+    public record Stored(byte[] requestHash, int status, String responseJson, String resourceId) {}
     /** A finished answer: status and the whole envelope as JSON. */
     public record Reply(int status, String json, boolean replayed) {}
 
@@ -125,14 +126,24 @@ public class Idempotency {
         List<String> names = new ArrayList<>();
         keys.forEach(k -> { scopes.add(k.scope()); names.add(k.key()); });
         jdbc.sql("""
-                SELECT i.scope, i.key, i.request_hash, i.status_code, i.response FROM idempotency_keys i
+                SELECT i.scope, i.key, i.request_hash, i.status_code, i.response, i.resource_id FROM idempotency_keys i
                 JOIN unnest(?::text[], ?::text[]) AS t(s, k) ON i.scope = t.s AND i.key = t.k""")
                 .params(scopes.toArray(String[]::new), names.toArray(String[]::new))
                 .query(rs -> {
                     found.put(new ScopedKey(rs.getString(1), rs.getString(2)),
-                            new Stored(rs.getBytes(3), rs.getInt(4), rs.getString(5)));
+                            new Stored(rs.getBytes(3), rs.getInt(4), rs.getString(5), rs.getString(6)));
                 });
         return found;
+    }
+
+    /**
+     * For work finished in two commits (record a payment, then hear from its provider): claims the key
+     * for a resource inside the first transaction. False when the key was already used.
+     */
+    public boolean claimForResource(ScopedKey key, byte[] requestHash, String resourceId) {
+        if (claim(List.of(new Claim(key, requestHash))).isEmpty()) return false;
+        jdbc.sql("UPDATE idempotency_keys SET resource_id = ? WHERE scope = ? AND key = ?").params(resourceId, key.scope(), key.key()).update();
+        return true;
     }
 
     public void complete(Map<ScopedKey, Reply> replies) {

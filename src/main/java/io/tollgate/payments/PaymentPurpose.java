@@ -1,0 +1,3 @@
+package io.tollgate.payments;
+
+public enum PaymentPurpose { CREDIT_PURCHASE, SUBSCRIPTION, INVOICE }

@@ -1,0 +1,3 @@
+package io.tollgate.payments;
+
+public enum PaymentStatus { PENDING, SUCCEEDED, FAILED, CANCELED, REFUNDED, PARTIALLY_REFUNDED }

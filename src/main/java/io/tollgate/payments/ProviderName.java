@@ -1,0 +1,3 @@
+package io.tollgate.payments;
+
+public enum ProviderName { SANDBOX, STRIPE, MPESA }
