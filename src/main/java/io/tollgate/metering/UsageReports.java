@@ -91,6 +91,24 @@ public class UsageReports {
         return totals;
     }
 
+    public record Charge(String feature, String currency, long calls, long chargeMinor) {}
+
+    /** Per-request money charged for an organization's calls in the period, by feature and currency (for invoices). */
+    public List<Charge> charges(String organizationId, LocalDate from, LocalDate to) {
+        return jdbc.sql("""
+                SELECT feature, currency, sum(charged_calls), sum(charge_minor) FROM usage_daily
+                WHERE organization_id = ? AND day BETWEEN ? AND ? AND charge_minor > 0
+                GROUP BY feature, currency ORDER BY currency, feature""")
+                .params(organizationId, from, to)
+                .query((rs, i) -> new Charge(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4))).list();
+    }
+
+    /** Organizations whose calls were charged money in the period. */
+    public List<String> organizationsCharged(LocalDate from, LocalDate to) {
+        return jdbc.sql("SELECT DISTINCT organization_id FROM usage_daily WHERE day BETWEEN ? AND ? AND charge_minor > 0 AND organization_id IS NOT NULL")
+                .params(from, to).query(String.class).list();
+    }
+
     private static String currencyOrNull(String currency) {
         return currency == null || NO_CURRENCY.equals(currency) ? null : currency;
     }

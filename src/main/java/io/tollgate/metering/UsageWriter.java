@@ -33,14 +33,16 @@ class UsageWriter {
         for (UsageRow r : rows) {
             String day = LocalDate.ofInstant(r.createdAt(), ZoneOffset.UTC).toString();
             boolean error = r.status() >= 400;
-            long[] d = daily.computeIfAbsent(List.of(r.appId(), day, r.feature(), r.currency() == null ? NO_CURRENCY : r.currency()),
-                    k -> new long[6]);
+            long[] d = daily.computeIfAbsent(List.of(r.appId(), day, r.feature(), r.currency() == null ? NO_CURRENCY : r.currency(),
+                            r.organizationId()),
+                    k -> new long[7]);
             d[0]++;
             if (error) d[1]++;
             d[2] += r.creditsUsed();
             d[3] += r.chargeMinor();
             d[4] += r.costMinor();
             d[5] += r.durationMs();
+            if (r.chargeMinor() > 0) d[6]++;
             if (r.endUserId() != null) {
                 long[] u = users.computeIfAbsent(List.of(r.appId(), day, r.endUserId()), k -> new long[3]);
                 u[0]++;
@@ -57,12 +59,15 @@ class UsageWriter {
         }
         if (!daily.isEmpty()) {
             jdbc.sql("""
-                    INSERT INTO usage_daily AS u (app_id, day, feature, currency, calls, errors, credits_used, charge_minor, cost_minor, duration_ms_sum)
-                    SELECT * FROM unnest(?::text[], ?::date[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])
+                    INSERT INTO usage_daily AS u (app_id, day, feature, currency, organization_id, calls, errors, credits_used, charge_minor,
+                      cost_minor, duration_ms_sum, charged_calls)
+                    SELECT * FROM unnest(?::text[], ?::date[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[],
+                      ?::bigint[], ?::bigint[], ?::bigint[])
                     ON CONFLICT (app_id, day, feature, currency) DO UPDATE SET calls = u.calls + excluded.calls, errors = u.errors + excluded.errors,
                       credits_used = u.credits_used + excluded.credits_used, charge_minor = u.charge_minor + excluded.charge_minor,
-                      cost_minor = u.cost_minor + excluded.cost_minor, duration_ms_sum = u.duration_ms_sum + excluded.duration_ms_sum""")
-                    .params(columns(daily, 4, 6)).update();
+                      cost_minor = u.cost_minor + excluded.cost_minor, duration_ms_sum = u.duration_ms_sum + excluded.duration_ms_sum,
+                      charged_calls = u.charged_calls + excluded.charged_calls""")
+                    .params(columns(daily, 5, 7)).update();
         }
         if (!users.isEmpty()) {
             jdbc.sql("""
