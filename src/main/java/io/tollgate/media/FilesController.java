@@ -36,6 +36,8 @@ class FilesController {
                 // The content never changes under a token; private keeps shared caches from holding a credential-like URL.
                 .header(HttpHeaders.CACHE_CONTROL, "private, max-age=86400, immutable")
                 .header("X-Content-Type-Options", "nosniff")
+                // Opened directly, a file may not run script (an SVG could carry some) or load anything.
+                .header("Content-Security-Policy", "default-src 'none'; img-src 'self'; media-src 'self'; sandbox")
                 .body(new FileSystemResource(served.path()));
     }
 }

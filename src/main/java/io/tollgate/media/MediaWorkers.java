@@ -141,19 +141,19 @@ class MediaWorkers implements SmartLifecycle {
         poller = Thread.ofPlatform().name("media-poller").daemon().start(this::poll);
     }
 
-    /** Stops claiming, lets running jobs finish for a moment, then hands the rest back to the queue. */
+    /** Stops claiming, lets running jobs finish for a moment, then hands what is still ours back to the queue. */
     @Override
     public void stop() {
         running = false;
         poller.interrupt();
-        executor.shutdown();
         try {
             poller.join(DRAIN.toMillis());
-            if (!executor.awaitTermination(DRAIN.toMillis(), TimeUnit.MILLISECONDS)) {
-                int requeued = jobs.requeue(nodeId);
-                if (requeued > 0) log.info("Handed {} unfinished media jobs back to the queue", requeued);
-                executor.shutdownNow();
-            }
+            executor.shutdown();
+            boolean drained = executor.awaitTermination(DRAIN.toMillis(), TimeUnit.MILLISECONDS);
+            // Also catches a job claimed in the instant before the poller saw the stop.
+            int requeued = jobs.requeue(nodeId);
+            if (requeued > 0) log.info("Handed {} unfinished media jobs back to the queue", requeued);
+            if (!drained) executor.shutdownNow();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {

@@ -27,7 +27,8 @@ import org.springframework.stereotype.Component;
 class UpstreamBackend implements MediaBackend {
     /** An answer carrying a file inline is at most this big (base64 included). */
     static final int MAX_RESPONSE_BYTES = 20 * 1024 * 1024;
-    private static final Pattern CONTENT_TYPE = Pattern.compile("[a-z]+/[a-z0-9.+-]{1,80}");
+    /** Media only: a file is served from Tollgate's own origin, so no HTML, scripts or documents. */
+    private static final Pattern CONTENT_TYPE = Pattern.compile("(image|audio|video)/[a-z0-9.+-]{1,80}");
     private static final Pattern URL = Pattern.compile("https?://\\S{1,1990}");
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NEVER).build();
@@ -72,7 +73,7 @@ class UpstreamBackend implements MediaBackend {
         }
         Object contentType = answer.get("content_type");
         if (contentType != null && !(contentType instanceof String s && CONTENT_TYPE.matcher(s).matches())) {
-            throw new GenerationFailed("The upstream's content_type is not a media type");
+            throw new GenerationFailed("The upstream's content_type is not an image, audio or video type");
         }
         if (answer.get("url") instanceof String url) {
             if (!URL.matcher(url).matches()) throw new GenerationFailed("The upstream's url is not an http(s) URL");

@@ -38,7 +38,8 @@ abstract class MediaTestSupport extends PaidApiTest {
         upstream.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         upstream.createContext("/fail", ex -> answer(ex, 500, "{\"error\": \"boom: internal secret details\"}"));
         upstream.createContext("/url", ex -> answer(ex, 200, "{\"url\": \"https://cdn.example/generated/sunset.png\", \"content_type\": \"image/png\"}"));
-        upstream.createContext("/inline", ex -> answer(ex, 200, "{\"data_base64\": \"SGVsbG8gdXBzdHJlYW0=\", \"content_type\": \"text/plain\"}"));
+        upstream.createContext("/inline", ex -> answer(ex, 200, "{\"data_base64\": \"SGVsbG8gdXBzdHJlYW0=\", \"content_type\": \"image/webp\"}"));
+        upstream.createContext("/html", ex -> answer(ex, 200, "{\"data_base64\": \"PHNjcmlwdD4=\", \"content_type\": \"text/html\"}"));
         upstream.createContext("/garbage", ex -> answer(ex, 200, "this is not json"));
         upstream.createContext("/slow", ex -> {
             String query = ex.getRequestURI().getQuery();

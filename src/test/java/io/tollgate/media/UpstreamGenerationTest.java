@@ -60,8 +60,18 @@ class UpstreamGenerationTest extends MediaTestSupport {
         assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("succeeded");
         HttpResponse<byte[]> file = download(job.get("image_url").asString());
         assertThat(file.statusCode()).isEqualTo(200);
-        assertThat(file.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain");
+        assertThat(file.headers().firstValue("Content-Type")).hasValue("image/webp");
+        assertThat(file.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("sandbox");
         assertThat(new String(file.body(), StandardCharsets.UTF_8)).isEqualTo("Hello upstream");
+    }
+
+    @Test
+    void inlineDataThatIsNotMediaFailsTheJob() throws Exception {
+        Setup s = upstreamFeature("/html", 30);
+        JsonNode job = await(s.app(), submit(s.app(), "image", Map.of("prompt", "Sneaky")));
+        assertThat(job.get("status").asString()).isEqualTo("failed");
+        assertThat(job.get("error").asString()).contains("not an image, audio or video type");
+        assertThat(balance(s.organizationId())).isEqualTo(100);
     }
 
     @Test
