@@ -1,5 +1,6 @@
 package io.tollgate.media;
 
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -94,7 +95,15 @@ class MediaWorkers implements SmartLifecycle {
         Thread.ofVirtual().name("media-work-" + job.id()).start(work);
         try {
             Generated output = work.get(remaining.toMillis(), TimeUnit.MILLISECONDS);
-            if (!settlement.succeed(job, nodeId, output)) {
+            boolean succeeded;
+            try {
+                succeeded = settlement.succeed(job, nodeId, output);
+            } catch (GenerationFailed | UncheckedIOException e) {
+                // The result could not be kept (over the size limit, disk trouble): the job failed.
+                settlement.fail(job, nodeId, false, e instanceof GenerationFailed ? e.getMessage() : "The result could not be stored");
+                return;
+            }
+            if (!succeeded) {
                 // Too late (deadline passed while finishing) or no longer ours: a timeout if still ours.
                 settlement.fail(job, nodeId, true, timeoutMessage(job));
             }

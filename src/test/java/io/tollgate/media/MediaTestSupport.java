@@ -40,6 +40,17 @@ abstract class MediaTestSupport extends PaidApiTest {
         upstream.createContext("/url", ex -> answer(ex, 200, "{\"url\": \"https://cdn.example/generated/sunset.png\", \"content_type\": \"image/png\"}"));
         upstream.createContext("/inline", ex -> answer(ex, 200, "{\"data_base64\": \"SGVsbG8gdXBzdHJlYW0=\", \"content_type\": \"image/webp\"}"));
         upstream.createContext("/html", ex -> answer(ex, 200, "{\"data_base64\": \"PHNjcmlwdD4=\", \"content_type\": \"text/html\"}"));
+        upstream.createContext("/huge", ex -> {
+            upstreamBodies.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            ex.sendResponseHeaders(200, 0); // chunked: the size is only known by reading
+            byte[] chunk = new byte[1 << 20];
+            java.util.Arrays.fill(chunk, (byte) 'A');
+            try (var body = ex.getResponseBody()) {
+                for (int i = 0; i < 21; i++) body.write(chunk);
+            } catch (IOException reset) {
+                // The gateway stops reading at its limit.
+            }
+        });
         upstream.createContext("/garbage", ex -> answer(ex, 200, "this is not json"));
         upstream.createContext("/slow", ex -> {
             String query = ex.getRequestURI().getQuery();

@@ -75,6 +75,15 @@ class UpstreamGenerationTest extends MediaTestSupport {
     }
 
     @Test
+    void anAnswerOverTheSizeLimitFailsTheJob() throws Exception {
+        Setup s = upstreamFeature("/huge", 30);
+        JsonNode job = await(s.app(), submit(s.app(), "image", Map.of("prompt", "Huge")));
+        assertThat(job.get("status").asString()).isEqualTo("failed");
+        assertThat(job.get("error").asString()).contains("over " + UpstreamBackend.MAX_RESPONSE_BYTES + " bytes");
+        assertThat(balance(s.organizationId())).isEqualTo(100);
+    }
+
+    @Test
     void anAnswerThatIsNotJsonFailsTheJob() throws Exception {
         Setup s = upstreamFeature("/garbage", 30);
         JsonNode job = await(s.app(), submit(s.app(), "image", Map.of("prompt", "Garbage")));
