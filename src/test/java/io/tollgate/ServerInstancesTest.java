@@ -52,6 +52,7 @@ class ServerInstancesTest {
             Api.Res me = demo.get("/api/v1/app");
             assertThat(me.status()).as(me.toString()).isEqualTo(200);
             assertThat(me.data().get("app").get("name").asString()).isEqualTo("Demo App");
+            assertDemoCoversContentAndMedia(demo);
             orgId = admin(first).post("/api/admin/organizations", Map.of("name", "Survivor")).data().get("id").asString();
         }
         assertThat(Files.exists(dir.resolve("postgres/PG_VERSION"))).isTrue();
@@ -122,6 +123,24 @@ class ServerInstancesTest {
                 assertThat(suspended.status()).isEqualTo(200);
             }
         }
+    }
+
+    /** The demo key can try content and media at once: features, items and credits are seeded. */
+    private static void assertDemoCoversContentAndMedia(Api demo) throws InterruptedException {
+        Api.Res list = demo.get("/api/v1/content");
+        assertThat(list.data().get("content")).as(list.toString()).hasSize(4);
+        String paid = null;
+        for (var item : list.data().get("content")) if (item.get("pricing").get("type").asString().equals("credits")) paid = item.get("id").asString();
+        Api.Res view = demo.post("/api/v1/content/" + paid + "/view", null);
+        assertThat(view.data().get("credits_remaining").asLong()).as(view.toString()).isEqualTo(995);
+        Api.Res job = demo.post("/api/v1/media/generate/image", Map.of("prompt", "A demo sunset"));
+        assertThat(job.status()).as(job.toString()).isEqualTo(202);
+        String status = "queued";
+        for (int i = 0; i < 100 && !status.equals("succeeded") && !status.equals("failed"); i++) {
+            Thread.sleep(100);
+            status = demo.get("/api/v1/jobs/" + job.data().get("job_id").asString()).data().get("status").asString();
+        }
+        assertThat(status).isEqualTo("succeeded");
     }
 
     private static int count(String text, String needle) {
