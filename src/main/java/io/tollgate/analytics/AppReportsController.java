@@ -6,6 +6,7 @@ import io.tollgate.apps.Applications;
 import io.tollgate.identity.EndUser;
 import io.tollgate.identity.EndUsers;
 import io.tollgate.metering.UsageReports;
+import io.tollgate.payments.PaymentReports;
 import io.tollgate.platform.Envelope;
 import io.tollgate.platform.PageQuery;
 import io.tollgate.platform.PageResult;
@@ -28,9 +29,11 @@ class AppReportsController {
     private final Applications applications;
     private final UsageReports reports;
     private final EndUsers endUsers;
+    private final PaymentReports payments;
     private final Clock clock;
 
-    AppReportsController(Applications applications, UsageReports reports, EndUsers endUsers, Clock clock) {
+    AppReportsController(Applications applications, UsageReports reports, EndUsers endUsers, PaymentReports payments, Clock clock) {
+        this.payments = payments;
         this.applications = applications;
         this.reports = reports;
         this.endUsers = endUsers;
@@ -41,7 +44,8 @@ class AppReportsController {
                               List<UsageReports.DayRow> byDay, List<UsageReports.FeatureRow> byFeature) {}
     public record RevenueReport(String appId, LocalDate from, LocalDate to, List<UsageReports.Money> charged,
                                 List<UsageReports.Money> cost, long creditsUsed, List<UsageReports.RevenueDay> byDay,
-                                List<UsageReports.RevenueFeature> byFeature) {}
+                                List<UsageReports.RevenueFeature> byFeature, List<PaymentReports.Money> paymentsByDay,
+                                List<PaymentReports.Money> paymentsByMethod) {}
     public record AppUser(EndUser user, UsageReports.UserTotals usage) {}
 
     @GetMapping("/usage")
@@ -57,7 +61,8 @@ class AppReportsController {
     }
 
     @GetMapping("/revenue")
-    @Operation(summary = "App revenue", description = "Money charged per currency (minor units) and credits consumed, by day and feature")
+    @Operation(summary = "App revenue", description = "Money charged per request and credits consumed by day and feature; "
+            + "payments made through the app by day and payment method (minor units per currency)")
     Envelope<RevenueReport> revenue(@PathVariable String appId,
                                     @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
                                     @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to) {
@@ -65,7 +70,8 @@ class AppReportsController {
         DateRange range = DateRange.of(from, to, clock);
         UsageReports.Revenue revenue = reports.revenue(appId, range.from(), range.to());
         return Envelope.ok(new RevenueReport(appId, range.from(), range.to(), revenue.charged(), revenue.cost(),
-                revenue.creditsUsed(), revenue.byDay(), revenue.byFeature()));
+                revenue.creditsUsed(), revenue.byDay(), revenue.byFeature(),
+                payments.received(range.from(), range.to(), "day", appId), payments.received(range.from(), range.to(), "provider", appId)));
     }
 
     @GetMapping("/users")

@@ -12,7 +12,7 @@ record DateRange(LocalDate from, LocalDate to) {
     static final int DEFAULT_DAYS = 30;
 
     static DateRange of(LocalDate from, LocalDate to, Clock clock) {
-        LocalDate end = to == null ? LocalDate.now(clock.withZone(ZoneOffset.UTC)) : to;
+        LocalDate end = to == null ? LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC) : to;
         LocalDate start = from == null ? end.minusDays(DEFAULT_DAYS - 1) : from;
         if (start.isAfter(end)) throw ApiException.invalidField("from", "must not be after to");
         if (ChronoUnit.DAYS.between(start, end) >= MAX_DAYS) throw ApiException.invalidField("from", "range may span at most " + MAX_DAYS + " days");

@@ -97,7 +97,7 @@ public class Invoices {
     public Invoice finalizeDraft(String invoiceId) {
         Invoice draft = get(invoiceId);
         if (draft.status() != Invoice.InvoiceStatus.DRAFT) throw ApiException.conflict("INVOICE_NOT_DRAFT", "The invoice is already " + lower(draft.status()));
-        if (!YearMonth.from(draft.periodEnd()).isBefore(YearMonth.now(clock.withZone(ZoneOffset.UTC)))) {
+        if (!YearMonth.from(draft.periodEnd()).isBefore(YearMonth.from(clock.instant().atZone(ZoneOffset.UTC)))) {
             throw ApiException.conflict("PERIOD_NOT_OVER", "An invoice is finalized after its month ends");
         }
         Instant now = clock.instant();

@@ -22,7 +22,7 @@ class MonthCloser {
 
     @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT2M")
     void closePreviousMonth() {
-        YearMonth previous = YearMonth.now(clock.withZone(ZoneOffset.UTC)).minusMonths(1);
+        YearMonth previous = YearMonth.from(clock.instant().atZone(ZoneOffset.UTC)).minusMonths(1);
         try {
             int closed = invoices.closeMonth(previous).size();
             if (closed > 0) log.info("Issued {} invoices for {}", closed, previous);

@@ -103,6 +103,22 @@ public class UsageReports {
                 .query((rs, i) -> new Charge(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4))).list();
     }
 
+    public record Sum(String key, String currency, long calls, long chargeMinor, long costMinor, long creditsUsed) {}
+
+    /** Platform-wide figures in [from, to] grouped by day, feature or app_id (currency XXX: no money involved). */
+    public List<Sum> totals(LocalDate from, LocalDate to, String group) {
+        String key = switch (group) {
+            case "day" -> "to_char(day, 'YYYY-MM-DD')";
+            case "feature", "app_id" -> group;
+            default -> throw new IllegalArgumentException(group);
+        };
+        return jdbc.sql("SELECT " + key + ", currency, sum(calls), sum(charge_minor), sum(cost_minor), sum(credits_used) FROM usage_daily "
+                        + "WHERE day BETWEEN ? AND ? GROUP BY 1, 2 ORDER BY 1, 2")
+                .params(from, to)
+                .query((rs, i) -> new Sum(rs.getString(1), currencyOrNull(rs.getString(2)), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)))
+                .list();
+    }
+
     /** Organizations whose calls were charged money in the period. */
     public List<String> organizationsCharged(LocalDate from, LocalDate to) {
         return jdbc.sql("SELECT DISTINCT organization_id FROM usage_daily WHERE day BETWEEN ? AND ? AND charge_minor > 0 AND organization_id IS NOT NULL")
