@@ -51,7 +51,7 @@ class ApiSecurityConfig implements WebMvcConfigurer {
                 .securityContext(c -> c.disable())
                 .anonymous(a -> a.disable())
                 .headers(h -> h.cacheControl(c -> {}))
-                .addFilterBefore(new AppAuthenticationFilter(hasher, directory, applications, organizations, lastUsed, writer, clock),
+                .addFilterBefore(new AppAuthenticationFilter(new KeyCheck(hasher, directory), applications, organizations, lastUsed, writer, clock),
                         AuthorizationFilter.class)
                 .authorizeHttpRequests(a -> a.anyRequest().permitAll())
                 .build();

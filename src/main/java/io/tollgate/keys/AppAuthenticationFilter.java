@@ -8,8 +8,6 @@ import io.tollgate.platform.Actor;
 import io.tollgate.platform.ApiError;
 import io.tollgate.platform.EnvelopeWriter;
 import io.tollgate.platform.RequestContext;
-import io.tollgate.platform.SecretHasher;
-import io.tollgate.platform.TokenCodec;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -25,22 +23,16 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 class AppAuthenticationFilter extends OncePerRequestFilter {
     static final String APP_ID_HEADER = "X-App-Id";
-    private static final String[] PREFIXES = {
-            ApiKeys.prefixFor(KeyType.SECRET, KeyEnvironment.LIVE), ApiKeys.prefixFor(KeyType.SECRET, KeyEnvironment.TEST),
-            ApiKeys.prefixFor(KeyType.PUBLISHABLE, KeyEnvironment.LIVE), ApiKeys.prefixFor(KeyType.PUBLISHABLE, KeyEnvironment.TEST)};
-
-    private final SecretHasher hasher;
-    private final KeyDirectory directory;
+    private final KeyCheck keys;
     private final Applications applications;
     private final Organizations organizations;
     private final LastUsedTracker lastUsed;
     private final EnvelopeWriter writer;
     private final Clock clock;
 
-    AppAuthenticationFilter(SecretHasher hasher, KeyDirectory directory, Applications applications,
-                            Organizations organizations, LastUsedTracker lastUsed, EnvelopeWriter writer, Clock clock) {
-        this.hasher = hasher;
-        this.directory = directory;
+    AppAuthenticationFilter(KeyCheck keys, Applications applications, Organizations organizations, LastUsedTracker lastUsed,
+                            EnvelopeWriter writer, Clock clock) {
+        this.keys = keys;
         this.applications = applications;
         this.organizations = organizations;
         this.lastUsed = lastUsed;
@@ -56,26 +48,13 @@ class AppAuthenticationFilter extends OncePerRequestFilter {
             reject(response, "Send the API key as Authorization: Bearer <key>");
             return;
         }
-        String key = header.substring(7).trim();
-        if (!wellFormed(key)) {
-            reject(response, "API key is malformed");
-            return;
-        }
-        Optional<KeyRecord> found = directory.lookup(hasher.hash(key));
-        if (found.isEmpty()) {
-            reject(response, "API key is invalid or expired");
-            return;
-        }
-        KeyRecord record = found.get();
         long now = clock.millis();
-        if (record.revoked()) {
-            reject(response, "API key has been revoked");
+        KeyCheck.Result checked = keys.check(header.substring(7).trim(), now);
+        if (checked.refusal() != null) {
+            reject(response, checked.refusal());
             return;
         }
-        if (record.expiredAt(now)) {
-            reject(response, "API key is invalid or expired");
-            return;
-        }
+        KeyRecord record = checked.key();
         Optional<AppSnapshot> app = applications.snapshot(record.appId());
         if (app.isEmpty()) {
             reject(response, "API key is invalid or expired");
@@ -105,13 +84,6 @@ class AppAuthenticationFilter extends OncePerRequestFilter {
                 record.id(), record.prefix(), record.type(), record.environment(), record.scopes(), record.rateLimitPerHour()));
         RequestContext.setActor(new Actor("api_key", record.id(), null));
         chain.doFilter(request, response);
-    }
-
-    private static boolean wellFormed(String key) {
-        for (String prefix : PREFIXES) {
-            if (key.startsWith(prefix)) return TokenCodec.wellFormed(prefix, key);
-        }
-        return false;
     }
 
     private void reject(HttpServletResponse response, String message) throws IOException {

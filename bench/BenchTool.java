@@ -1,0 +1,166 @@
+import io.tollgate.platform.SecretHasher;
+import io.tollgate.platform.TokenCodec;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.postgresql.PGConnection;
+
+/**
+ * Helpers for bench/run.sh that need Java: seeding a million keys the way Tollgate stores them,
+ * reading exactness figures from the database, and the kill -9 crash test's client and checker.
+ * Run as a single-file program: java -cp <tollgate classpath> bench/BenchTool.java <command> …
+ */
+public class BenchTool {
+
+    public static void main(String[] args) throws Exception {
+        switch (args[0]) {
+            case "seed-keys" -> seedKeys(args[1], args[2], args[3], Integer.parseInt(args[4]));
+            case "marks" -> marks(args[1]);
+            case "exactness" -> exactness(args[1], args[2], args[3], Long.parseLong(args[4]), Long.parseLong(args[5]));
+            case "crash-load" -> crashLoad(args[1], args[2], args[3], Integer.parseInt(args[4]), Path.of(args[5]));
+            case "crash-verify" -> crashVerify(args[1], args[2], Path.of(args[3]));
+            default -> throw new IllegalArgumentException("unknown command " + args[0]);
+        }
+    }
+
+    private static Connection connect(String url) throws Exception {
+        return DriverManager.getConnection(url, "postgres", "");
+    }
+
+    /** N extra keys for an app, hashed with the server's pepper and written with COPY, as if issued through the API. */
+    static void seedKeys(String url, String pepper, String appId, int count) throws Exception {
+        SecretHasher hasher = new SecretHasher(pepper.getBytes(StandardCharsets.UTF_8));
+        long started = System.nanoTime();
+        try (Connection c = connect(url)) {
+            var copy = c.unwrap(PGConnection.class).getCopyAPI();
+            int batch = 50_000;
+            for (int done = 0; done < count; done += batch) {
+                StringBuilder rows = new StringBuilder(batch * 200);
+                for (int i = done; i < Math.min(count, done + batch); i++) {
+                    String key = TokenCodec.generate("tg_sk_live_");
+                    rows.append("key_bench").append(String.format("%021d", i)).append('\t').append(appId).append('\t')
+                            .append("\\\\x").append(java.util.HexFormat.of().formatHex(hasher.hash(key))).append('\t')
+                            .append(key, 0, 15).append('\t').append(key.substring(key.length() - 4)).append("\tsecret\tlive\tbench\t{content:read}\t1000\n");
+                }
+                copy.copyIn("COPY api_keys (id, app_id, key_hash, key_prefix, key_last4, key_type, environment, name, scopes, rate_limit) FROM STDIN",
+                        new StringReader(rows.toString()));
+            }
+        }
+        System.out.printf("seeded %d keys in %.1f s%n", count, (System.nanoTime() - started) / 1e9);
+    }
+
+    /** Current high-water marks, so a run's rows can be told from earlier ones. */
+    static void marks(String url) throws Exception {
+        try (Connection c = connect(url); Statement s = c.createStatement()) {
+            System.out.println(one(s, "SELECT coalesce(max(id), 0) FROM usage_events") + " " + one(s, "SELECT coalesce(max(id), 0) FROM ledger_transfers"));
+        }
+    }
+
+    /** After a metered run: usage rows, debits, refusals since the marks, and whether each success was debited exactly once. */
+    static void exactness(String url, String walletId, String appId, long usageMark, long transferMark) throws Exception {
+        try (Connection c = connect(url); Statement s = c.createStatement()) {
+            long ok = one(s, "SELECT count(*) FROM usage_events WHERE app_id = '" + appId + "' AND id > " + usageMark + " AND response_status = 200");
+            long refused = one(s, "SELECT count(*) FROM usage_events WHERE app_id = '" + appId + "' AND id > " + usageMark + " AND response_status <> 200");
+            long creditsInUsage = one(s, "SELECT coalesce(sum(credits_used), 0) FROM usage_events WHERE app_id = '" + appId + "' AND id > " + usageMark);
+            long debited = one(s, "SELECT coalesce(sum(amount), 0) FROM ledger_transfers WHERE debit_account = '" + walletId
+                    + "' AND kind = 'spend' AND id > " + transferMark);
+            long debits = one(s, "SELECT count(*) FROM ledger_transfers WHERE debit_account = '" + walletId + "' AND kind = 'spend' AND id > " + transferMark);
+            System.out.printf("{\"usage_rows_ok\":%d,\"usage_rows_refused\":%d,\"credits_in_usage\":%d,\"credits_debited\":%d,\"debits\":%d}%n",
+                    ok, refused, creditsInUsage, debited, debits);
+        }
+    }
+
+    /**
+     * The crash test's client: clients post token consumptions with unique request ids and append the id
+     * of every call answered 200 to the file, flushed, until the server goes away.
+     */
+    static void crashLoad(String base, String key, String appId, int clients, Path acked) throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        AtomicBoolean serverGone = new AtomicBoolean();
+        AtomicLong ok = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        try (BufferedWriter out = Files.newBufferedWriter(acked); ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < clients; i++) {
+                pool.submit(() -> {
+                    while (!serverGone.get()) {
+                        String requestId = UUID.randomUUID().toString();
+                        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/v1/customer/tokens/consume"))
+                                .timeout(Duration.ofSeconds(10))
+                                .header("Authorization", "Bearer " + key).header("X-App-Id", appId).header("X-Request-Id", requestId)
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString("{\"app_id\":\"crash\",\"tokens_consumed\":1}")).build();
+                        try {
+                            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                            if (response.statusCode() == 200) {
+                                synchronized (out) {
+                                    out.write(requestId);
+                                    out.newLine();
+                                    out.flush();
+                                }
+                                ok.incrementAndGet();
+                            } else {
+                                failed.incrementAndGet();
+                            }
+                        } catch (IOException | InterruptedException e) {
+                            serverGone.set(true);
+                        }
+                    }
+                    return null;
+                });
+            }
+        }
+        System.out.printf("acknowledged %d, refused %d before the server went away%n", ok.get(), failed.get());
+    }
+
+    /** Every acknowledged debit is there exactly once; nothing is doubled. */
+    static void crashVerify(String url, String appId, Path acked) throws Exception {
+        List<String> ids = Files.readAllLines(acked).stream().filter(l -> !l.isBlank()).toList();
+        Set<String> present = new HashSet<>();
+        long doubledUsage;
+        long doubledTransfers;
+        long usageWithoutDebit;
+        try (Connection c = connect(url); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT request_id FROM usage_events WHERE app_id = '" + appId + "' AND response_status = 200")) {
+                while (rs.next()) present.add(rs.getString(1));
+            }
+            doubledUsage = one(s, "SELECT count(*) FROM (SELECT request_id FROM usage_events WHERE app_id = '" + appId
+                    + "' GROUP BY request_id HAVING count(*) > 1) d");
+            doubledTransfers = one(s, "SELECT count(*) FROM (SELECT reference FROM ledger_transfers WHERE kind = 'spend' AND reference IN "
+                    + "(SELECT request_id FROM usage_events WHERE app_id = '" + appId + "') GROUP BY reference HAVING count(*) > 1) d");
+            usageWithoutDebit = one(s, "SELECT count(*) FROM usage_events u WHERE u.app_id = '" + appId + "' AND u.response_status = 200 "
+                    + "AND NOT EXISTS (SELECT 1 FROM ledger_transfers t WHERE t.kind = 'spend' AND t.reference = u.request_id)");
+        }
+        long missing = ids.stream().filter(id -> !present.contains(id)).count();
+        System.out.printf("{\"acknowledged\":%d,\"missing_after_restart\":%d,\"committed_successes\":%d,\"doubled_usage\":%d,"
+                + "\"doubled_debits\":%d,\"successes_without_debit\":%d}%n", ids.size(), missing, present.size(), doubledUsage, doubledTransfers,
+                usageWithoutDebit);
+        if (missing > 0 || doubledUsage > 0 || doubledTransfers > 0 || usageWithoutDebit > 0) System.exit(1);
+    }
+
+    private static long one(Statement s, String sql) throws Exception {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}

@@ -1,0 +1,202 @@
+#!/usr/bin/env bash
+# Tollgate's benchmark, one command: builds, starts Tollgate (embedded PostgreSQL unless
+# --database-url is given), seeds, and drives load with wrk against
+#   (a) GET /api/v1/app                          — the authenticated no-op, the ceiling
+#   (b) POST /api/v1/customer/tokens/consume     — metered, group commit
+#   (c) POST /api/v1/content/{id}/view           — a metered feature call (1 credit)
+#   (d) (b) with TOLLGATE_METERING_BATCHING=false — one transaction per call, the naive baseline
+#   seed 001's load test: (b) at 1000 connections
+# then checks exactness after each metered run, runs the JMH key-check benchmark, measures heap with
+# the stored keys, and kills the server with SIGKILL under load to check that no acknowledged debit is
+# lost or doubled. Writes results.json and results.md under bench/results/<time>/.
+#
+# Usage: bench/run.sh [--duration SECONDS] [--connections N] [--keys N] [--database-url JDBC_URL]
+#                     [--skip-crash] [--skip-jmh]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=30
+CONNECTIONS=64
+KEYS=0
+DATABASE_URL=""
+CRASH=1
+JMH=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --duration) DURATION=$2; shift 2 ;;
+    --connections) CONNECTIONS=$2; shift 2 ;;
+    --keys) KEYS=$2; shift 2 ;;
+    --database-url) DATABASE_URL=$2; shift 2 ;;
+    --skip-crash) CRASH=0; shift ;;
+    --skip-jmh) JMH=0; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+if [ -d /usr/lib/jvm/temurin-25-jdk-amd64 ]; then export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64; fi
+JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+JCMD=${JAVA_HOME:+$JAVA_HOME/bin/}jcmd
+command -v wrk >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; }
+command -v jq >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q jq; }
+
+echo "== building"
+./mvnw -q -B -DskipTests package
+./mvnw -q -B test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
+JAR=$(ls target/tollgate-*.jar | grep -v original | head -1)
+TOOL_CP="target/classes:$(cat target/bench-classpath.txt)"
+
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+OUT=bench/results/$STAMP
+WORK=bench/work
+mkdir -p "$OUT"
+rm -rf "$WORK"
+mkdir -p "$WORK"
+PORT=18090
+PGPORT=15432
+TOKEN=bench-admin-token-0123456789abcdef
+BASE=http://localhost:$PORT
+JDBC=${DATABASE_URL:-jdbc:postgresql://localhost:$PGPORT/postgres}
+SERVER_PID=""
+
+start_server() { # $1 = batching true|false, $2 = log name
+  local extra=()
+  [ -n "$DATABASE_URL" ] && extra+=(TOLLGATE_DATABASE_URL="$DATABASE_URL")
+  env TOLLGATE_DATA_DIR="$WORK/data" SERVER_PORT=$PORT TOLLGATE_ADMIN_TOKEN=$TOKEN TOLLGATE_DEMO=false \
+      TOLLGATE_EMBEDDED_DB_PORT=$PGPORT TOLLGATE_METERING_BATCHING="$1" TOLLGATE_RATE_LIMIT_TOKEN_CONSUMPTION_PER_HOUR=0 \
+      TOLLGATE_KEY_PEPPER="${BENCH_PEPPER:-bench-pepper-0123456789abcdef}" "${extra[@]}" \
+      "$JAVA" -Xmx512m -Xms512m -jar "$JAR" > "$OUT/server-$2.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 120); do
+    curl -sf -o /dev/null "$BASE/actuator/health" && return 0
+    sleep 1
+  done
+  echo "server did not start; see $OUT/server-$2.log" >&2
+  exit 1
+}
+
+stop_server() {
+  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=""
+}
+trap stop_server EXIT
+
+admin() { # method path [json]
+  curl -sf -X "$1" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' ${3:+-d "$3"} "$BASE$2"
+}
+
+run_wrk() { # name script connections duration
+  local script="$OUT/$1.lua"
+  cat "bench/wrk/$2.lua" bench/wrk/report.lua > "$script"
+  wrk -t2 -c"$3" -d"$4"s --timeout 10s -s "$script" "$BASE/api/v1/app" 2>&1 | tee "$OUT/$1.wrk.txt" | grep '^WRK_JSON' | sed 's/^WRK_JSON //'
+}
+
+measure() { # name script connections — warm up, then the measured run; echoes its JSON
+  run_wrk "$1-warmup" "$2" "$3" 10 > /dev/null
+  sleep 2 # calls in flight when the warm-up stopped finish before the marks are taken
+  MARKS=$("$JAVA" -cp "$TOOL_CP" bench/BenchTool.java marks "$JDBC")
+  run_wrk "$1" "$2" "$3" "$DURATION"
+}
+
+exactness() { # → JSON: what the database holds for the measured run (since MARKS)
+  sleep 2 # let calls in flight when wrk stopped finish
+  "$JAVA" -cp "$TOOL_CP" bench/BenchTool.java exactness "$JDBC" "$WALLET" "$APP" $MARKS
+}
+
+echo "== starting Tollgate (group commit) and seeding"
+start_server true batched
+ORG=$(admin POST /api/admin/organizations '{"name":"Bench"}' | jq -r .data.id)
+APP=$(admin POST /api/external-apps "{\"organization_id\":\"$ORG\",\"name\":\"Bench\",\"app_type\":\"api\",\"status\":\"active\"}" | jq -r .data.id)
+KEY=$(admin POST /api/external-apps/$APP/api-keys '{"name":"bench","rate_limit":10000000}' | jq -r .data.key)
+CONTENT=$(admin POST /api/external-apps/$APP/content '{"title":"Bench item","type":"video","url":"https://cdn.example/b.mp4","pricing_type":"credits","credits_required":1,"status":"published"}' | jq -r .data.id)
+WALLET=$(admin GET /api/admin/organizations/$ORG/wallet | jq -r .data.id)
+admin POST /api/admin/wallets/$WALLET/grants '{"amount":1000000000,"reason":"bench"}' > /dev/null
+export BENCH_KEY=$KEY BENCH_APP=$APP BENCH_CONTENT=$CONTENT
+if [ "$KEYS" -gt 0 ]; then
+  echo "== storing $KEYS more keys"
+  "$JAVA" -cp "$TOOL_CP" bench/BenchTool.java seed-keys "$JDBC" "${BENCH_PEPPER:-bench-pepper-0123456789abcdef}" "$APP" "$KEYS" | tee "$OUT/seed-keys.txt"
+fi
+
+echo "== (a) GET /api/v1/app"
+measure a app "$CONNECTIONS" > "$OUT/a.json"; A=$(cat "$OUT/a.json")
+echo "$A"
+echo "== (b) token consumption, group commit"
+measure b consume "$CONNECTIONS" > "$OUT/b.json"; B=$(cat "$OUT/b.json")
+echo "$B"
+B_EXACT=$(exactness)
+echo "$B_EXACT"
+echo "== (c) content view, group commit"
+measure c content "$CONNECTIONS" > "$OUT/c.json"; C=$(cat "$OUT/c.json")
+echo "$C"
+C_EXACT=$(exactness)
+echo "$C_EXACT"
+echo "== seed 001 load test: token consumption at 1000 connections"
+ulimit -Sn "$(ulimit -Hn)" 2>/dev/null || true
+measure seed001 consume 1000 > "$OUT/seed001.json"; S=$(cat "$OUT/seed001.json")
+echo "$S"
+S_EXACT=$(exactness)
+echo "$S_EXACT"
+"$JCMD" "$SERVER_PID" GC.run > /dev/null 2>&1 || true
+sleep 1
+HEAP_USED_MB=$("$JCMD" "$SERVER_PID" GC.heap_info 2>/dev/null | awk '/garbage-first heap/ {for (i=1;i<=NF;i++) if ($i=="used") {v=$(i+1); sub("K,?","",v); printf "%.0f", v/1024}}')
+LEDGER=$(admin GET /api/admin/ledger/check | jq -c .data)
+stop_server
+
+echo "== (d) token consumption, one transaction per call"
+start_server false naive
+measure d consume "$CONNECTIONS" > "$OUT/d.json"; D=$(cat "$OUT/d.json")
+echo "$D"
+D_EXACT=$(exactness)
+echo "$D_EXACT"
+stop_server
+
+CRASH_JSON='{"skipped":true}'
+if [ "$CRASH" = 1 ]; then
+  echo "== crash test: kill -9 under load"
+  start_server true crash-before
+  ( "$JAVA" -cp "$TOOL_CP" bench/BenchTool.java crash-load "$BASE" "$KEY" "$APP" 64 "$OUT/acknowledged.txt" > "$OUT/crash-load.txt" 2>&1 ) &
+  LOAD_PID=$!
+  sleep 10
+  kill -9 "$SERVER_PID"
+  wait "$LOAD_PID" || true
+  SERVER_PID=""
+  cat "$OUT/crash-load.txt"
+  start_server true crash-after
+  CRASH_JSON=$("$JAVA" -cp "$TOOL_CP" bench/BenchTool.java crash-verify "$JDBC" "$APP" "$OUT/acknowledged.txt" || echo '{"failed":true}')
+  CRASH_LEDGER=$(admin GET /api/admin/ledger/check | jq -c '.data.ok')
+  CRASH_JSON=$(echo "$CRASH_JSON" | jq -c ". + {ledger_ok: $CRASH_LEDGER}")
+  echo "$CRASH_JSON"
+  stop_server
+fi
+
+JMH_JSON='{"skipped":true}'
+if [ "$JMH" = 1 ]; then
+  echo "== JMH: cached key check"
+  "$JAVA" -cp "target/test-classes:$TOOL_CP" org.openjdk.jmh.Main KeyCheckBenchmark -f 1 -wi 3 -w 2s -i 5 -r 2s \
+      -rf json -rff "$OUT/jmh.json" | tee "$OUT/jmh.txt" | tail -4
+  JMH_JSON=$(jq -c '[.[] | {cached_keys: .params.cachedKeys, ns_per_check: .primaryMetric.score, error: .primaryMetric.scoreError}]' "$OUT/jmh.json")
+fi
+
+jq -n --argjson a "$A" --argjson b "$B" --argjson c "$C" --argjson d "$D" --argjson s "$S" \
+   --argjson bx "$B_EXACT" --argjson cx "$C_EXACT" --argjson dx "$D_EXACT" --argjson sx "$S_EXACT" \
+   --argjson ledger "$LEDGER" --argjson crash "$CRASH_JSON" --argjson jmh "$JMH_JSON" \
+   --arg heap "${HEAP_USED_MB:-unknown}" --arg keys "$KEYS" --arg conns "$CONNECTIONS" --arg duration "$DURATION" \
+   '{machine: {cores: '"$(nproc)"'}, connections: ($conns|tonumber), duration_s: ($duration|tonumber), stored_extra_keys: ($keys|tonumber),
+     a_app: $a, b_consume: ($b + {exactness: $bx}), c_content_view: ($c + {exactness: $cx}), d_consume_naive: ($d + {exactness: $dx}),
+     seed001_1000_connections: ($s + {exactness: $sx}), ledger_check: $ledger, heap_used_mb_after_gc: $heap, crash_test: $crash, jmh: $jmh,
+     ratios: {b_over_a: ($b.rps / $a.rps), b_over_d: ($b.rps / $d.rps)}}' > "$OUT/results.json"
+
+{
+  echo "| scenario | req/s | p50 ms | p95 ms | p99 ms | max ms | non-2xx | socket errors |"
+  echo "|---|---|---|---|---|---|---|---|"
+  for row in "(a) GET /api/v1/app:a_app" "(b) tokens/consume, group commit:b_consume" "(c) content view, group commit:c_content_view" \
+             "(d) tokens/consume, transaction per call:d_consume_naive" "seed 001: (b) at 1000 connections:seed001_1000_connections"; do
+    jq -r --arg name "${row%%:*}" ".${row##*:} | \"| \(\$name) | \(.rps|floor) | \(.p50_ms) | \(.p95_ms) | \(.p99_ms) | \(.max_ms) | \(.non_2xx) | \(.socket_errors) |\"" "$OUT/results.json"
+  done
+  echo
+  jq -r '"(b)/(a) = \(.ratios.b_over_a*100|floor)%   (b)/(d) = \(.ratios.b_over_d*10|floor/10)x   heap after GC: \(.heap_used_mb_after_gc) MiB"' "$OUT/results.json"
+  jq -r '"exactness (b): \(.b_consume.exactness)"' "$OUT/results.json"
+  jq -r '"exactness (d): \(.d_consume_naive.exactness)"' "$OUT/results.json"
+  jq -r '"ledger check: \(.ledger_check.ok)   crash test: \(.crash_test)"' "$OUT/results.json"
+  jq -r '"JMH cached key check: \(.jmh)"' "$OUT/results.json"
+} | tee "$OUT/results.md"
+echo "results in $OUT"
