@@ -49,7 +49,8 @@ public final class DarajaStub implements AutoCloseable {
     private final String consumerSecret;
     private final AtomicInteger tokenGeneration = new AtomicInteger(1);
     private final AtomicInteger tokenCalls = new AtomicInteger();
-    private final AtomicLong checkoutCounter = new AtomicLong(191220191020363925L);
+    /** Unique across runs: the test database outlives the stub. */
+    private final AtomicLong checkoutCounter = new AtomicLong(System.currentTimeMillis() * 10_000);
     private final List<Recorded> requests = new CopyOnWriteArrayList<>();
     private final Map<String, String[]> queryResults = new ConcurrentHashMap<>();
     private volatile Function<Recorded, Reply> pushAnswer;
