@@ -11,6 +11,14 @@ public interface PaymentProvider {
 
     ProviderName name();
 
+    /**
+     * Checks and normalizes what the client sent before anything is recorded or sent (M-Pesa: a Kenyan
+     * phone number, whole shillings). Refuses with an ApiException (4xx); never calls the provider.
+     */
+    default StartOptions prepare(long amountMinor, String currency, StartOptions options) {
+        return options;
+    }
+
     /** Starts the provider's flow for a payment already recorded as pending. */
     Started start(Payment payment, StartOptions options);
 

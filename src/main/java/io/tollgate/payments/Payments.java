@@ -79,6 +79,7 @@ public class Payments {
      */
     public Started start(Request r, Consumer<String> inFirstTransaction) {
         PaymentProvider provider = provider(r.provider());
+        PaymentProvider.StartOptions options = provider.prepare(r.amountMinor(), r.currency(), r.options());
         String id = Ids.next("pay");
         transactions.executeWithoutResult(tx -> {
             if (inFirstTransaction != null) inFirstTransaction.accept(id);
@@ -87,15 +88,16 @@ public class Payments {
                       status, amount_minor, currency, credits, phone_number)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)""")
                     .params(id, r.payerType(), r.payerId(), r.appId(), r.organizationId(), r.walletId(), lower(r.purpose()), r.purposeRef(),
-                            lower(r.provider()), r.amountMinor(), r.currency(), r.credits(), r.options().phoneNumber())
+                            lower(r.provider()), r.amountMinor(), r.currency(), r.credits(), options.phoneNumber())
                     .update();
         });
         Payment recorded = get(id);
         PaymentProvider.Started started;
         try {
-            started = calls.call(r.provider(), provider.startIsIdempotent(), () -> provider.start(recorded, r.options()));
+            started = calls.call(r.provider(), provider.startIsIdempotent(), () -> provider.start(recorded, options));
         } catch (ProviderException e) {
-            if (!e.retryable()) {
+            // Refused, or never sent (the circuit was open): nothing can have happened at the provider.
+            if (!e.retryable() || ProviderCalls.neverCalled(e)) {
                 return new Started(settle(id, PaymentProvider.State.failed(e.code(), e.getMessage())), Map.of());
             }
             // We cannot know whether the provider acted: the payment stays pending for the reconciler.

@@ -51,4 +51,9 @@ public class ProviderCalls {
             throw new ProviderException(true, "PROVIDER_UNAVAILABLE", name + " is failing; calls are paused for a moment", open);
         }
     }
+
+    /** True when the circuit breaker refused the call, so the provider was never asked. */
+    public static boolean neverCalled(ProviderException e) {
+        return e.getCause() instanceof CallNotPermittedException;
+    }
 }

@@ -146,11 +146,12 @@ class PurchaseController {
 
     @GetMapping("/api/v1/payments/status/{id}")
     @RequiresScope(Scopes.PAYMENTS_READ)
-    @Operation(summary = "Payment status", description = "Answers from our record; while pending, asks the provider (M-Pesa status query, Stripe PaymentIntent)")
+    @Operation(summary = "Payment status", description = "Answers from our record; while pending, asks the provider (M-Pesa status query, Stripe PaymentIntent). "
+            + "id is the payment id, or an M-Pesa CheckoutRequestID")
     Envelope<Map<String, Object>> status(AppCaller caller, @RequestAttribute(name = EndUserCaller.ATTRIBUTE, required = false) EndUserCaller user,
                                          @PathVariable String id) {
         Payment payment = owned(caller, user, id);
-        if (payment.pending()) payment = payments.refresh(id);
+        if (payment.pending()) payment = payments.refresh(payment.id());
         return Envelope.ok(view(payment));
     }
 
@@ -164,8 +165,11 @@ class PurchaseController {
         return Envelope.page(payments.list(PageQuery.of(page, perPage), filter).map(PurchaseController::view));
     }
 
+    /** id: the payment's, or — as seed 004's M-Pesa status call takes — its CheckoutRequestID. */
     private Payment owned(AppCaller caller, EndUserCaller user, String id) {
-        Payment payment = payments.find(id).orElseThrow(() -> io.tollgate.platform.ApiException.notFound("payment", id));
+        Payment payment = payments.find(id)
+                .or(() -> id.length() <= 255 ? payments.byReference(ProviderName.MPESA, id) : java.util.Optional.empty())
+                .orElseThrow(() -> io.tollgate.platform.ApiException.notFound("payment", id));
         boolean sameApp = caller.appId().equals(payment.appId());
         boolean sameUser = user == null || user.id().equals(payment.payerId());
         if (!sameApp || !sameUser) throw io.tollgate.platform.ApiException.notFound("payment", id);
