@@ -40,8 +40,8 @@ class AppReportsController {
         this.clock = clock;
     }
 
-    public record UsageReport(String appId, LocalDate from, LocalDate to, String feature, UsageReports.Totals totals,
-                              List<UsageReports.DayRow> byDay, List<UsageReports.FeatureRow> byFeature) {}
+    public record UsageReport(String appId, LocalDate from, LocalDate to, String feature, String endUserId, UsageReports.Totals totals,
+                              List<UsageReports.DayRow> byDay, List<UsageReports.FeatureRow> byFeature, List<UsageReports.TopUser> topUsers) {}
     public record RevenueReport(String appId, LocalDate from, LocalDate to, List<UsageReports.Money> charged,
                                 List<UsageReports.Money> cost, long creditsUsed, List<UsageReports.RevenueDay> byDay,
                                 List<UsageReports.RevenueFeature> byFeature, List<PaymentReports.Money> paymentsByDay,
@@ -49,15 +49,19 @@ class AppReportsController {
     public record AppUser(EndUser user, UsageReports.UserTotals usage) {}
 
     @GetMapping("/usage")
-    @Operation(summary = "App usage statistics", description = "Calls, errors and credits by day and feature; from/to are inclusive UTC dates")
+    @Operation(summary = "App usage statistics", description = "Calls, errors and credits by day and feature, and the top 10 end users; "
+            + "from/to are inclusive UTC dates; narrow with feature and end_user_id")
     Envelope<UsageReport> usage(@PathVariable String appId,
                                 @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
                                 @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to,
-                                @RequestParam(required = false) String feature) {
+                                @RequestParam(required = false) String feature,
+                                @RequestParam(name = "end_user_id", required = false) String endUserId) {
         applications.get(appId);
         DateRange range = DateRange.of(from, to, clock);
-        UsageReports.Usage usage = reports.usage(appId, range.from(), range.to(), feature);
-        return Envelope.ok(new UsageReport(appId, range.from(), range.to(), feature, usage.totals(), usage.byDay(), usage.byFeature()));
+        UsageReports.Usage usage = reports.usage(appId, range.from(), range.to(), feature, endUserId);
+        List<UsageReports.TopUser> top = endUserId == null ? reports.topUsers(appId, range.from(), range.to(), feature, 10) : List.of();
+        return Envelope.ok(new UsageReport(appId, range.from(), range.to(), feature, endUserId, usage.totals(), usage.byDay(),
+                usage.byFeature(), top));
     }
 
     @GetMapping("/revenue")

@@ -32,10 +32,11 @@ class UsageMerge {
         jdbc.sql("DELETE FROM meter_counters WHERE payer_id = ?").param(from).update();
         jdbc.sql("UPDATE usage_events SET end_user_id = ? WHERE end_user_id = ?").params(into, from).update();
         jdbc.sql("""
-                INSERT INTO usage_daily_users AS u (app_id, day, end_user_id, calls, credits_used, charge_minor)
-                SELECT app_id, day, ?, calls, credits_used, charge_minor FROM usage_daily_users WHERE end_user_id = ?
-                ON CONFLICT (app_id, day, end_user_id) DO UPDATE SET calls = u.calls + excluded.calls,
-                  credits_used = u.credits_used + excluded.credits_used, charge_minor = u.charge_minor + excluded.charge_minor""")
+                INSERT INTO usage_daily_users AS u (app_id, day, end_user_id, feature, calls, credits_used, charge_minor, errors)
+                SELECT app_id, day, ?, feature, calls, credits_used, charge_minor, errors FROM usage_daily_users WHERE end_user_id = ?
+                ON CONFLICT (app_id, day, end_user_id, feature) DO UPDATE SET calls = u.calls + excluded.calls,
+                  credits_used = u.credits_used + excluded.credits_used, charge_minor = u.charge_minor + excluded.charge_minor,
+                  errors = u.errors + excluded.errors""")
                 .params(into, from).update();
         jdbc.sql("DELETE FROM usage_daily_users WHERE end_user_id = ?").param(from).update();
     }

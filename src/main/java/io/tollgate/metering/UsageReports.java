@@ -36,16 +36,22 @@ public class UsageReports {
     public record Revenue(List<Money> charged, List<Money> cost, long creditsUsed, List<RevenueDay> byDay,
                           List<RevenueFeature> byFeature) {}
 
-    public Usage usage(String appId, LocalDate from, LocalDate to, String feature) {
-        String where = " WHERE app_id = ? AND day BETWEEN ? AND ?" + (feature == null ? "" : " AND feature = ?");
-        Object[] params = feature == null ? new Object[] {appId, from, to} : new Object[] {appId, from, to, feature};
+    /** @param endUserId null for the whole app; else that user's usage (from the per-user rollup, which keeps no durations) */
+    public Usage usage(String appId, LocalDate from, LocalDate to, String feature, String endUserId) {
+        String table = endUserId == null ? "usage_daily" : "usage_daily_users";
+        List<Object> filter = new ArrayList<>(List.of(appId, from, to));
+        String where = " WHERE app_id = ? AND day BETWEEN ? AND ?";
+        if (feature != null) { where += " AND feature = ?"; filter.add(feature); }
+        if (endUserId != null) { where += " AND end_user_id = ?"; filter.add(endUserId); }
+        Object[] params = filter.toArray();
+        String durations = endUserId == null ? "coalesce(sum(duration_ms_sum),0)" : "0";
         Totals totals = jdbc.sql("SELECT coalesce(sum(calls),0), coalesce(sum(errors),0), coalesce(sum(credits_used),0), "
-                        + "coalesce(sum(duration_ms_sum),0) FROM usage_daily" + where).params(params)
+                        + durations + " FROM " + table + where).params(params)
                 .query((rs, i) -> new Totals(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4))).single();
-        List<DayRow> byDay = jdbc.sql("SELECT day, sum(calls), sum(errors), sum(credits_used) FROM usage_daily" + where
+        List<DayRow> byDay = jdbc.sql("SELECT day, sum(calls), sum(errors), sum(credits_used) FROM " + table + where
                         + " GROUP BY day ORDER BY day").params(params)
                 .query((rs, i) -> new DayRow(rs.getObject(1, LocalDate.class), rs.getLong(2), rs.getLong(3), rs.getLong(4))).list();
-        List<FeatureRow> byFeature = jdbc.sql("SELECT feature, sum(calls), sum(errors), sum(credits_used) FROM usage_daily" + where
+        List<FeatureRow> byFeature = jdbc.sql("SELECT feature, sum(calls), sum(errors), sum(credits_used) FROM " + table + where
                         + " GROUP BY feature ORDER BY sum(calls) DESC, feature").params(params)
                 .query((rs, i) -> new FeatureRow(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4))).list();
         return new Usage(totals, byDay, byFeature);
@@ -78,6 +84,17 @@ public class UsageReports {
             cost.add(new Money(e.getKey(), e.getValue()[1]));
         });
         return new Revenue(charged, cost, credits, byDay, byFeature);
+    }
+
+    public record TopUser(String endUserId, long calls, long errors, long creditsUsed, long chargeMinor) {}
+
+    /** The app's busiest end users in the period (optionally for one feature), from the per-user rollup. */
+    public List<TopUser> topUsers(String appId, LocalDate from, LocalDate to, String feature, int limit) {
+        return jdbc.sql("SELECT end_user_id, sum(calls), sum(errors), sum(credits_used), sum(charge_minor) FROM usage_daily_users "
+                        + "WHERE app_id = ? AND day BETWEEN ? AND ?" + (feature == null ? "" : " AND feature = ?")
+                        + " GROUP BY end_user_id ORDER BY sum(calls) DESC, end_user_id LIMIT ?")
+                .params(feature == null ? new Object[] {appId, from, to, limit} : new Object[] {appId, from, to, feature, limit})
+                .query((rs, i) -> new TopUser(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5))).list();
     }
 
     public Map<String, UserTotals> userTotals(String appId, LocalDate from, LocalDate to, Collection<String> userIds) {

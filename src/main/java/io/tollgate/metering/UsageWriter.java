@@ -44,10 +44,11 @@ class UsageWriter {
             d[5] += r.durationMs();
             if (r.chargeMinor() > 0) d[6]++;
             if (r.endUserId() != null) {
-                long[] u = users.computeIfAbsent(List.of(r.appId(), day, r.endUserId()), k -> new long[3]);
+                long[] u = users.computeIfAbsent(List.of(r.appId(), day, r.endUserId(), r.feature()), k -> new long[4]);
                 u[0]++;
                 u[1] += r.creditsUsed();
                 u[2] += r.chargeMinor();
+                if (error) u[3]++;
             }
             // Organization totals count what organizations paid for themselves (seed 001 tokens), not end users' calls.
             if (!error && r.endUserId() == null) {
@@ -71,11 +72,12 @@ class UsageWriter {
         }
         if (!users.isEmpty()) {
             jdbc.sql("""
-                    INSERT INTO usage_daily_users AS u (app_id, day, end_user_id, calls, credits_used, charge_minor)
-                    SELECT * FROM unnest(?::text[], ?::date[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[])
-                    ON CONFLICT (app_id, day, end_user_id) DO UPDATE SET calls = u.calls + excluded.calls,
-                      credits_used = u.credits_used + excluded.credits_used, charge_minor = u.charge_minor + excluded.charge_minor""")
-                    .params(columns(users, 3, 3)).update();
+                    INSERT INTO usage_daily_users AS u (app_id, day, end_user_id, feature, calls, credits_used, charge_minor, errors)
+                    SELECT * FROM unnest(?::text[], ?::date[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])
+                    ON CONFLICT (app_id, day, end_user_id, feature) DO UPDATE SET calls = u.calls + excluded.calls,
+                      credits_used = u.credits_used + excluded.credits_used, charge_minor = u.charge_minor + excluded.charge_minor,
+                      errors = u.errors + excluded.errors""")
+                    .params(columns(users, 4, 4)).update();
         }
         if (!orgs.isEmpty()) {
             jdbc.sql("""
