@@ -13,6 +13,10 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.tollgate.platform.CacheInvalidation;
+import java.time.Duration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -21,16 +25,34 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class ContentItems {
     public static final int MAX_SEARCH_LENGTH = 200;
+    static final String CACHE_TOPIC = "content";
+    /** Views and downloads read items on every call; bodies may be large, so the cache is bounded by size. */
+    private static final long CACHE_MAX_CHARS = 32L * 1024 * 1024;
     private final JdbcClient jdbc;
     private final Json json;
     private final AuditTrail audit;
     private final Applications applications;
+    private final CacheInvalidation invalidation;
+    private final Cache<String, Optional<ContentItem>> byId = Caffeine.newBuilder()
+            .maximumWeight(CACHE_MAX_CHARS)
+            .<String, Optional<ContentItem>>weigher((id, item) -> 256 + item.map(ContentItems::chars).orElse(0))
+            .expireAfterWrite(Duration.ofMinutes(10)).build();
 
-    ContentItems(JdbcClient jdbc, Json json, AuditTrail audit, Applications applications) {
+    ContentItems(JdbcClient jdbc, Json json, AuditTrail audit, Applications applications, CacheInvalidation invalidation) {
         this.jdbc = jdbc;
         this.json = json;
         this.audit = audit;
         this.applications = applications;
+        this.invalidation = invalidation;
+        invalidation.subscribe(CACHE_TOPIC, byId::invalidate, byId::invalidateAll);
+    }
+
+    private static int chars(ContentItem item) {
+        return length(item.title()) + length(item.url()) + length(item.thumbnailUrl()) + length(item.description()) + length(item.body());
+    }
+
+    private static int length(String text) {
+        return text == null ? 0 : text.length();
     }
 
     /** status null: any (admin); the app API always asks for published. */
@@ -69,9 +91,12 @@ public class ContentItems {
         return find(appId, id).orElseThrow(() -> ApiException.notFound("content", id));
     }
 
-    /** App view: only published items of that app. */
+    /** App view: only published items of that app. Cached; every change reaches every node's cache at commit. */
     public ContentItem getPublished(String appId, String id) {
-        return find(appId, id).filter(c -> c.status() == ContentStatus.PUBLISHED)
+        if (!Ids.looksLike("cnt", id)) throw ApiException.notFound("content", id);
+        return byId.get(id, key -> jdbc.sql("SELECT * FROM content_items WHERE id = ? AND deleted_at IS NULL").param(key)
+                        .query(this::map).optional())
+                .filter(c -> c.appId().equals(appId) && c.status() == ContentStatus.PUBLISHED)
                 .orElseThrow(() -> ApiException.notFound("content", id));
     }
 
@@ -121,6 +146,7 @@ public class ContentItems {
                         r.metadata() == null ? null : json.write(Metadata.check(r.metadata(), json)), id)
                 .update();
         ContentItem after = get(appId, id);
+        invalidation.publish(CACHE_TOPIC, id);
         audit.record("content.updated", "content", id, before, after);
         return after;
     }
@@ -129,6 +155,7 @@ public class ContentItems {
     public void delete(String appId, String id) {
         ContentItem before = lock(appId, id);
         jdbc.sql("UPDATE content_items SET deleted_at = now(), updated_at = now() WHERE id = ?").param(id).update();
+        invalidation.publish(CACHE_TOPIC, id);
         audit.record("content.deleted", "content", id, before, null);
     }
 

@@ -228,4 +228,22 @@ class ContentApiTest extends PaidApiTest {
         assertThat(res.status()).isEqualTo(403);
         assertThat(res.errorCode()).isEqualTo("INSUFFICIENT_SCOPE");
     }
+
+    /** The app API reads items from a cache: an operator's change must still take effect on the very next call. */
+    @Test
+    void operatorChangesReachTheAppAtOnce() {
+        String appId = createApp();
+        fundOrganization(organizationOf(appId), 100);
+        Api app = appClient(appId, createKey(appId, Map.of("rate_limit", 100_000)).get("key").asString());
+        String id = publish(appId, Map.of("title", "Changing", "pricing_type", "credits", "credits_required", 5));
+        assertThat(app.post("/api/v1/content/" + id + "/view", null).data().get("credits_used").asLong()).isEqualTo(5);
+        admin.put("/api/external-apps/" + appId + "/content/" + id, Map.of("credits_required", 7));
+        assertThat(app.post("/api/v1/content/" + id + "/view", null).data().get("credits_used").asLong()).isEqualTo(7);
+        admin.put("/api/external-apps/" + appId + "/content/" + id, Map.of("status", "draft"));
+        assertThat(app.post("/api/v1/content/" + id + "/view", null).status()).isEqualTo(404);
+        admin.put("/api/external-apps/" + appId + "/content/" + id, Map.of("status", "published"));
+        assertThat(app.post("/api/v1/content/" + id + "/view", null).status()).isEqualTo(200);
+        admin.delete("/api/external-apps/" + appId + "/content/" + id);
+        assertThat(app.get("/api/v1/content/" + id).status()).isEqualTo(404);
+    }
 }
