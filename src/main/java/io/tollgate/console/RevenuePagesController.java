@@ -66,7 +66,7 @@ class RevenuePagesController {
 
     /** One currency's figures in the range. */
     record CurrencyTotals(String currency, long receivedMinor, long refundedMinor, long chargedMinor, long costMinor) {
-        long netMinor() { return receivedMinor - refundedMinor; }
+        public long netMinor() { return receivedMinor - refundedMinor; }
     }
 
     @GetMapping("/console/revenue")
