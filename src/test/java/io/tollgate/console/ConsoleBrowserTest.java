@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -115,15 +114,28 @@ class ConsoleBrowserTest extends ApiTest {
         wait.until(ExpectedConditions.urlContains("/console/apps"));
     }
 
-    /** Full-page PNG through the DevTools protocol (not only the viewport). */
+    /**
+     * Full-page PNG: the window is made as tall as the page for the shot, so the page is laid out at the
+     * window's width exactly as a person sees it (no scrollbar stealing width), then put back.
+     */
     void screenshot(String name) {
+        Dimension window = driver.manage().window().getSize();
         try {
-            Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot",
-                    Map.of("format", "png", "captureBeyondViewport", true));
-            Files.write(SCREENSHOTS.resolve(name + ".png"), Base64.getDecoder().decode((String) shot.get("data")));
+            Number height = (Number) driver.executeScript(
+                    "return Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0);");
+            driver.manage().window().setSize(new Dimension(window.getWidth(), Math.min(height.intValue() + 40, 10_000)));
+            Files.write(SCREENSHOTS.resolve(name + ".png"), driver.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        } finally {
+            driver.manage().window().setSize(window);
         }
+    }
+
+    /** At a phone's width nothing may stick out sideways (wide tables scroll inside their own box). */
+    void assertNoSidewaysScrolling() {
+        Number overflow = (Number) driver.executeScript("return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+        assertThat(overflow.intValue()).as("page wider than the window at " + driver.manage().window().getSize()).isLessThanOrEqualTo(0);
     }
 
     String text(String css) {
@@ -184,6 +196,7 @@ class ConsoleBrowserTest extends ApiTest {
         screenshot("apps");
         driver.manage().window().setSize(new Dimension(390, 844));
         driver.navigate().refresh();
+        assertNoSidewaysScrolling();
         screenshot("apps-390");
     }
 
@@ -254,7 +267,10 @@ class ConsoleBrowserTest extends ApiTest {
         driver.manage().window().setSize(new Dimension(390, 844));
         driver.navigate().refresh();
         wait.until(ExpectedConditions.attributeToBe(By.id("chart-calls-per-day"), "data-chart-ready", "true"));
+        assertNoSidewaysScrolling();
         screenshot("usage-app-390");
+        driver.get(base + "/console/apps/" + appId);
+        assertNoSidewaysScrolling();
         driver.manage().window().setSize(new Dimension(1280, 900));
 
         // The other main screens, for the record.
