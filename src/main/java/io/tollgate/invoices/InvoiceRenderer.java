@@ -14,8 +14,9 @@ import org.thymeleaf.TemplateEngine;
 import org.thymeleaf.context.Context;
 
 /** One template, two outputs: the HTML view, and the PDF drawn from that same HTML. */
+/** Public so the console can show the same documents to a signed-in operator. */
 @Component
-class InvoiceRenderer {
+public class InvoiceRenderer {
     private final TemplateEngine templates;
     private final Organizations organizations;
 
@@ -26,7 +27,7 @@ class InvoiceRenderer {
 
     record LineView(int lineNo, String description, long quantity, String unitAmount, String amount, boolean prepaid) {}
 
-    String html(Invoice invoice) {
+    public String html(Invoice invoice) {
         Organization organization = organizations.find(invoice.organizationId()).orElse(null);
         Context context = new Context();
         context.setVariable("invoice", invoice);
@@ -40,7 +41,7 @@ class InvoiceRenderer {
         return templates.process("invoices/invoice", context);
     }
 
-    byte[] pdf(Invoice invoice) {
+    public byte[] pdf(Invoice invoice) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             PdfRendererBuilder builder = new PdfRendererBuilder();

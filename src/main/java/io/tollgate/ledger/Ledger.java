@@ -71,6 +71,24 @@ public class Ledger {
                 FROM ledger_accounts a WHERE a.id = ? AND a.kind = 'wallet'""").param(walletId).query(this::mapWallet).optional();
     }
 
+    /** The owner's wallet if it exists; unlike {@link #walletFor} it never creates one (for read-only screens). */
+    public Optional<Wallet> findWallet(WalletOwner owner, String ownerId) {
+        return jdbc.sql("""
+                SELECT a.*, coalesce((SELECT sum(amount - captured) FROM ledger_holds h WHERE h.account_id = a.id AND h.status = 'pending'), 0) AS held
+                FROM ledger_accounts a WHERE a.owner_type = ? AND a.owner_id = ? AND a.kind = 'wallet'""")
+                .params(owner.name().toLowerCase(), ownerId).query(this::mapWallet).optional();
+    }
+
+    /** Balances of these owners' wallets; owners without a wallet are absent from the map. */
+    public Map<String, Long> balances(WalletOwner owner, Collection<String> ownerIds) {
+        Map<String, Long> balances = new java.util.HashMap<>();
+        if (ownerIds.isEmpty()) return balances;
+        jdbc.sql("SELECT owner_id, balance FROM ledger_accounts WHERE owner_type = ? AND owner_id = ANY(?) AND kind = 'wallet'")
+                .params(owner.name().toLowerCase(), ownerIds.toArray(String[]::new))
+                .query(rs -> { balances.put(rs.getString(1), rs.getLong(2)); });
+        return balances;
+    }
+
     public Wallet requireWallet(String walletId) {
         return wallet(walletId).orElseThrow(() -> ApiException.notFound("wallet", walletId));
     }

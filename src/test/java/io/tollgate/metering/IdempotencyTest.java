@@ -85,7 +85,8 @@ class IdempotencyTest extends ApiTest {
     @Test
     void adminGrantsAreIdempotent() {
         String wallet = fundOrganization(createOrganization(), 0);
-        Api keyed = admin.with("Idempotency-Key", "grant-7");
+        // A fresh key per run: the test database outlives a run, and a key once used stays claimed for 30 days.
+        Api keyed = admin.with("Idempotency-Key", "grant-" + java.util.UUID.randomUUID());
         Api.Res first = keyed.post("/api/admin/wallets/" + wallet + "/grants", Map.of("amount", 50, "reason", "promo"));
         Api.Res second = keyed.post("/api/admin/wallets/" + wallet + "/grants", Map.of("amount", 50, "reason", "promo"));
         assertThat(first.status()).isEqualTo(201);

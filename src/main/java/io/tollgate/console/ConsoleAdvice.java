@@ -1,0 +1,83 @@
+package io.tollgate.console;
+
+import io.tollgate.platform.ApiException;
+import io.tollgate.platform.RequestContext;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.ModelAndView;
+
+/**
+ * What every console page knows (who is signed in, may they change things) and how console errors
+ * look: an HTML page, not the API's JSON envelope.
+ */
+@ControllerAdvice(basePackageClasses = ConsoleAdvice.class)
+@Order(Ordered.HIGHEST_PRECEDENCE)
+class ConsoleAdvice {
+    private static final Logger log = LoggerFactory.getLogger(ConsoleAdvice.class);
+
+    @ModelAttribute("me")
+    ConsoleOperator me() {
+        Authentication authentication = SecurityContextHolder.getContextHolderStrategy().getContext().getAuthentication();
+        return authentication != null && authentication.getPrincipal() instanceof ConsoleOperator operator ? operator : null;
+    }
+
+    @ModelAttribute("canWrite")
+    boolean canWrite() {
+        ConsoleOperator me = me();
+        return me != null && me.canWrite();
+    }
+
+    @ModelAttribute("isOwner")
+    boolean isOwner() {
+        ConsoleOperator me = me();
+        return me != null && me.owner();
+    }
+
+    @ExceptionHandler(AccessDeniedException.class)
+    void denied(HttpServletResponse response) throws java.io.IOException {
+        ConsoleSecurityConfig.forbidden(response);
+    }
+
+    @ExceptionHandler(ApiException.class)
+    ModelAndView api(ApiException e, HttpServletResponse response) {
+        response.setStatus(e.status().value());
+        return error(e.status().value(), e.status().is4xxClientError() && e.status().value() == 404 ? "Not found" : "That did not work",
+                e.getMessage());
+    }
+
+    @ExceptionHandler({MethodArgumentTypeMismatchException.class, MissingServletRequestParameterException.class})
+    ModelAndView badRequest(Exception e, HttpServletResponse response) {
+        response.setStatus(400);
+        return error(400, "That request was malformed", e instanceof MethodArgumentTypeMismatchException m
+                ? "The value of " + m.getName() + " is not valid." : e.getMessage());
+    }
+
+    @ExceptionHandler(Exception.class)
+    ModelAndView unexpected(Exception e, HttpServletResponse response) {
+        log.error("Console request failed", e);
+        response.setStatus(500);
+        return error(500, "Something went wrong", "Quote request id " + RequestContext.requestId() + " when reporting it.");
+    }
+
+    private ModelAndView error(int status, String title, String message) {
+        ModelAndView view = new ModelAndView("console/error");
+        view.addObject("status", status);
+        view.addObject("title", title);
+        view.addObject("message", message);
+        view.addObject("me", me());
+        view.addObject("canWrite", canWrite());
+        view.addObject("isOwner", isOwner());
+        return view;
+    }
+}

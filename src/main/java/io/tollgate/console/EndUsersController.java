@@ -1,0 +1,147 @@
+package io.tollgate.console;
+
+import io.tollgate.apps.Application;
+import io.tollgate.apps.Applications;
+import io.tollgate.audit.AuditTrail;
+import io.tollgate.identity.EndUser;
+import io.tollgate.identity.EndUsers;
+import io.tollgate.ledger.Ledger;
+import io.tollgate.ledger.Transfer;
+import io.tollgate.ledger.Wallet;
+import io.tollgate.ledger.WalletOwner;
+import io.tollgate.metering.UsageReports;
+import io.tollgate.platform.ApiException;
+import io.tollgate.platform.Idempotency;
+import io.tollgate.platform.PageQuery;
+import io.tollgate.platform.PageResult;
+import io.tollgate.platform.RequestContext;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/** An app's end users: search, kind, wallet balance, ledger history, and credit grants. */
+@Controller
+class EndUsersController {
+    static final Set<String> KINDS = Set.of("registered", "anonymous", "external");
+    static final long MAX_GRANT = 1_000_000_000_000L;
+    private final Applications applications;
+    private final EndUsers endUsers;
+    private final Ledger ledger;
+    private final UsageReports usage;
+    private final AuditTrail audit;
+    private final Idempotency idempotency;
+    private final Clock clock;
+
+    EndUsersController(Applications applications, EndUsers endUsers, Ledger ledger, UsageReports usage, AuditTrail audit,
+                       Idempotency idempotency, Clock clock) {
+        this.applications = applications;
+        this.endUsers = endUsers;
+        this.ledger = ledger;
+        this.usage = usage;
+        this.audit = audit;
+        this.idempotency = idempotency;
+        this.clock = clock;
+    }
+
+    record Row(EndUser user, String who, Long balance, UsageReports.UserTotals usage) {}
+
+    @GetMapping("/console/apps/{id}/users")
+    String list(@PathVariable String id, @RequestParam(required = false) String search, @RequestParam(required = false) String kind,
+                @RequestParam(required = false) Integer page, HttpServletRequest request, Model model) {
+        Application app = applications.get(id);
+        String kindFilter = kind != null && KINDS.contains(kind) ? kind : null;
+        PageResult<EndUser> users = endUsers.list(id, Forms.page(page), Forms.blankToNull(search), kindFilter);
+        List<String> ids = users.items().stream().map(EndUser::id).toList();
+        Map<String, Long> balances = ledger.balances(WalletOwner.END_USER, ids);
+        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        Map<String, UsageReports.UserTotals> totals = usage.userTotals(id, today.minusDays(Range.DEFAULT_DAYS - 1), today, ids);
+        UsageReports.UserTotals none = new UsageReports.UserTotals(0, 0, 0);
+        model.addAttribute("app", app);
+        model.addAttribute("rows", users.items().stream().map(u -> new Row(u, UsageController.describe(u), balances.get(u.id()),
+                totals.getOrDefault(u.id(), none))).toList());
+        model.addAttribute("pager", Forms.pager(users.pagination(), request));
+        model.addAttribute("search", search == null ? "" : search);
+        model.addAttribute("kind", kindFilter == null ? "" : kindFilter);
+        model.addAttribute("kinds", List.of("registered", "anonymous", "external"));
+        return "console/users";
+    }
+
+    @GetMapping("/console/apps/{id}/users/{userId}")
+    String detail(@PathVariable String id, @PathVariable String userId, @RequestParam(required = false) Integer page,
+                  HttpServletRequest request, Model model) {
+        Application app = applications.get(id);
+        EndUser user = endUsers.find(id, userId).orElseThrow(() -> ApiException.notFound("end_user", userId));
+        Optional<Wallet> wallet = ledger.findWallet(WalletOwner.END_USER, user.id());
+        model.addAttribute("app", app);
+        model.addAttribute("user", user);
+        model.addAttribute("who", UsageController.describe(user));
+        model.addAttribute("wallet", wallet.orElse(null));
+        model.addAttribute("debt", wallet.map(w -> ledger.debt(w.id())).orElse(0L));
+        if (wallet.isPresent()) {
+            PageResult<Transfer> transfers = ledger.transfers(wallet.get().id(), Forms.page(page));
+            model.addAttribute("transfers", transfers.items());
+            model.addAttribute("pager", Forms.pager(transfers.pagination(), request));
+        } else {
+            model.addAttribute("transfers", List.of());
+        }
+        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        model.addAttribute("usage30", usage.userTotals(id, today.minusDays(Range.DEFAULT_DAYS - 1), today, List.of(user.id()))
+                .getOrDefault(user.id(), new UsageReports.UserTotals(0, 0, 0)));
+        model.addAttribute("grantToken", UUID.randomUUID().toString());
+        return "console/user";
+    }
+
+    /** Credits into the user's wallet, audited as wallet.granted; a resubmitted form grants once. */
+    @PostMapping("/console/apps/{id}/users/{userId}/grant")
+    String grant(@PathVariable String id, @PathVariable String userId, @RequestParam Map<String, String> params,
+                 RedirectAttributes redirect) {
+        Roles.requireWriter();
+        applications.get(id);
+        EndUser user = endUsers.find(id, userId).orElseThrow(() -> ApiException.notFound("end_user", userId));
+        String target = "redirect:/console/apps/" + id + "/users/" + userId;
+        Map<String, String> errors = new LinkedHashMap<>();
+        Long amount = Forms.number("amount", params.get("amount"), errors);
+        String reason = Forms.blankToNull(params.get("reason"));
+        Instant expiresAt = Forms.instant("expires_at", params.get("expires_at"), errors);
+        if (amount == null && !errors.containsKey("amount")) errors.put("amount", "is required");
+        if (amount != null && (amount < 1 || amount > MAX_GRANT)) errors.put("amount", "must be between 1 and " + MAX_GRANT);
+        if (reason == null) errors.put("reason", "is required (it is kept in the ledger)");
+        else if (reason.length() > 500) errors.put("reason", "must be at most 500 characters");
+        if (!errors.isEmpty()) {
+            redirect.addFlashAttribute("problem", "No credits granted: " + String.join("; ",
+                    errors.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList()));
+            return target;
+        }
+        String walletId = ledger.walletFor(WalletOwner.END_USER, user.id(), id);
+        String formToken = Idempotency.checkKey(Optional.ofNullable(params.get("form_token")).orElse(UUID.randomUUID().toString()));
+        byte[] hash = Idempotency.requestHash("POST", "/console/wallets/" + walletId + "/grants",
+                amount + "|" + reason + "|" + expiresAt);
+        try {
+            Idempotency.Reply reply = idempotency.run("console", formToken, hash, () -> {
+                Ledger.Grant grant = ledger.grant(walletId, amount, reason, expiresAt, RequestContext.requestId());
+                audit.record("wallet.granted", "wallet", walletId, null, grant);
+                return new Idempotency.Reply(201, "{\"balance\":" + grant.balance() + "}", false);
+            });
+            redirect.addFlashAttribute("notice", reply.replayed() ? "That grant was already made (the form was sent twice)."
+                    : "Granted " + amount + " credits.");
+        } catch (ApiException e) {
+            redirect.addFlashAttribute("problem", "No credits granted: " + e.getMessage());
+        }
+        return target;
+    }
+}

@@ -1,0 +1,38 @@
+package io.tollgate.console;
+
+import java.time.Instant;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+@Controller
+class LoginController {
+    private final Fmt fmt;
+
+    LoginController(Fmt fmt) {
+        this.fmt = fmt;
+    }
+
+    @GetMapping("/console/login")
+    String login(@RequestParam(required = false) String error, @RequestParam(required = false) String locked,
+                 @RequestParam(name = "signed_out", required = false) String signedOut, Model model) {
+        if (error != null) model.addAttribute("problem", "Wrong email or password.");
+        if (locked != null) {
+            String until;
+            try {
+                until = fmt.time(Instant.ofEpochSecond(Long.parseLong(locked)));
+            } catch (NumberFormatException e) {
+                until = "later";
+            }
+            model.addAttribute("problem", "Too many failed sign-ins: this account is locked until " + until + ".");
+        }
+        if (signedOut != null) model.addAttribute("notice", "You are signed out.");
+        return "console/login";
+    }
+
+    @GetMapping("/console")
+    String home() {
+        return "redirect:/console/apps";
+    }
+}

@@ -1,0 +1,329 @@
+package io.tollgate.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.tollgate.Api;
+import io.tollgate.ApiTest;
+import io.tollgate.operators.OperatorAccounts;
+import io.tollgate.operators.OperatorRequest;
+import io.tollgate.operators.OperatorRole;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The console in a real browser: headless Chromium from the system packages (chromium, chromium-driver),
+ * driven by Selenium through /usr/bin/chromedriver, so nothing is ever downloaded. Without Chromium the
+ * class is skipped with a message, unless CI is set: there a missing browser is a failure.
+ * Screenshots of the main screens go to target/screenshots/ (1280 px wide, some at 390 px).
+ */
+class ConsoleBrowserTest extends ApiTest {
+    static final Path CHROMIUM = Path.of(System.getProperty("tollgate.chromium", "/usr/bin/chromium"));
+    static final Path CHROMEDRIVER = Path.of(System.getProperty("tollgate.chromedriver", "/usr/bin/chromedriver"));
+    static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    static final String PASSWORD = "browser test password";
+    static ChromeDriver driver;
+    static WebDriverWait wait;
+    static Path profile;
+
+    @Autowired
+    OperatorAccounts accounts;
+    String base;
+
+    @BeforeAll
+    static void startBrowser() throws IOException {
+        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+            String message = "Chromium or ChromeDriver is missing (" + CHROMIUM + ", " + CHROMEDRIVER
+                    + "): install the Debian packages chromium and chromium-driver (listed in .ci/packages)";
+            String ci = System.getenv("CI");
+            if (ci != null && !ci.isBlank() && !"false".equalsIgnoreCase(ci)) fail(message);
+            Assumptions.abort(message + "; console browser tests skipped");
+        }
+        // A driver path that is set means Selenium Manager is never asked to download one.
+        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
+        profile = Files.createTempDirectory("tollgate-chromium-");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                "--disable-extensions", "--user-data-dir=" + profile, "--window-size=1280,900", "--lang=en-US");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
+        driver = new ChromeDriver(service, options);
+        wait = new WebDriverWait(driver, Duration.ofSeconds(15));
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterAll
+    static void stopBrowser() throws IOException {
+        if (driver != null) driver.quit();
+        if (profile != null) {
+            try (var files = Files.walk(profile)) {
+                files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+    }
+
+    @BeforeEach
+    void freshSession() {
+        base = "http://localhost:" + port;
+        driver.manage().window().setSize(new Dimension(1280, 900));
+        driver.get(base + "/console/login");
+        driver.manage().deleteAllCookies();
+    }
+
+    String operator(OperatorRole role) {
+        String email = "browser-" + role.name().toLowerCase() + "-" + UUID.randomUUID() + "@example.com";
+        accounts.create(new OperatorRequest(email, PASSWORD, role, null));
+        return email;
+    }
+
+    void signIn(String email, String password) {
+        driver.get(base + "/console/login");
+        driver.findElement(By.id("email")).sendKeys(email);
+        driver.findElement(By.id("password")).sendKeys(password);
+        driver.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+    }
+
+    void signedInAs(OperatorRole role) {
+        signIn(operator(role), PASSWORD);
+        wait.until(ExpectedConditions.urlContains("/console/apps"));
+    }
+
+    /**
+     * Full-page PNG: the window is made as tall as the page for the shot, so the page is laid out at the
+     * window's width exactly as a person sees it (no scrollbar stealing width), then put back.
+     */
+    void screenshot(String name) {
+        Dimension window = driver.manage().window().getSize();
+        try {
+            Number height = (Number) driver.executeScript(
+                    "return Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0);");
+            driver.manage().window().setSize(new Dimension(window.getWidth(), Math.min(height.intValue() + 40, 10_000)));
+            Files.write(SCREENSHOTS.resolve(name + ".png"), driver.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            driver.manage().window().setSize(window);
+        }
+    }
+
+    /** At a phone's width nothing may stick out sideways (wide tables scroll inside their own box). */
+    void assertNoSidewaysScrolling() {
+        Number overflow = (Number) driver.executeScript("return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+        assertThat(overflow.intValue()).as("page wider than the window at " + driver.manage().window().getSize()).isLessThanOrEqualTo(0);
+    }
+
+    String text(String css) {
+        return wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css))).getText();
+    }
+
+    @Test
+    void signInFailsWithAWrongPasswordThenWorks() {
+        String email = operator(OperatorRole.OWNER);
+        driver.get(base + "/console");
+        wait.until(ExpectedConditions.urlContains("/console/login"));
+        screenshot("login");
+        signIn(email, "wrong password");
+        assertThat(text("#login-problem")).isEqualTo("Wrong email or password.");
+        screenshot("login-failed");
+        signIn(email, PASSWORD);
+        wait.until(ExpectedConditions.urlContains("/console/apps"));
+        assertThat(text("h1")).isEqualTo("External apps");
+        assertThat(driver.manage().getCookieNamed("tollgate_console").isHttpOnly()).isTrue();
+        driver.findElement(By.cssSelector(".who button")).click();
+        wait.until(ExpectedConditions.urlContains("/console/login"));
+        driver.get(base + "/console/apps");
+        wait.until(ExpectedConditions.urlContains("/console/login"));
+    }
+
+    @Test
+    void registerAnAppWithInlineValidationThenApproveIt() {
+        String orgName = "Browser Org " + UUID.randomUUID().toString().substring(0, 8);
+        String org = admin.post("/api/admin/organizations", Map.of("name", orgName)).data().get("id").asString();
+        signedInAs(OperatorRole.ADMIN);
+        driver.findElement(By.id("register-app")).click();
+        wait.until(ExpectedConditions.urlContains("/console/apps/new"));
+        new Select(driver.findElement(By.id("organization_id"))).selectByValue(org);
+        driver.findElement(By.id("name")).sendKeys("Browser App");
+        new Select(driver.findElement(By.id("app_type"))).selectByValue("mobile");
+        driver.findElement(By.id("app_identifier")).sendKeys("has spaces");
+        driver.findElement(By.cssSelector("#register-form button[type=submit]")).click();
+        assertThat(text("#app_identifier-error")).contains("letters, digits");
+        assertThat(driver.findElement(By.id("app_identifier")).getAttribute("aria-invalid")).isEqualTo("true");
+        screenshot("register-app-validation");
+
+        String identifier = "com.browser." + UUID.randomUUID().toString().substring(0, 8);
+        WebElement field = driver.findElement(By.id("app_identifier"));
+        field.clear();
+        field.sendKeys(identifier);
+        driver.findElement(By.cssSelector("#register-form button[type=submit]")).click();
+        assertThat(text("#app-status")).isEqualTo("pending");
+        driver.findElement(By.id("approve")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("app-status"), "active"));
+
+        // The list filters as one types (htmx), keeping the URL in step.
+        driver.get(base + "/console/apps");
+        driver.findElement(By.id("search")).sendKeys(identifier);
+        wait.until(d -> d.findElements(By.cssSelector("#apps-list tbody tr")).size() == 1
+                && d.findElement(By.cssSelector("#apps-list tbody")).getText().contains("Browser App"));
+        wait.until(ExpectedConditions.urlContains("search="));
+        driver.get(base + "/console/apps");
+        screenshot("apps");
+        driver.manage().window().setSize(new Dimension(390, 844));
+        driver.navigate().refresh();
+        assertNoSidewaysScrolling();
+        screenshot("apps-390");
+    }
+
+    @Test
+    void aKeyIsShownOnceThenOnlyItsPrefixAndRevokingStopsIt() {
+        String appId = createApp();
+        signedInAs(OperatorRole.OWNER);
+        driver.get(base + "/console/apps/" + appId);
+        driver.findElement(By.cssSelector("#create-key summary")).click();
+        driver.findElement(By.id("key-name")).sendKeys("browser key");
+        driver.findElement(By.id("create-key-button")).click();
+        WebElement shown = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("new-key-value")));
+        String key = shown.getAttribute("value");
+        assertThat(key).startsWith("tg_sk_live_");
+        screenshot("new-key");
+        Api.Res call = appClient(appId, key).get("/api/v1/app");
+        assertThat(call.status()).as(call.toString()).isEqualTo(200);
+
+        driver.navigate().refresh();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("keys-table")));
+        assertThat(driver.findElements(By.id("new-key-value"))).isEmpty();
+        assertThat(driver.getPageSource()).doesNotContain(key);
+        String redacted = driver.findElement(By.cssSelector("#keys-table .redacted-key")).getText();
+        assertThat(redacted).isEqualTo(key.substring(0, "tg_sk_live_".length() + 4) + "…" + key.substring(key.length() - 4));
+        screenshot("app-keys");
+
+        driver.findElement(By.cssSelector("#keys-table button.revoke")).click();
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#keys-table .badge"), "revoked"));
+        Api.Res refused = appClient(appId, key).get("/api/v1/app");
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.errorCode()).isEqualTo("INVALID_API_KEY");
+    }
+
+    @Test
+    void meteredCallsShowUpInTheUsageChart() {
+        String appId = createApp();
+        fundOrganization(organizationOf(appId), 1000);
+        Api app = appClient(appId, createKey(appId, Map.of("name", "metered")).get("key").asString());
+        for (int i = 0; i < 4; i++) {
+            Api.Res consumed = app.post("/api/v1/customer/tokens/consume", Map.of("app_id", "vto-001", "tokens_consumed", 10));
+            assertThat(consumed.status()).as(consumed.toString()).isEqualTo(200);
+        }
+        Api.Res generated = app.with("X-External-User-Id", "player-1").post("/api/v1/customer/tokens/consume",
+                Map.of("app_id", "vto-002", "tokens_consumed", 1));
+        assertThat(generated.status()).as(generated.toString()).isIn(200, 402);
+
+        signedInAs(OperatorRole.VIEWER);
+        driver.get(base + "/console/apps/" + appId + "/usage");
+        wait.until(ExpectedConditions.attributeToBe(By.id("chart-calls-per-day"), "data-chart-ready", "true"));
+        wait.until(ExpectedConditions.attributeToBe(By.id("chart-calls-per-feature"), "data-chart-ready", "true"));
+        JavascriptExecutor js = driver;
+        // Read what Chart.js itself drew, not what the server rendered into the tables.
+        Number drawnCalls = (Number) js.executeScript("""
+                const chart = Chart.getChart(document.getElementById('chart-calls-per-day'));
+                return chart.data.datasets[0].data.reduce((a, b) => a + b, 0);""");
+        assertThat(drawnCalls.longValue()).isEqualTo(5);
+        @SuppressWarnings("unchecked")
+        List<String> features = (List<String>) js.executeScript(
+                "return Chart.getChart(document.getElementById('chart-calls-per-feature')).data.labels;");
+        assertThat(features).contains("vto-001");
+        Number vto = (Number) js.executeScript("""
+                const chart = Chart.getChart(document.getElementById('chart-calls-per-feature'));
+                return chart.data.datasets[0].data[chart.data.labels.indexOf('vto-001')];""");
+        assertThat(vto.longValue()).isEqualTo(4);
+        assertThat(text("#total-calls")).isEqualTo("5");
+        screenshot("usage-app");
+        driver.manage().window().setSize(new Dimension(390, 844));
+        driver.navigate().refresh();
+        wait.until(ExpectedConditions.attributeToBe(By.id("chart-calls-per-day"), "data-chart-ready", "true"));
+        assertNoSidewaysScrolling();
+        screenshot("usage-app-390");
+        driver.get(base + "/console/apps/" + appId);
+        assertNoSidewaysScrolling();
+        driver.manage().window().setSize(new Dimension(1280, 900));
+
+        // The other main screens, for the record.
+        driver.get(base + "/console/usage");
+        wait.until(ExpectedConditions.attributeToBe(By.id("chart-calls-per-day"), "data-chart-ready", "true"));
+        screenshot("usage-overall");
+        driver.get(base + "/console/revenue");
+        wait.until(ExpectedConditions.attributeToBe(By.id("chart-received-per-day"), "data-chart-ready", "true"));
+        screenshot("revenue");
+        driver.get(base + "/console/apps/" + appId + "/users");
+        screenshot("end-users");
+        driver.get(base + "/console/apps/" + appId + "/features");
+        screenshot("features");
+        driver.get(base + "/console/apps/" + appId + "/docs");
+        driver.findElement(By.id("tab-python")).click();
+        assertThat(text("#code-python")).contains("'X-App-Id': app_id").contains(appId);
+        screenshot("api-docs");
+        driver.get(base + "/console/organizations");
+        screenshot("organizations");
+        driver.get(base + "/console/plans");
+        screenshot("plans");
+        driver.get(base + "/console/audit");
+        screenshot("audit-log");
+    }
+
+    @Test
+    void aViewerHasNoButtonsToChangeThingsAndAForgedPostIsRefused() {
+        String appId = createApp();
+        String keyId = createKey(appId, Map.of("name", "keep me")).get("id").asString();
+        signedInAs(OperatorRole.VIEWER);
+        assertThat(driver.findElements(By.id("register-app"))).isEmpty();
+        driver.get(base + "/console/apps/" + appId);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("keys-table")));
+        assertThat(driver.findElements(By.id("create-key"))).isEmpty();
+        assertThat(driver.findElements(By.cssSelector("button.revoke"))).isEmpty();
+        assertThat(driver.findElements(By.id("suspend"))).isEmpty();
+        assertThat(driver.findElements(By.id("delete-app"))).isEmpty();
+        screenshot("app-as-viewer");
+
+        // The same requests a hidden button would send, from inside the viewer's signed-in page with its CSRF token.
+        Map<String, Object> statuses = new HashMap<>();
+        for (String path : List.of("/console/apps/" + appId + "/keys", "/console/apps/" + appId + "/keys/" + keyId + "/revoke")) {
+            Object status = driver.executeAsyncScript("""
+                    const done = arguments[arguments.length - 1];
+                    const token = document.querySelector('meta[name="csrf-token"]').content;
+                    fetch(arguments[0], {method: 'POST', credentials: 'same-origin', redirect: 'manual',
+                        headers: {'Content-Type': 'application/x-www-form-urlencoded'},
+                        body: '_csrf=' + encodeURIComponent(token) + '&name=forged'}).then(r => done(r.status), e => done(String(e)));""", path);
+            statuses.put(path, status);
+        }
+        assertThat(statuses.values()).allSatisfy(s -> assertThat(((Number) s).intValue()).isEqualTo(403));
+        JsonNode keys = admin.get("/api/external-apps/" + appId + "/api-keys").data();
+        assertThat(keys).hasSize(1);
+        assertThat(keys.get(0).get("status").asString()).isEqualTo("active");
+    }
+}
