@@ -107,7 +107,7 @@ class UsageController {
     private Dashboard dashboard(Application app, Range range) {
         String appId = app == null ? null : app.id();
         UsageReports.Usage usage = reports.overview(appId, range.from(), range.to());
-        List<UsageReports.TopUser> top = reports.topUsers(appId, range.from(), range.to(), TOP_USERS);
+        List<UsageReports.TopUser> top = reports.topUsers(appId, range.from(), range.to(), null, TOP_USERS);
         Map<String, String> appNames = new HashMap<>();
         List<UserLabel> labels = top.stream().map(t -> {
             String appName = appNames.computeIfAbsent(t.appId(), id -> applications.find(id).map(Application::name).orElse(id));

@@ -36,11 +36,17 @@ public class UsageReports {
     public record Revenue(List<Money> charged, List<Money> cost, long creditsUsed, List<RevenueDay> byDay,
                           List<RevenueFeature> byFeature) {}
 
-    /** @param endUserId null for the whole app; else that user's usage (from the per-user rollup, which keeps no durations) */
+    /**
+     * Calls, errors and credits by day and feature, from rollups only (the cost does not grow with the
+     * number of events).
+     * @param appId     null for every app (the console's overview)
+     * @param endUserId null for all users; else that user's usage (from the per-user rollup, which keeps no durations)
+     */
     public Usage usage(String appId, LocalDate from, LocalDate to, String feature, String endUserId) {
         String table = endUserId == null ? "usage_daily" : "usage_daily_users";
-        List<Object> filter = new ArrayList<>(List.of(appId, from, to));
-        String where = " WHERE app_id = ? AND day BETWEEN ? AND ?";
+        List<Object> filter = new ArrayList<>(List.of(from, to));
+        String where = " WHERE day BETWEEN ? AND ?";
+        if (appId != null) { where += " AND app_id = ?"; filter.add(appId); }
         if (feature != null) { where += " AND feature = ?"; filter.add(feature); }
         if (endUserId != null) { where += " AND end_user_id = ?"; filter.add(endUserId); }
         Object[] params = filter.toArray();
@@ -57,36 +63,9 @@ public class UsageReports {
         return new Usage(totals, byDay, byFeature);
     }
 
-    /**
-     * Calls, errors and credits by day and by feature for one app, or for every app when appId is null
-     * (the console's usage dashboards). Rollups only: the cost does not grow with the number of events.
-     */
+    /** The console's usage dashboards: one app, or every app when appId is null. */
     public Usage overview(String appId, LocalDate from, LocalDate to) {
-        if (appId != null) return usage(appId, from, to, null);
-        String where = " WHERE day BETWEEN ? AND ?";
-        Totals totals = jdbc.sql("SELECT coalesce(sum(calls),0), coalesce(sum(errors),0), coalesce(sum(credits_used),0), "
-                        + "coalesce(sum(duration_ms_sum),0) FROM usage_daily" + where).params(from, to)
-                .query((rs, i) -> new Totals(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4))).single();
-        List<DayRow> byDay = jdbc.sql("SELECT day, sum(calls), sum(errors), sum(credits_used) FROM usage_daily" + where
-                        + " GROUP BY day ORDER BY day").params(from, to)
-                .query((rs, i) -> new DayRow(rs.getObject(1, LocalDate.class), rs.getLong(2), rs.getLong(3), rs.getLong(4))).list();
-        List<FeatureRow> byFeature = jdbc.sql("SELECT feature, sum(calls), sum(errors), sum(credits_used) FROM usage_daily" + where
-                        + " GROUP BY feature ORDER BY sum(calls) DESC, feature").params(from, to)
-                .query((rs, i) -> new FeatureRow(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4))).list();
-        return new Usage(totals, byDay, byFeature);
-    }
-
-    public record TopUser(String appId, String endUserId, long calls, long creditsUsed, long chargeMinor) {}
-
-    /** The end users with the most calls in [from, to], of one app or of all (appId null), from the per-user rollup. */
-    public List<TopUser> topUsers(String appId, LocalDate from, LocalDate to, int limit) {
-        if (limit < 1 || limit > 100) throw new IllegalArgumentException("limit must be 1-100");
-        String where = appId == null ? " WHERE day BETWEEN ? AND ?" : " WHERE app_id = ? AND day BETWEEN ? AND ?";
-        Object[] params = appId == null ? new Object[] {from, to, limit} : new Object[] {appId, from, to, limit};
-        // End-user ids are unique across apps, so grouping by the user alone is enough (and cheaper to hash).
-        return jdbc.sql("SELECT max(app_id), end_user_id, sum(calls), sum(credits_used), sum(charge_minor) FROM usage_daily_users" + where
-                        + " GROUP BY end_user_id ORDER BY sum(calls) DESC, end_user_id LIMIT ?").params(params)
-                .query((rs, i) -> new TopUser(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5))).list();
+        return usage(appId, from, to, null, null);
     }
 
     public Revenue revenue(String appId, LocalDate from, LocalDate to) {
@@ -118,15 +97,21 @@ public class UsageReports {
         return new Revenue(charged, cost, credits, byDay, byFeature);
     }
 
-    public record TopUser(String endUserId, long calls, long errors, long creditsUsed, long chargeMinor) {}
+    public record TopUser(String appId, String endUserId, long calls, long errors, long creditsUsed, long chargeMinor) {}
 
-    /** The app's busiest end users in the period (optionally for one feature), from the per-user rollup. */
+    /** The busiest end users in [from, to] of one app (or all, appId null), optionally for one feature, from the per-user rollup. */
     public List<TopUser> topUsers(String appId, LocalDate from, LocalDate to, String feature, int limit) {
-        return jdbc.sql("SELECT end_user_id, sum(calls), sum(errors), sum(credits_used), sum(charge_minor) FROM usage_daily_users "
-                        + "WHERE app_id = ? AND day BETWEEN ? AND ?" + (feature == null ? "" : " AND feature = ?")
-                        + " GROUP BY end_user_id ORDER BY sum(calls) DESC, end_user_id LIMIT ?")
-                .params(feature == null ? new Object[] {appId, from, to, limit} : new Object[] {appId, from, to, feature, limit})
-                .query((rs, i) -> new TopUser(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5))).list();
+        if (limit < 1 || limit > 100) throw new IllegalArgumentException("limit must be 1-100");
+        List<Object> params = new ArrayList<>(List.of(from, to));
+        String where = " WHERE day BETWEEN ? AND ?";
+        if (appId != null) { where += " AND app_id = ?"; params.add(appId); }
+        if (feature != null) { where += " AND feature = ?"; params.add(feature); }
+        params.add(limit);
+        // End-user ids are unique across apps, so grouping by the user alone is enough (and cheaper to hash).
+        return jdbc.sql("SELECT max(app_id), end_user_id, sum(calls), sum(errors), sum(credits_used), sum(charge_minor) FROM usage_daily_users"
+                        + where + " GROUP BY end_user_id ORDER BY sum(calls) DESC, end_user_id LIMIT ?").params(params)
+                .query((rs, i) -> new TopUser(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)))
+                .list();
     }
 
     public Map<String, UserTotals> userTotals(String appId, LocalDate from, LocalDate to, Collection<String> userIds) {
