@@ -9,6 +9,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -39,6 +43,8 @@ class MeterWriter implements SmartLifecycle {
     private final BlockingQueue<Pending> queue;
     private volatile boolean running;
     private Thread writer;
+    private final DistributionSummary batchSizes;
+    private final Timer batchTimes;
 
     private record Pending(MeterRequest request, CompletableFuture<MeterOutcome> answer) {}
 
@@ -46,13 +52,20 @@ class MeterWriter implements SmartLifecycle {
                 @Value("${tollgate.metering.batching}") boolean batching,
                 @Value("${tollgate.metering.max-batch}") int maxBatch,
                 @Value("${tollgate.metering.queue-capacity}") int queueCapacity,
-                @Value("${tollgate.metering.wait-millis}") long waitMillis) {
+                @Value("${tollgate.metering.wait-millis}") long waitMillis, MeterRegistry metrics) {
         this.transaction = transaction;
         this.transactions = transactions;
         this.batching = batching;
         this.maxBatch = maxBatch;
         this.waitMillis = waitMillis;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        // Batch size and time tell an operator whether group commit is working (bigger batches under load).
+        this.batchSizes = DistributionSummary.builder("tollgate.metering.batch.size").description("Metered calls per transaction")
+                .publishPercentiles(0.5, 0.95, 0.99).register(metrics);
+        this.batchTimes = Timer.builder("tollgate.metering.batch.duration").description("Deciding and committing one batch")
+                .publishPercentiles(0.5, 0.95, 0.99).register(metrics);
+        Gauge.builder("tollgate.metering.queue.depth", queue, BlockingQueue::size).description("Metered calls waiting for the writer")
+                .register(metrics);
     }
 
     MeterOutcome submit(MeterRequest request) {
@@ -120,7 +133,11 @@ class MeterWriter implements SmartLifecycle {
     private List<MeterOutcome> withRetries(List<MeterRequest> requests) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return transactions.execute(status -> transaction.apply(requests));
+                long started = System.nanoTime();
+                List<MeterOutcome> outcomes = transactions.execute(status -> transaction.apply(requests));
+                batchTimes.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                batchSizes.record(requests.size());
+                return outcomes;
             } catch (TransientDataAccessException | DataAccessResourceFailureException e) {
                 if (attempt >= MAX_ATTEMPTS) throw unavailable("The database is busy; retry shortly");
                 sleep(10L << attempt);
