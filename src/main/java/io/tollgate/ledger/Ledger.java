@@ -23,6 +23,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -33,6 +34,7 @@ public class Ledger {
     private final JdbcClient jdbc;
     private final Clock clock;
     private final TransactionTemplate transactions;
+    private final TransactionTemplate outsideCallerTransaction;
     /** owner → wallet id; wallets are never deleted, so an entry never goes stale. */
     private final Cache<String, String> walletIds = Caffeine.newBuilder().maximumSize(WALLET_CACHE_MAX).build();
 
@@ -40,13 +42,20 @@ public class Ledger {
         this.jdbc = jdbc;
         this.clock = clock;
         this.transactions = transactions;
+        this.outsideCallerTransaction = new TransactionTemplate(transactions.getTransactionManager());
+        this.outsideCallerTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
 
-    /** The owner's wallet id, creating the wallet on first use. Runs outside any caller transaction. */
-    @Transactional(propagation = Propagation.NOT_SUPPORTED)
+    /**
+     * The owner's wallet id, creating the wallet on first use. Called on every metered call, so a
+     * cache hit costs a map lookup only; a miss creates the wallet in a transaction of its own (never
+     * the caller's: a rolled-back caller must not leave a cached id of a wallet that does not exist).
+     */
     public String walletFor(WalletOwner owner, String ownerId, String appId) {
         String cacheKey = owner.name() + ":" + ownerId;
-        return walletIds.get(cacheKey, k -> {
+        String cached = walletIds.getIfPresent(cacheKey);
+        if (cached != null) return cached;
+        String id = outsideCallerTransaction.execute(status -> {
             jdbc.sql("""
                     INSERT INTO ledger_accounts (id, kind, owner_type, owner_id, app_id) VALUES (?, 'wallet', ?, ?, ?)
                     ON CONFLICT (owner_type, owner_id) DO NOTHING""")
@@ -54,6 +63,8 @@ public class Ledger {
             return jdbc.sql("SELECT id FROM ledger_accounts WHERE owner_type = ? AND owner_id = ?")
                     .params(owner.name().toLowerCase(), ownerId).query(String.class).single();
         });
+        walletIds.put(cacheKey, id);
+        return id;
     }
 
     /** Locks these wallets for the caller's transaction; see {@link LedgerSession}. */

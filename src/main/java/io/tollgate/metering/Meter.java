@@ -59,10 +59,17 @@ public class Meter {
         return new Payer(Payer.Type.ORGANIZATION, organizationId, ledger.walletFor(WalletOwner.ORGANIZATION, organizationId, null), null);
     }
 
+    /** Resolved once: looking a bean up by type on every call showed in the profile. */
+    private volatile PlanResolver resolvedPlanResolver;
+
     /** The payer's subscription plan, else the default plan of its audience, else none. */
     public ActivePlan planOf(Payer payer) {
-        PlanResolver resolver = planResolver.getIfAvailable();
-        Optional<ActivePlan> subscribed = resolver == null ? Optional.empty() : resolver.subscribed(payer.type(), payer.id());
+        PlanResolver resolver = resolvedPlanResolver;
+        if (resolver == null) {
+            resolver = planResolver.getIfAvailable(() -> (type, id) -> Optional.empty());
+            resolvedPlanResolver = resolver;
+        }
+        Optional<ActivePlan> subscribed = resolver.subscribed(payer.type(), payer.id());
         if (subscribed.isPresent()) return subscribed.get();
         Plan.PlanAudience audience = payer.type() == Payer.Type.END_USER ? Plan.PlanAudience.END_USER : Plan.PlanAudience.ORGANIZATION;
         return plans.defaultFor(audience).map(p -> new ActivePlan(p, null, "active", null, null)).orElse(null);

@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.slf4j.MDC;
 import org.springframework.core.Ordered;
@@ -27,7 +28,7 @@ class RequestIdFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String given = request.getHeader(HEADER);
-        String id = given != null && SAFE.matcher(given).matches() ? given : UUID.randomUUID().toString();
+        String id = given != null && SAFE.matcher(given).matches() ? given : newId();
         request.setAttribute(RequestContext.REQUEST_ID_ATTRIBUTE, id);
         response.setHeader(HEADER, id);
         MDC.put("request_id", id);
@@ -40,6 +41,17 @@ class RequestIdFilter extends OncePerRequestFilter {
             RequestContextHolder.resetRequestAttributes();
             MDC.remove("request_id");
         }
+    }
+
+    /**
+     * A random (version 4) UUID from ThreadLocalRandom: a request id must be unique, not unguessable,
+     * and UUID.randomUUID() reads the OS's secure random source under a lock on every request.
+     */
+    static String newId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(high, low).toString();
     }
 
     @Override
