@@ -26,7 +26,8 @@ import org.springframework.test.context.TestPropertySource;
  * Subscriptions; form-encoded requests, JSON answers echoing what was sent). Webhooks are signed
  * with stripe-java's own signing code (Webhook.Signature.generateSignatureHeader).
  */
-@TestPropertySource(properties = {"tollgate.data-dir=target/test-data/stripe", "tollgate.payments.reconcile-after-seconds=3600"})
+// The reconciler stays out of the way: tests settle payments by webhook while they move the clock by months.
+@TestPropertySource(properties = {"tollgate.data-dir=target/test-data/stripe", "tollgate.payments.reconcile-every-millis=86400000"})
 public abstract class StripeApiTest extends ClockedApiTest {
     public static final String API_VERSION = "2026-07-29.dahlia";
     public static final String WEBHOOK_SECRET = "whsec_test_" + "0123456789abcdef0123456789abcdef";
