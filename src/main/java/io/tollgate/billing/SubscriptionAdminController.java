@@ -24,10 +24,19 @@ import org.springframework.web.bind.annotation.RestController;
 class SubscriptionAdminController {
     private final Subscriptions subscriptions;
     private final SubscriptionLifecycle lifecycle;
+    private final Revenue revenue;
 
-    SubscriptionAdminController(Subscriptions subscriptions, SubscriptionLifecycle lifecycle) {
+    SubscriptionAdminController(Subscriptions subscriptions, SubscriptionLifecycle lifecycle, Revenue revenue) {
         this.subscriptions = subscriptions;
         this.lifecycle = lifecycle;
+        this.revenue = revenue;
+    }
+
+    @GetMapping("/api/admin/billing/mrr")
+    @Operation(summary = "Monthly recurring revenue", description = "Seed 001's MRR: active subscriptions' prices summed per currency in "
+            + "minor units (mrr_minor / 100 is seed 001's dollars); a yearly price counts a twelfth, rounded half up per plan")
+    Envelope<List<Revenue.Mrr>> mrr() {
+        return Envelope.ok(revenue.mrr());
     }
 
     record StartRequest(@NotNull @Pattern(regexp = "end_user|organization", message = "must be end_user or organization") String subscriberType,

@@ -167,4 +167,41 @@ class SubscriptionsApiTest extends ApiTest {
         assertThat(member.post("/api/v1/test-meter/gen", null).data().get("billing").get("subscription").get("plan").asString())
                 .isEqualTo("premium");
     }
+
+    @Test
+    void mrrSumsActiveSubscriptionsPerCurrencyWithAYearlyPriceAsATwelfth() {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        assertThat(admin.post("/api/admin/plans", Map.of("id", "mrrm" + suffix, "name", "Monthly", "audience", "organization",
+                "price_minor", 1234, "currency", "CHF")).status()).isEqualTo(201);
+        assertThat(admin.post("/api/admin/plans", Map.of("id", "mrry" + suffix, "name", "Yearly", "audience", "organization",
+                "price_minor", 12006, "currency", "CHF", "billing_cycle", "yearly")).status()).isEqualTo(201);
+        for (String plan : List.of("mrrm" + suffix, "mrry" + suffix, "mrrm" + suffix)) {
+            Api.Res res = secretClient(createApp()).post("/api/v1/customer/billing/subscribe", Map.of("plan_id", plan, "payment_method", "sandbox"));
+            assertThat(res.status()).as(res.toString()).isEqualTo(201);
+        }
+        // One monthly subscription ends: it no longer counts.
+        String ended = jdbc.sql("SELECT id FROM subscriptions WHERE plan_id = ? ORDER BY created_at LIMIT 1").param("mrrm" + suffix)
+                .query(String.class).single();
+        assertThat(admin.delete("/api/admin/subscriptions/" + ended).data().get("status").asString()).isEqualTo("canceled");
+        JsonNode chf = null;
+        for (JsonNode row : admin.get("/api/admin/billing/mrr").data()) if (row.get("currency").asString().equals("CHF")) chf = row;
+        assertThat(chf).isNotNull();
+        assertThat(chf.get("mrr_minor").asLong()).isEqualTo(1234 + 1001); // 12006 / 12 = 1000.5 → 1001
+        assertThat(chf.get("active_subscriptions").asLong()).isEqualTo(2);
+        // The operator's cancel is in the audit log.
+        assertThat(admin.get("/api/admin/audit-log?target_id=" + ended).data().get(0).get("action").asString()).isEqualTo("subscription.canceled");
+    }
+
+    @Test
+    void theBillingEndpointsAreDocumented() {
+        JsonNode paths = anonymous.get("/v3/api-docs").json().get("paths");
+        for (String path : List.of("/api/v1/subscriptions", "/api/v1/subscriptions/{id}", "/api/v1/customer/billing/plans",
+                "/api/v1/customer/billing/subscribe", "/api/admin/billing/mrr")) {
+            assertThat(paths.has(path)).as(path).isTrue();
+        }
+        JsonNode put = paths.get("/api/v1/subscriptions/{id}").get("put");
+        assertThat(put.get("tags").get(0).asString()).isEqualTo("App API: subscriptions");
+        assertThat(put.get("description").asString()).contains("halves up");
+        assertThat(paths.get("/api/v1/customer/billing/plans").get("get").get("tags").get(0).asString()).isEqualTo("Customer API: billing");
+    }
 }
