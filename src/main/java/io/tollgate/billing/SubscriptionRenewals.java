@@ -90,8 +90,12 @@ class SubscriptionRenewals {
                 .params(Timestamp.from(at), batch).query(String.class).list();
     }
 
-    private record Due(Subscription subscription, Plan plan, Instant start, Instant end, long amountMinor, long creditMinor) {}
+    /** What a renewal needs: a payment of amountMinor (creditMinor of the credit balance used), or nothing (done is true). */
+    private record Due(boolean done, Subscription subscription, Plan plan, Instant start, Instant end, long amountMinor, long creditMinor) {
+        static final Due DONE = new Due(true, null, null, null, null, 0, 0);
+    }
 
+    /** True when the subscription moved (canceled, renewed, or its renewal payment started). */
     private boolean renew(String id, Instant now) {
         Due due = transactions.execute(tx -> {
             Subscription s = store.lock(id);
@@ -99,7 +103,7 @@ class SubscriptionRenewals {
             if (s.cancelAtPeriodEnd() || !s.autoRenew()) {
                 store.update(s, "status = 'canceled', canceled_at = ?, cancel_reason = ?", ts(s.currentPeriodEnd()),
                         s.cancelAtPeriodEnd() ? "canceled_at_period_end" : "not_renewed");
-                return null;
+                return Due.DONE;
             }
             Plan plan = plans.get(s.planId());
             Instant start = s.currentPeriodEnd();
@@ -112,11 +116,12 @@ class SubscriptionRenewals {
                         + " credit_balance_minor = credit_balance_minor - ?", ts(start), ts(end), plan.priceMinor(), plan.currency(), credit);
                 store.insertCharge(new SubscriptionCharge(null, s.id(), SubscriptionCharge.RENEWAL, "applied", null, 0, plan.currency(), start,
                         end, credit, null, plan.id(), null, null, null, null, null, null, now));
-                return null;
+                return Due.DONE;
             }
-            return new Due(s, plan, start, end, amount, credit);
+            return new Due(false, s, plan, start, end, amount, credit);
         });
-        if (due == null) return true;
+        if (due == null) return false;
+        if (due.done()) return true;
         Subscription s = due.subscription();
         SubscriptionStore.Renewal options = store.renewalOptions(s.id());
         try {

@@ -21,10 +21,13 @@ import org.springframework.stereotype.Service;
  * The billing module's public face for reading subscriptions, and the answer to "which plan is this
  * payer on" for the metering hot path: cached per payer, invalidated on every change on every node
  * (see {@link SubscriptionStore}). Active and past_due subscriptions give their plan until their
- * period ends; incomplete, unpaid and canceled ones give none.
+ * period ends, plus {@link #RENEWAL_LAG} while the renewal is under way (the scheduler's next run;
+ * Stripe's renewal events); incomplete, unpaid and canceled ones give none.
  */
 @Service
 public class Subscriptions implements PlanResolver {
+    /** A renewal lands shortly after the period ends; the plan does not lapse in between. */
+    static final Duration RENEWAL_LAG = Duration.ofHours(1);
     private final SubscriptionStore store;
     private final Plans plans;
     private final Clock clock;
@@ -44,7 +47,7 @@ public class Subscriptions implements PlanResolver {
         Optional<Subscription> subscription = live.get(subscriberType + ":" + payerId, k -> store.live(subscriberType, payerId));
         Instant now = clock.instant();
         return subscription
-                .filter(s -> now.isBefore(s.currentPeriodEnd()))
+                .filter(s -> now.isBefore(s.currentPeriodEnd().plus(RENEWAL_LAG)))
                 .flatMap(s -> plans.find(s.planId()).map(p -> new ActivePlan(p, s.id(), s.status(), s.currentPeriodStart(), s.currentPeriodEnd())));
     }
 

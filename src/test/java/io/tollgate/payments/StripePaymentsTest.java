@@ -3,6 +3,7 @@ package io.tollgate.payments;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -142,12 +143,29 @@ class StripePaymentsTest extends StripeApiTest {
         assertThat(deliver(tampered, signature(success, WEBHOOK_SECRET, now)).status()).isEqualTo(400);
 
         assertThat(status(p)).isEqualTo("pending");
+        // While pending, a status check asks Stripe (the PaymentIntent still waits for the client).
+        stripe().verify(getRequestedFor(urlEqualTo("/v1/payment_intents/" + p.intentId())));
         assertThat(balance(p.wallet())).isZero();
         String eventId = Api.JSON.readTree(success).get("id").asString();
         assertThat(jdbc.sql("SELECT count(*) FROM payment_events WHERE event_id = ?").param(eventId).query(Long.class).single()).isZero();
         // The same event, properly signed, still works.
         deliverOk(success);
         assertThat(balance(p.wallet())).isEqualTo(100);
+    }
+
+    @Test
+    void anOperatorRefundGoesToStripeAndItsWebhookDoesNotRefundTwice() {
+        Purchase p = purchase();
+        deliverOk(succeeded(p));
+        Api.Res refund = admin.post("/api/admin/payments/" + p.paymentId() + "/refund", Map.of("amount_minor", 500));
+        assertThat(refund.status()).as(refund.toString()).isEqualTo(200);
+        assertThat(refund.data().get("status").asString()).isEqualTo("partially_refunded");
+        assertThat(form(stripe().getAllServeEvents().stream().filter(e -> e.getRequest().getUrl().equals("/v1/refunds")).findFirst()
+                .orElseThrow().getRequest().getBodyAsString())).containsEntry("payment_intent", p.intentId()).containsEntry("amount", "500");
+        assertThat(balance(p.wallet())).isEqualTo(50);
+        deliverOk(event("charge.refunded", charge(p.intentId(), p.paymentId(), 1000, 500)));
+        assertThat(balance(p.wallet())).isEqualTo(50);
+        assertLedgerConsistent();
     }
 
     @Test
