@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -65,7 +66,7 @@ class SubscriptionLifecycle {
         Optional<Subscription> current = store.live(who.type(), who.id());
         if (current.isPresent()) {
             if (current.get().planId().equals(plan.id())) {
-                throw new ApiException(org.springframework.http.HttpStatus.CONFLICT, "ALREADY_SUBSCRIBED",
+                throw new ApiException(HttpStatus.CONFLICT, "ALREADY_SUBSCRIBED",
                         "Already subscribed to " + plan.id(), Map.of("subscription_id", current.get().id()), Map.of());
             }
             return changes.change(current.get(), plan, order, claim);
