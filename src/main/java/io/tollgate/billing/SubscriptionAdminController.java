@@ -23,9 +23,20 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Admin: subscriptions")
 class SubscriptionAdminController {
     private final Subscriptions subscriptions;
+    private final SubscriptionLifecycle lifecycle;
+    private final Mrr mrr;
 
-    SubscriptionAdminController(Subscriptions subscriptions) {
+    SubscriptionAdminController(Subscriptions subscriptions, SubscriptionLifecycle lifecycle, Mrr mrr) {
         this.subscriptions = subscriptions;
+        this.lifecycle = lifecycle;
+        this.mrr = mrr;
+    }
+
+    @GetMapping("/api/admin/billing/mrr")
+    @Operation(summary = "Monthly recurring revenue", description = "Seed 001's MRR: active subscriptions' prices summed per currency in "
+            + "minor units (mrr_minor / 100 is seed 001's dollars); a yearly price counts a twelfth, rounded half up per plan")
+    Envelope<List<Mrr.ByCurrency>> mrr() {
+        return Envelope.ok(mrr.byCurrency());
     }
 
     record StartRequest(@NotNull @Pattern(regexp = "end_user|organization", message = "must be end_user or organization") String subscriberType,
@@ -35,10 +46,10 @@ class SubscriptionAdminController {
 
     @PostMapping("/api/admin/subscriptions")
     @ResponseStatus(HttpStatus.CREATED)
-    @Operation(summary = "Put a payer on a plan now", description = "Ends the payer's current subscription; no payment is taken")
+    @Operation(summary = "Put a payer on a plan now", description = "Ends the payer's current subscription (unless Stripe bills it: cancel that "
+            + "first); no payment is taken, and renewals are free of charge (payment_method none)")
     Envelope<Subscription> start(@Valid @RequestBody StartRequest request) {
-        return Envelope.ok(subscriptions.start(new Subscriptions.Start(request.subscriberType(), request.subscriberId(), request.appId(),
-                request.planId())));
+        return Envelope.ok(lifecycle.startByOperator(request.subscriberType(), request.subscriberId(), request.appId(), request.planId()));
     }
 
     @GetMapping("/api/admin/subscriptions")
@@ -56,9 +67,15 @@ class SubscriptionAdminController {
         return Envelope.ok(subscriptions.get(id));
     }
 
+    @GetMapping("/api/admin/subscriptions/{id}/charges")
+    @Operation(summary = "A subscription's charges", description = "First payment, renewals, plan changes with their proration; newest first, the last 100")
+    Envelope<List<SubscriptionCharge>> charges(@PathVariable String id) {
+        return Envelope.ok(subscriptions.charges(subscriptions.get(id).id()));
+    }
+
     @DeleteMapping("/api/admin/subscriptions/{id}")
-    @Operation(summary = "Cancel a subscription now")
-    Envelope<Subscription> cancel(@PathVariable String id) {
-        return Envelope.ok(subscriptions.cancelNow(id));
+    @Operation(summary = "Cancel a subscription", description = "Now, or with at_period_end=true at the end of its paid period; Stripe's are canceled at Stripe")
+    Envelope<Subscription> cancel(@PathVariable String id, @RequestParam(name = "at_period_end", defaultValue = "false") boolean atPeriodEnd) {
+        return Envelope.ok(lifecycle.cancel(subscriptions.get(id), atPeriodEnd, "canceled_by_operator", true));
     }
 }

@@ -85,10 +85,12 @@ public class Payments {
             if (inFirstTransaction != null) inFirstTransaction.accept(id);
             jdbc.sql("""
                     INSERT INTO payments (id, payer_type, payer_id, app_id, organization_id, wallet_id, purpose, purpose_ref, provider,
-                      status, amount_minor, currency, credits, phone_number)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)""")
+                      status, amount_minor, currency, credits, phone_number, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)""")
                     .params(id, r.payerType(), r.payerId(), r.appId(), r.organizationId(), r.walletId(), lower(r.purpose()), r.purposeRef(),
-                            lower(r.provider()), r.amountMinor(), r.currency(), r.credits(), options.phoneNumber())
+                            lower(r.provider()), r.amountMinor(), r.currency(), r.credits(), options.phoneNumber(),
+                            // The reconciler ages payments by the application's clock; record them by it too.
+                            Timestamp.from(clock.instant()), Timestamp.from(clock.instant()))
                     .update();
         });
         Payment recorded = get(id);

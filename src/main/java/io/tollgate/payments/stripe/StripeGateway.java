@@ -1,0 +1,67 @@
+package io.tollgate.payments.stripe;
+
+import com.stripe.StripeClient;
+import com.stripe.exception.ApiConnectionException;
+import com.stripe.exception.CardException;
+import com.stripe.exception.IdempotencyException;
+import com.stripe.exception.RateLimitException;
+import com.stripe.exception.StripeException;
+import com.stripe.net.RequestOptions;
+import io.tollgate.payments.ProviderCalls;
+import io.tollgate.payments.ProviderException;
+import io.tollgate.payments.ProviderName;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.stereotype.Component;
+
+/**
+ * The one way to Stripe: every call runs through {@link ProviderCalls} (circuit breaker; retries with
+ * backoff and jitter only when the call is idempotent — we always send an idempotency key for those)
+ * and Stripe's exceptions become {@link ProviderException}s: retryable for network errors, 429, 409
+ * (Stripe's lock timeout) and 5xx; a decline or a bad request is an answer, not a failure.
+ */
+@Component
+@Conditional(StripeConfigured.class)
+class StripeGateway {
+    private final StripeClient client;
+    private final ProviderCalls calls;
+
+    StripeGateway(StripeSettings settings, ProviderCalls calls) {
+        // stripe-java's own retries are off: ProviderCalls retries, and only what is safe to repeat.
+        this.client = StripeClient.builder().setApiKey(settings.secretKey).setApiBase(settings.apiBase)
+                .setConnectTimeout(settings.connectTimeoutMillis).setReadTimeout(settings.readTimeoutMillis)
+                .setMaxNetworkRetries(0).build();
+        this.calls = calls;
+    }
+
+    interface Call<T> {
+        T run(StripeClient client) throws StripeException;
+    }
+
+    <T> T call(boolean idempotent, Call<T> call) {
+        return calls.call(ProviderName.STRIPE, idempotent, () -> {
+            try {
+                return call.run(client);
+            } catch (StripeException e) {
+                throw translate(e);
+            }
+        });
+    }
+
+    static RequestOptions idempotent(String key) {
+        return RequestOptions.builder().setIdempotencyKey(key).build();
+    }
+
+    static ProviderException translate(StripeException e) {
+        String message = e.getStripeError() != null && e.getStripeError().getMessage() != null ? e.getStripeError().getMessage() : e.getMessage();
+        if (e instanceof CardException card) {
+            String code = card.getDeclineCode() != null ? card.getDeclineCode() : card.getCode() != null ? card.getCode() : "card_declined";
+            return new ProviderException(false, code, message, e);
+        }
+        if (e instanceof RateLimitException) return new ProviderException(true, "stripe_rate_limited", message, e);
+        if (e instanceof ApiConnectionException) return new ProviderException(true, "stripe_unreachable", message, e);
+        if (e instanceof IdempotencyException) return new ProviderException(false, "stripe_idempotency_conflict", message, e);
+        Integer status = e.getStatusCode();
+        boolean retryable = status == null || status >= 500 || status == 409;
+        return new ProviderException(retryable, e.getCode() != null ? e.getCode() : "stripe_error", message, e);
+    }
+}
