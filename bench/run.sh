@@ -84,17 +84,42 @@ admin() { # method path [json]
   curl -sf -X "$1" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' ${3:+-d "$3"} "$BASE$2"
 }
 
-run_wrk() { # name script connections duration
+run_wrk() { # name script(s, '+'-joined) connections duration
   local script="$OUT/$1.lua"
-  cat "bench/wrk/$2.lua" bench/wrk/report.lua > "$script"
+  : > "$script"
+  for part in ${2//+/ }; do cat "bench/wrk/$part.lua" >> "$script"; done
+  cat bench/wrk/report.lua >> "$script"
   wrk -t2 -c"$3" -d"$4"s --timeout 10s -s "$script" "$BASE/api/v1/app" 2>&1 | tee "$OUT/$1.wrk.txt" | grep '^WRK_JSON' | sed 's/^WRK_JSON //'
 }
 
-measure() { # name script connections — warm up, then the measured run; echoes its JSON
+cpu_ticks() { # CPU ticks (1/100 s) used so far by these processes
+  local total=0
+  for pid in "$@"; do
+    [ -r "/proc/$pid/stat" ] && total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+  done
+  echo "$total"
+}
+
+pg_pids() { # the embedded PostgreSQL and its backends (nothing for an external database)
+  [ -n "$DATABASE_URL" ] && return
+  local master
+  master=$(pgrep -f -- "-D $WORK/data/postgres" | head -1)
+  if [ -n "$master" ]; then echo "$master"; pgrep -P "$master" || true; fi
+}
+
+measure() { # name script connections — warm up, then the measured run; echoes its JSON with CPU per call
   run_wrk "$1-warmup" "$2" "$3" 10 > /dev/null
   sleep 2 # calls in flight when the warm-up stopped finish before the marks are taken
   MARKS=$("$JAVA" -cp "$TOOL_CP" bench/BenchTool.java marks "$JDBC")
-  run_wrk "$1" "$2" "$3" "$DURATION"
+  local pgs jvm0 pg0 result
+  pgs=$(pg_pids | tr '\n' ' ')
+  jvm0=$(cpu_ticks "$SERVER_PID")
+  pg0=$(cpu_ticks $pgs)
+  result=$(run_wrk "$1" "$2" "$3" "$DURATION")
+  local jvm=$(( $(cpu_ticks "$SERVER_PID") - jvm0 )) pg=$(( $(cpu_ticks $pgs) - pg0 ))
+  # CPU per call does not depend on how much CPU the machine happened to give the run.
+  echo "$result" | jq -c --argjson jvm "$jvm" --argjson pg "$pg" \
+    '. + {jvm_cpu_s: ($jvm / 100), postgres_cpu_s: ($pg / 100), cpu_us_per_call: ((($jvm + $pg) * 10000 / .requests) | floor)}'
 }
 
 exactness() { # → JSON: what the database holds for the measured run (since MARKS)
@@ -129,11 +154,16 @@ measure c content "$CONNECTIONS" > "$OUT/c.json"; C=$(cat "$OUT/c.json")
 echo "$C"
 C_EXACT=$(exactness)
 echo "$C_EXACT"
-echo "== seed 001 load test: token consumption at 1000 connections"
+echo "== seed 001 load test: 1000 concurrent clients, 100 requests/s of token consumption"
 ulimit -Sn "$(ulimit -Hn)" 2>/dev/null || true
-measure seed001 consume 1000 > "$OUT/seed001.json"; S=$(cat "$OUT/seed001.json")
+export BENCH_CONNECTIONS=1000 BENCH_TARGET_RPS=100
+measure seed001 consume+paced 1000 > "$OUT/seed001.json"; S=$(cat "$OUT/seed001.json")
 echo "$S"
 S_EXACT=$(exactness)
+echo "== stress: token consumption at 1000 connections, closed loop"
+measure stress1000 consume 1000 > "$OUT/stress1000.json"; X=$(cat "$OUT/stress1000.json")
+echo "$X"
+X_EXACT=$(exactness)
 echo "$S_EXACT"
 "$JCMD" "$SERVER_PID" GC.run > /dev/null 2>&1 || true
 sleep 1
@@ -176,21 +206,22 @@ if [ "$JMH" = 1 ]; then
   JMH_JSON=$(jq -c '[.[] | {cached_keys: .params.cachedKeys, ns_per_check: .primaryMetric.score, error: .primaryMetric.scoreError}]' "$OUT/jmh.json")
 fi
 
-jq -n --argjson a "$A" --argjson b "$B" --argjson c "$C" --argjson d "$D" --argjson s "$S" \
-   --argjson bx "$B_EXACT" --argjson cx "$C_EXACT" --argjson dx "$D_EXACT" --argjson sx "$S_EXACT" \
+jq -n --argjson a "$A" --argjson b "$B" --argjson c "$C" --argjson d "$D" --argjson s "$S" --argjson x "$X" \
+   --argjson bx "$B_EXACT" --argjson cx "$C_EXACT" --argjson dx "$D_EXACT" --argjson sx "$S_EXACT" --argjson xx "$X_EXACT" \
    --argjson ledger "$LEDGER" --argjson crash "$CRASH_JSON" --argjson jmh "$JMH_JSON" \
    --arg heap "${HEAP_USED_MB:-unknown}" --arg keys "$KEYS" --arg conns "$CONNECTIONS" --arg duration "$DURATION" \
    '{machine: {cores: '"$(nproc)"'}, connections: ($conns|tonumber), duration_s: ($duration|tonumber), stored_extra_keys: ($keys|tonumber),
      a_app: $a, b_consume: ($b + {exactness: $bx}), c_content_view: ($c + {exactness: $cx}), d_consume_naive: ($d + {exactness: $dx}),
-     seed001_1000_connections: ($s + {exactness: $sx}), ledger_check: $ledger, heap_used_mb_after_gc: $heap, crash_test: $crash, jmh: $jmh,
+     seed001_1000_clients_100_rps: ($s + {exactness: $sx}), stress_1000_connections: ($x + {exactness: $xx}), ledger_check: $ledger, heap_used_mb_after_gc: $heap, crash_test: $crash, jmh: $jmh,
      ratios: {b_over_a: ($b.rps / $a.rps), b_over_d: ($b.rps / $d.rps)}}' > "$OUT/results.json"
 
 {
-  echo "| scenario | req/s | p50 ms | p95 ms | p99 ms | max ms | non-2xx | socket errors |"
-  echo "|---|---|---|---|---|---|---|---|"
+  echo "| scenario | req/s | p50 ms | p95 ms | p99 ms | max ms | non-2xx | socket errors | server CPU µs/call |"
+  echo "|---|---|---|---|---|---|---|---|---|"
   for row in "(a) GET /api/v1/app:a_app" "(b) tokens/consume, group commit:b_consume" "(c) content view, group commit:c_content_view" \
-             "(d) tokens/consume, transaction per call:d_consume_naive" "seed 001: (b) at 1000 connections:seed001_1000_connections"; do
-    jq -r --arg name "${row%%:*}" ".${row##*:} | \"| \(\$name) | \(.rps|floor) | \(.p50_ms) | \(.p95_ms) | \(.p99_ms) | \(.max_ms) | \(.non_2xx) | \(.socket_errors) |\"" "$OUT/results.json"
+             "(d) tokens/consume, transaction per call:d_consume_naive" "seed 001: 1000 clients at 100 req/s:seed001_1000_clients_100_rps" \
+             "stress: (b) at 1000 connections, closed loop:stress_1000_connections"; do
+    jq -r --arg name "${row%%:*}" ".${row##*:} | \"| \(\$name) | \(.rps|floor) | \(.p50_ms) | \(.p95_ms) | \(.p99_ms) | \(.max_ms) | \(.non_2xx) | \(.socket_errors) | \(.cpu_us_per_call) |\"" "$OUT/results.json"
   done
   echo
   jq -r '"(b)/(a) = \(.ratios.b_over_a*100|floor)%   (b)/(d) = \(.ratios.b_over_d*10|floor/10)x   heap after GC: \(.heap_used_mb_after_gc) MiB"' "$OUT/results.json"

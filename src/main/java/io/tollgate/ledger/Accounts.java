@@ -1,6 +1,7 @@
 package io.tollgate.ledger;
 
 import java.util.Map;
+import io.tollgate.platform.SqlPipeline;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** Account ids of the system side of the ledger, and the one way balances change. */
@@ -13,14 +14,20 @@ final class Accounts {
 
     private Accounts() {}
 
+    private static final String ADJUST = """
+            UPDATE ledger_accounts a SET balance = a.balance + t.delta, updated_at = now()
+            FROM unnest(?::text[], ?::bigint[]) AS t(id, delta) WHERE a.id = t.id""";
+
     /** Adds each delta to its account's balance in one statement. Callers pass ids in lock order. */
     static void adjust(JdbcClient jdbc, Map<String, Long> deltas) {
+        SqlPipeline pipeline = new SqlPipeline();
+        adjust(pipeline, deltas);
+        pipeline.run(jdbc);
+    }
+
+    static void adjust(SqlPipeline pipeline, Map<String, Long> deltas) {
         if (deltas.isEmpty()) return;
-        jdbc.sql("""
-                UPDATE ledger_accounts a SET balance = a.balance + t.delta, updated_at = now()
-                FROM unnest(?::text[], ?::bigint[]) AS t(id, delta) WHERE a.id = t.id""")
-                .params(deltas.keySet().toArray(String[]::new), deltas.values().stream().mapToLong(Long::longValue).toArray())
-                .update();
+        pipeline.add(ADJUST, deltas.keySet().toArray(String[]::new), deltas.values().stream().mapToLong(Long::longValue).toArray());
     }
 
     /** @return the transfer's id */

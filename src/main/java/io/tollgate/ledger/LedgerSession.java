@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import io.tollgate.platform.SqlPipeline;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -79,8 +80,15 @@ public final class LedgerSession {
         staged.add(p);
     }
 
-    /** Writes the staged postings: wallet balances, lots, transfers and holds, set-based. */
+    /** Writes the staged postings now: wallet balances, lots, transfers and holds, set-based. */
     public void write() {
+        SqlPipeline pipeline = new SqlPipeline();
+        write(pipeline);
+        pipeline.run(jdbc);
+    }
+
+    /** Adds the writes of the staged postings to the caller's pipeline, to go with its own in one round trip. */
+    public void write(SqlPipeline pipeline) {
         if (staged.isEmpty()) return;
         Map<String, Long> deltas = new TreeMap<>();
         Map<String, Long> spends = new TreeMap<>();
@@ -112,22 +120,21 @@ public final class LedgerSession {
             }
         }
         staged.clear();
-        Accounts.adjust(jdbc, deltas);
-        spends.forEach((wallet, spent) -> Lots.consume(jdbc, wallet, spent, now, false));
-        jdbc.sql("""
+        Accounts.adjust(pipeline, deltas);
+        spends.forEach((wallet, spent) -> Lots.consume(pipeline, wallet, spent, now, false));
+        pipeline.add("""
                 INSERT INTO ledger_transfers (debit_account, credit_account, amount, kind, hold_id, reference)
-                SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[])""")
-                .params(debit, credit, amount, kind, holdIds, reference).update();
+                SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[])""",
+                debit, credit, amount, kind, holdIds, reference);
         if (!holds.isEmpty()) {
-            jdbc.sql("""
+            pipeline.add("""
                     INSERT INTO ledger_holds (id, account_id, amount, status, expires_at, reference)
-                    SELECT h, a, m, 'pending', e, r FROM unnest(?::text[], ?::text[], ?::bigint[], ?::timestamptz[], ?::text[]) AS t(h, a, m, e, r)""")
-                    .params(holds.stream().map(Posting::holdId).toArray(String[]::new),
-                            holds.stream().map(Posting::walletId).toArray(String[]::new),
-                            holds.stream().mapToLong(Posting::amount).toArray(),
-                            holds.stream().map(h -> Timestamp.from(h.holdExpiresAt())).toArray(Timestamp[]::new),
-                            holds.stream().map(Posting::reference).toArray(String[]::new))
-                    .update();
+                    SELECT h, a, m, 'pending', e, r FROM unnest(?::text[], ?::text[], ?::bigint[], ?::timestamptz[], ?::text[]) AS t(h, a, m, e, r)""",
+                    holds.stream().map(Posting::holdId).toArray(String[]::new),
+                    holds.stream().map(Posting::walletId).toArray(String[]::new),
+                    holds.stream().mapToLong(Posting::amount).toArray(),
+                    holds.stream().map(h -> Timestamp.from(h.holdExpiresAt())).toArray(Timestamp[]::new),
+                    holds.stream().map(Posting::reference).toArray(String[]::new));
         }
     }
 
@@ -137,8 +144,15 @@ public final class LedgerSession {
      * commit that follows.
      */
     public void finish() {
-        write();
-        Accounts.adjust(jdbc, systemDeltas);
+        SqlPipeline pipeline = new SqlPipeline();
+        finish(pipeline);
+        pipeline.run(jdbc);
+    }
+
+    /** As {@link #finish()}, adding the writes to the caller's pipeline, which the caller runs last. */
+    public void finish(SqlPipeline pipeline) {
+        write(pipeline);
+        Accounts.adjust(pipeline, systemDeltas);
         systemDeltas.clear();
     }
 

@@ -5,6 +5,7 @@ import io.tollgate.ledger.LedgerSession;
 import io.tollgate.ledger.Posting;
 import io.tollgate.platform.Idempotency;
 import io.tollgate.platform.Ids;
+import io.tollgate.platform.SqlPipeline;
 import java.security.MessageDigest;
 import java.sql.Date;
 import java.time.Clock;
@@ -126,15 +127,18 @@ class MeterTransaction {
                     ? replay(new Idempotency.Reply(reply.status(), reply.json(), true)) : reused();
         }
 
-        // 5. Write: counters, wallet side of the ledger, usage and rollups, extra writes, replies, system accounts.
-        writeCounters(changedCounters);
-        wallets.write();
-        usage.write(rows);
+        // 5. Write. A call's own extra writes (a media job row) first; then, in one round trip and in lock
+        // order: counters, the wallet side of the ledger, usage and rollups, stored replies, system accounts.
         for (int i = 0; i < batch.size(); i++) {
             if (decide[i] && outcomes[i].accepted() && batch.get(i).inTransaction() != null) batch.get(i).inTransaction().accept(outcomes[i]);
         }
-        idempotency.complete(replies);
-        wallets.finish();
+        SqlPipeline writes = new SqlPipeline();
+        writeCounters(changedCounters, writes);
+        wallets.write(writes);
+        usage.write(rows, writes);
+        idempotency.complete(replies, writes);
+        wallets.finish(writes);
+        writes.run(jdbc);
         return List.of(outcomes);
     }
 
@@ -202,7 +206,7 @@ class MeterTransaction {
         return values;
     }
 
-    private void writeCounters(Map<String, Long> changed) {
+    private void writeCounters(Map<String, Long> changed, SqlPipeline writes) {
         if (changed.isEmpty()) return;
         Map<String, Long> ordered = new TreeMap<>(changed);
         String[] payers = new String[ordered.size()];
@@ -215,9 +219,9 @@ class MeterTransaction {
             names[i] = e.getKey().substring(cut + 1);
             used[i++] = e.getValue();
         }
-        jdbc.sql("""
+        writes.add("""
                 UPDATE meter_counters c SET used = t.u FROM unnest(?::text[], ?::text[], ?::bigint[]) AS t(p, b, u)
-                WHERE c.payer_id = t.p AND c.bucket = t.b""").params(payers, names, used).update();
+                WHERE c.payer_id = t.p AND c.bucket = t.b""", payers, names, used);
     }
 
     private static MeterOutcome replay(Idempotency.Reply reply) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.Comparator;
+import io.tollgate.platform.SqlPipeline;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -24,8 +25,15 @@ class UsageWriter {
     }
 
     void write(List<UsageRow> rows) {
+        SqlPipeline pipeline = new SqlPipeline();
+        write(rows, pipeline);
+        pipeline.run(jdbc);
+    }
+
+    /** Adds the events and their rollups to the caller's pipeline. */
+    void write(List<UsageRow> rows, SqlPipeline pipeline) {
         if (rows.isEmpty()) return;
-        insertEvents(rows);
+        insertEvents(rows, pipeline);
         Map<List<String>, long[]> daily = new TreeMap<>(KEY_ORDER);
         Map<List<String>, long[]> users = new TreeMap<>(KEY_ORDER);
         Map<List<String>, long[]> orgs = new TreeMap<>(KEY_ORDER);
@@ -59,7 +67,7 @@ class UsageWriter {
             }
         }
         if (!daily.isEmpty()) {
-            jdbc.sql("""
+            pipeline.add("""
                     INSERT INTO usage_daily AS u (app_id, day, feature, currency, organization_id, calls, errors, credits_used, charge_minor,
                       cost_minor, duration_ms_sum, charged_calls)
                     SELECT * FROM unnest(?::text[], ?::date[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[],
@@ -67,30 +75,26 @@ class UsageWriter {
                     ON CONFLICT (app_id, day, feature, currency) DO UPDATE SET calls = u.calls + excluded.calls, errors = u.errors + excluded.errors,
                       credits_used = u.credits_used + excluded.credits_used, charge_minor = u.charge_minor + excluded.charge_minor,
                       cost_minor = u.cost_minor + excluded.cost_minor, duration_ms_sum = u.duration_ms_sum + excluded.duration_ms_sum,
-                      charged_calls = u.charged_calls + excluded.charged_calls""")
-                    .params(columns(daily, 5, 7)).update();
+                      charged_calls = u.charged_calls + excluded.charged_calls""", columns(daily, 5, 7));
         }
         if (!users.isEmpty()) {
-            jdbc.sql("""
+            pipeline.add("""
                     INSERT INTO usage_daily_users AS u (app_id, day, end_user_id, feature, calls, credits_used, charge_minor, errors)
                     SELECT * FROM unnest(?::text[], ?::date[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])
                     ON CONFLICT (app_id, day, end_user_id, feature) DO UPDATE SET calls = u.calls + excluded.calls,
                       credits_used = u.credits_used + excluded.credits_used, charge_minor = u.charge_minor + excluded.charge_minor,
-                      errors = u.errors + excluded.errors""")
-                    .params(columns(users, 4, 4)).update();
+                      errors = u.errors + excluded.errors""", columns(users, 4, 4));
         }
         if (!orgs.isEmpty()) {
-            jdbc.sql("""
+            pipeline.add("""
                     INSERT INTO usage_daily_orgs AS u (organization_id, day, feature, calls, units)
                     SELECT * FROM unnest(?::text[], ?::date[], ?::text[], ?::bigint[], ?::bigint[])
-                    ON CONFLICT (organization_id, day, feature) DO UPDATE SET calls = u.calls + excluded.calls, units = u.units + excluded.units""")
-                    .params(columns(orgs, 3, 2)).update();
+                    ON CONFLICT (organization_id, day, feature) DO UPDATE SET calls = u.calls + excluded.calls, units = u.units + excluded.units""", columns(orgs, 3, 2));
         }
         if (!sessions.isEmpty()) {
-            jdbc.sql("""
+            pipeline.add("""
                     INSERT INTO usage_sessions (organization_id, day, feature, session_id)
-                    SELECT * FROM unnest(?::text[], ?::date[], ?::text[], ?::text[]) ON CONFLICT DO NOTHING""")
-                    .params(columns(sessions, 4, 0)).update();
+                    SELECT * FROM unnest(?::text[], ?::date[], ?::text[], ?::text[]) ON CONFLICT DO NOTHING""", columns(sessions, 4, 0));
         }
     }
 
@@ -118,7 +122,7 @@ class UsageWriter {
         return columns;
     }
 
-    private void insertEvents(List<UsageRow> rows) {
+    private void insertEvents(List<UsageRow> rows, SqlPipeline pipeline) {
         int n = rows.size();
         long[] id = new long[n];
         String[] app = new String[n], org = new String[n], key = new String[n], user = new String[n], feature = new String[n];
@@ -135,13 +139,12 @@ class UsageWriter {
             currency[i] = r.currency(); duration[i] = r.durationMs(); request[i] = r.requestId(); session[i] = r.sessionId();
             units[i] = r.units(); at[i] = Timestamp.from(r.createdAt());
         }
-        jdbc.sql("""
+        pipeline.add("""
                 INSERT INTO usage_events (id, app_id, organization_id, api_key_id, end_user_id, feature, endpoint, method, response_status,
                   pricing, credits_used, charge_minor, cost_minor, currency, duration_ms, request_id, session_id, units, created_at)
                 SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[],
-                  ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::int[], ?::text[], ?::text[], ?::bigint[], ?::timestamptz[])""")
-                .params(id, app, org, key, user, feature, endpoint, method, status, pricing, credits, charge, cost, currency, duration,
-                        request, session, units, at)
-                .update();
+                  ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::int[], ?::text[], ?::text[], ?::bigint[], ?::timestamptz[])""",
+                id, app, org, key, user, feature, endpoint, method, status, pricing, credits, charge, cost, currency, duration,
+                request, session, units, at);
     }
 }

@@ -147,19 +147,24 @@ public class Idempotency {
     }
 
     public void complete(Map<ScopedKey, Reply> replies) {
+        SqlPipeline pipeline = new SqlPipeline();
+        complete(replies, pipeline);
+        pipeline.run(jdbc);
+    }
+
+    /** Adds storing the replies to the caller's pipeline (the same transaction as the work). */
+    public void complete(Map<ScopedKey, Reply> replies, SqlPipeline pipeline) {
         if (replies.isEmpty()) return;
         List<String> scopes = new ArrayList<>();
         List<String> keys = new ArrayList<>();
         List<Integer> statuses = new ArrayList<>();
         List<String> bodies = new ArrayList<>();
         replies.forEach((k, r) -> { scopes.add(k.scope()); keys.add(k.key()); statuses.add(r.status()); bodies.add(r.json()); });
-        jdbc.sql("""
+        pipeline.add("""
                 UPDATE idempotency_keys i SET status_code = t.st, response = t.body
                 FROM unnest(?::text[], ?::text[], ?::int[], ?::text[]) AS t(s, k, st, body)
-                WHERE i.scope = t.s AND i.key = t.k""")
-                .params(scopes.toArray(String[]::new), keys.toArray(String[]::new), statuses.toArray(Integer[]::new),
-                        bodies.toArray(String[]::new))
-                .update();
+                WHERE i.scope = t.s AND i.key = t.k""",
+                scopes.toArray(String[]::new), keys.toArray(String[]::new), statuses.toArray(Integer[]::new), bodies.toArray(String[]::new));
     }
 
     @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT1M")
