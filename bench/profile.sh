@@ -7,11 +7,13 @@ cd "$(dirname "$0")/.."
 SCENARIO=${1:-consume}
 shift || true
 BATCHING=true
+JFR=1
 CONNECTIONS=64
 DURATION=30
 while [ $# -gt 0 ]; do
   case "$1" in
     --naive) BATCHING=false; shift ;;
+    --no-jfr) JFR=0; shift ;;
     --connections) CONNECTIONS=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -48,17 +50,21 @@ admin POST /api/admin/wallets/$WALLET/grants '{"amount":1000000000,"reason":"pro
 export BENCH_KEY=$KEY BENCH_APP=$APP BENCH_CONTENT=$CONTENT
 cat "bench/wrk/$SCENARIO.lua" bench/wrk/report.lua > "$OUT/scenario.lua"
 
-wrk -t2 -c"$CONNECTIONS" -d10s -s "$OUT/scenario.lua" "$BASE/api/v1/app" > /dev/null # warm-up
-PG=$(pgrep -f "postgres.*$WORK/data" | head -1 || true)
-PG_BEFORE=$(ps -o cputimes= -p "$(pgrep -d, -P "${PG:-0}" -f postgres || echo 0)" 2>/dev/null | awk '{s+=$1} END {print s+0}')
-JVM_BEFORE=$(ps -o cputimes= -p $SERVER | awk '{print $1+0}')
-"${BIN}jcmd" $SERVER JFR.start name=profile settings=profile filename="$(pwd)/$OUT/recording.jfr" > /dev/null
+wrk -t2 -c"$CONNECTIONS" -d"${WARMUP:-30}"s -s "$OUT/scenario.lua" "$BASE/api/v1/app" > /dev/null # warm-up: the JIT compiles for the first tens of seconds, and its CPU would count
+ticks() { local t=0; for p in "$@"; do [ -r /proc/$p/stat ] && t=$((t + $(awk '{print $14 + $15}' /proc/$p/stat))); done; echo $t; }
+PG=$(pgrep -f -- "-D $WORK/data/postgres" | head -1)
+PGS="$PG $(pgrep -P "$PG" | tr '\n' ' ')"
+PG_BEFORE=$(ticks $PGS)
+JVM_BEFORE=$(ticks $SERVER)
+[ "$JFR" = 1 ] && "${BIN}jcmd" $SERVER JFR.start name=profile settings=profile filename="$(pwd)/$OUT/recording.jfr" > /dev/null
 wrk -t2 -c"$CONNECTIONS" -d"$DURATION"s --timeout 10s -s "$OUT/scenario.lua" "$BASE/api/v1/app" | tee "$OUT/wrk.txt" | grep WRK_JSON
-"${BIN}jcmd" $SERVER JFR.stop name=profile > /dev/null
-PG_AFTER=$(ps -o cputimes= -p "$(pgrep -d, -P "${PG:-0}" -f postgres || echo 0)" 2>/dev/null | awk '{s+=$1} END {print s+0}')
-JVM_AFTER=$(ps -o cputimes= -p $SERVER | awk '{print $1+0}')
-echo "CPU seconds during the run: Tollgate JVM $((JVM_AFTER - JVM_BEFORE)), PostgreSQL backends $((PG_AFTER - PG_BEFORE)) (of $((DURATION * $(nproc))) available)" | tee "$OUT/cpu.txt"
+[ "$JFR" = 1 ] && "${BIN}jcmd" $SERVER JFR.stop name=profile > /dev/null
+REQUESTS=$(grep WRK_JSON "$OUT/wrk.txt" | sed 's/WRK_JSON //' | jq .requests)
+JVM_T=$(( $(ticks $SERVER) - JVM_BEFORE )); PG_T=$(( $(ticks $PGS) - PG_BEFORE ))
+echo "CPU: Tollgate JVM $((JVM_T * 10000 / REQUESTS)) µs/call, PostgreSQL $((PG_T * 10000 / REQUESTS)) µs/call ($((JVM_T / 100)) + $((PG_T / 100)) s of $((DURATION * $(nproc))))" | tee "$OUT/cpu.txt"
 curl -sf -H "Authorization: Bearer $TOKEN" "$BASE/actuator/prometheus" | grep -E '^tollgate_metering_batch_(size|duration_seconds)(\{quantile|_count|_sum)' | tee "$OUT/batches.txt" || true
-"${BIN}jfr" view --width 180 hot-methods "$OUT/recording.jfr" | tee "$OUT/hot-methods.txt" | head -40
-"${BIN}jfr" view --width 180 allocation-by-class "$OUT/recording.jfr" > "$OUT/allocation.txt" 2>/dev/null || true
+if [ "$JFR" = 1 ]; then
+  "${BIN}jfr" view --width 180 hot-methods "$OUT/recording.jfr" | tee "$OUT/hot-methods.txt" | head -40
+  "${BIN}jfr" view --width 180 allocation-by-class "$OUT/recording.jfr" > "$OUT/allocation.txt" 2>/dev/null || true
+fi
 echo "profile in $OUT"
