@@ -34,7 +34,8 @@ public class BenchTool {
 
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
-            case "seed-keys" -> seedKeys(args[1], args[2], args[3], Integer.parseInt(args[4]));
+            case "seed-keys" -> seedKeys(args[1], args[2], args[3], Integer.parseInt(args[4]), args.length > 5 ? Path.of(args[5]) : null,
+                    args.length > 6 ? Integer.parseInt(args[6]) : 0);
             case "marks" -> marks(args[1]);
             case "exactness" -> exactness(args[1], args[2], args[3], Long.parseLong(args[4]), Long.parseLong(args[5]));
             case "crash-load" -> crashLoad(args[1], args[2], args[3], Integer.parseInt(args[4]), Path.of(args[5]));
@@ -47,17 +48,25 @@ public class BenchTool {
         return DriverManager.getConnection(url, "postgres", "");
     }
 
-    /** N extra keys for an app, hashed with the server's pepper and written with COPY, as if issued through the API. */
-    static void seedKeys(String url, String pepper, String appId, int count) throws Exception {
+    /**
+     * N extra keys for an app, hashed with the server's pepper and written with COPY, as if issued through
+     * the API. The first sampleSize plaintext keys go to sampleFile (benchmark data only), for a run that
+     * authenticates with many different keys.
+     */
+    static void seedKeys(String url, String pepper, String appId, int count, Path sampleFile, int sampleSize) throws Exception {
         SecretHasher hasher = new SecretHasher(pepper.getBytes(StandardCharsets.UTF_8));
         long started = System.nanoTime();
-        try (Connection c = connect(url)) {
+        try (Connection c = connect(url); BufferedWriter sample = sampleFile == null ? null : Files.newBufferedWriter(sampleFile)) {
             var copy = c.unwrap(PGConnection.class).getCopyAPI();
             int batch = 50_000;
             for (int done = 0; done < count; done += batch) {
                 StringBuilder rows = new StringBuilder(batch * 200);
                 for (int i = done; i < Math.min(count, done + batch); i++) {
                     String key = TokenCodec.generate("tg_sk_live_");
+                    if (sample != null && i < sampleSize) {
+                        sample.write(key);
+                        sample.newLine();
+                    }
                     rows.append("key_bench").append(String.format("%021d", i)).append('\t').append(appId).append('\t')
                             .append("\\\\x").append(java.util.HexFormat.of().formatHex(hasher.hash(key))).append('\t')
                             .append(key, 0, 15).append('\t').append(key.substring(key.length() - 4)).append("\tsecret\tlive\tbench\t{content:read}\t1000\n");
@@ -76,17 +85,26 @@ public class BenchTool {
         }
     }
 
-    /** After a metered run: usage rows, debits, refusals since the marks, and whether each success was debited exactly once. */
+    /**
+     * After a metered run: usage rows, refusals, credits in usage and credits debited since the marks, and
+     * whether the spend transfers add up: each batch's spends from the wallet are one transfer, which must
+     * equal the credits of the calls that name it, with no paid call left without its transfer.
+     */
     static void exactness(String url, String walletId, String appId, long usageMark, long transferMark) throws Exception {
         try (Connection c = connect(url); Statement s = c.createStatement()) {
-            long ok = one(s, "SELECT count(*) FROM usage_events WHERE app_id = '" + appId + "' AND id > " + usageMark + " AND response_status = 200");
-            long refused = one(s, "SELECT count(*) FROM usage_events WHERE app_id = '" + appId + "' AND id > " + usageMark + " AND response_status <> 200");
-            long creditsInUsage = one(s, "SELECT coalesce(sum(credits_used), 0) FROM usage_events WHERE app_id = '" + appId + "' AND id > " + usageMark);
-            long debited = one(s, "SELECT coalesce(sum(amount), 0) FROM ledger_transfers WHERE debit_account = '" + walletId
-                    + "' AND kind = 'spend' AND id > " + transferMark);
-            long debits = one(s, "SELECT count(*) FROM ledger_transfers WHERE debit_account = '" + walletId + "' AND kind = 'spend' AND id > " + transferMark);
-            System.out.printf("{\"usage_rows_ok\":%d,\"usage_rows_refused\":%d,\"credits_in_usage\":%d,\"credits_debited\":%d,\"debits\":%d}%n",
-                    ok, refused, creditsInUsage, debited, debits);
+            String usage = "usage_events WHERE app_id = '" + appId + "' AND id > " + usageMark;
+            String spends = "ledger_transfers t WHERE t.debit_account = '" + walletId + "' AND t.kind = 'spend' AND t.id > " + transferMark;
+            long ok = one(s, "SELECT count(*) FROM " + usage + " AND response_status = 200");
+            long refused = one(s, "SELECT count(*) FROM " + usage + " AND response_status <> 200");
+            long creditsInUsage = one(s, "SELECT coalesce(sum(credits_used), 0) FROM " + usage);
+            long debited = one(s, "SELECT coalesce(sum(amount), 0) FROM " + spends);
+            long transfers = one(s, "SELECT count(*) FROM " + spends);
+            long mismatched = one(s, "SELECT count(*) FROM " + spends.replace(" WHERE ", " LEFT JOIN (SELECT transfer_reference AS r, sum(credits_used) AS c FROM "
+                    + usage + " GROUP BY 1) u ON u.r = t.reference WHERE ") + " AND t.amount IS DISTINCT FROM u.c");
+            long unpaid = one(s, "SELECT count(*) FROM " + usage + " AND credits_used > 0 AND (transfer_reference IS NULL OR transfer_reference NOT IN (SELECT t.reference FROM " + spends + "))");
+            System.out.printf("{\"usage_rows_ok\":%d,\"usage_rows_refused\":%d,\"credits_in_usage\":%d,\"credits_debited\":%d,"
+                    + "\"spend_transfers\":%d,\"transfers_not_matching_their_calls\":%d,\"paid_calls_without_transfer\":%d}%n",
+                    ok, refused, creditsInUsage, debited, transfers, mismatched, unpaid);
         }
     }
 
@@ -139,22 +157,28 @@ public class BenchTool {
         long doubledUsage;
         long doubledTransfers;
         long usageWithoutDebit;
+        long mismatched;
         try (Connection c = connect(url); Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("SELECT request_id FROM usage_events WHERE app_id = '" + appId + "' AND response_status = 200")) {
                 while (rs.next()) present.add(rs.getString(1));
             }
             doubledUsage = one(s, "SELECT count(*) FROM (SELECT request_id FROM usage_events WHERE app_id = '" + appId
                     + "' GROUP BY request_id HAVING count(*) > 1) d");
-            doubledTransfers = one(s, "SELECT count(*) FROM (SELECT reference FROM ledger_transfers WHERE kind = 'spend' AND reference IN "
-                    + "(SELECT request_id FROM usage_events WHERE app_id = '" + appId + "') GROUP BY reference HAVING count(*) > 1) d");
-            usageWithoutDebit = one(s, "SELECT count(*) FROM usage_events u WHERE u.app_id = '" + appId + "' AND u.response_status = 200 "
-                    + "AND NOT EXISTS (SELECT 1 FROM ledger_transfers t WHERE t.kind = 'spend' AND t.reference = u.request_id)");
+            // A call's debit is in the spend transfer its usage event names; that transfer must exist once and
+            // equal the credits of all the calls naming it, so no debit is lost or counted twice.
+            String paid = "(SELECT transfer_reference AS r, sum(credits_used) AS c FROM usage_events WHERE app_id = '" + appId
+                    + "' AND credits_used > 0 GROUP BY 1) u";
+            doubledTransfers = one(s, "SELECT count(*) FROM (SELECT t.reference FROM ledger_transfers t JOIN " + paid
+                    + " ON u.r = t.reference WHERE t.kind = 'spend' GROUP BY t.reference HAVING count(*) > 1) d");
+            mismatched = one(s, "SELECT count(*) FROM ledger_transfers t JOIN " + paid + " ON u.r = t.reference WHERE t.kind = 'spend' AND t.amount <> u.c");
+            usageWithoutDebit = one(s, "SELECT count(*) FROM " + paid + " WHERE u.r IS NULL OR NOT EXISTS "
+                    + "(SELECT 1 FROM ledger_transfers t WHERE t.kind = 'spend' AND t.reference = u.r)");
         }
         long missing = ids.stream().filter(id -> !present.contains(id)).count();
         System.out.printf("{\"acknowledged\":%d,\"missing_after_restart\":%d,\"committed_successes\":%d,\"doubled_usage\":%d,"
-                + "\"doubled_debits\":%d,\"successes_without_debit\":%d}%n", ids.size(), missing, present.size(), doubledUsage, doubledTransfers,
-                usageWithoutDebit);
-        if (missing > 0 || doubledUsage > 0 || doubledTransfers > 0 || usageWithoutDebit > 0) System.exit(1);
+                + "\"doubled_debits\":%d,\"transfers_not_matching_their_calls\":%d,\"successes_without_debit\":%d}%n", ids.size(), missing,
+                present.size(), doubledUsage, doubledTransfers, mismatched, usageWithoutDebit);
+        if (missing > 0 || doubledUsage > 0 || doubledTransfers > 0 || mismatched > 0 || usageWithoutDebit > 0) System.exit(1);
     }
 
     private static long one(Statement s, String sql) throws Exception {

@@ -11,13 +11,18 @@
 # lost or doubled. Writes results.json and results.md under bench/results/<time>/.
 #
 # Usage: bench/run.sh [--duration SECONDS] [--connections N] [--keys N] [--database-url JDBC_URL]
-#                     [--skip-crash] [--skip-jmh]
+#                     [--seed001-duration SECONDS] [--skip-crash] [--skip-jmh]
+# --keys N stores N more keys first and adds a run over 250,000 of them (more than the key cache holds);
+# seed 001's load test runs its specified 10 minutes unless --seed001-duration says otherwise.
+# BENCH_JAVA_OPTS replaces the server's JVM options (default: 512 MiB heap, G1 with a 10 ms pause goal).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION=30
 CONNECTIONS=64
 KEYS=0
+SEED001_DURATION=600
+WARMUP=15
 DATABASE_URL=""
 CRASH=1
 JMH=1
@@ -26,6 +31,7 @@ while [ $# -gt 0 ]; do
     --duration) DURATION=$2; shift 2 ;;
     --connections) CONNECTIONS=$2; shift 2 ;;
     --keys) KEYS=$2; shift 2 ;;
+    --seed001-duration) SEED001_DURATION=$2; shift 2 ;;
     --database-url) DATABASE_URL=$2; shift 2 ;;
     --skip-crash) CRASH=0; shift ;;
     --skip-jmh) JMH=0; shift ;;
@@ -57,6 +63,7 @@ TOKEN=bench-admin-token-0123456789abcdef
 BASE=http://localhost:$PORT
 JDBC=${DATABASE_URL:-jdbc:postgresql://localhost:$PGPORT/postgres}
 SERVER_PID=""
+JAVA_OPTS=${BENCH_JAVA_OPTS:--Xmx512m -Xms512m -XX:+UseG1GC -XX:MaxGCPauseMillis=10}
 
 start_server() { # $1 = batching true|false, $2 = log name
   local extra=()
@@ -64,7 +71,7 @@ start_server() { # $1 = batching true|false, $2 = log name
   env TOLLGATE_DATA_DIR="$WORK/data" SERVER_PORT=$PORT TOLLGATE_ADMIN_TOKEN=$TOKEN TOLLGATE_DEMO=false \
       TOLLGATE_EMBEDDED_DB_PORT=$PGPORT TOLLGATE_METERING_BATCHING="$1" TOLLGATE_RATE_LIMIT_TOKEN_CONSUMPTION_PER_HOUR=0 \
       TOLLGATE_KEY_PEPPER="${BENCH_PEPPER:-bench-pepper-0123456789abcdef}" "${extra[@]}" \
-      "$JAVA" -Xmx512m -Xms512m -jar "$JAR" > "$OUT/server-$2.log" 2>&1 &
+      "$JAVA" $JAVA_OPTS -jar "$JAR" > "$OUT/server-$2.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 120); do
     curl -sf -o /dev/null "$BASE/actuator/health" && return 0
@@ -107,24 +114,46 @@ pg_pids() { # the embedded PostgreSQL and its backends (nothing for an external 
   if [ -n "$master" ]; then echo "$master"; pgrep -P "$master" || true; fi
 }
 
-measure() { # name script connections — warm up, then the measured run; echoes its JSON with CPU per call
-  run_wrk "$1-warmup" "$2" "$3" 10 > /dev/null
+served() { # responses with status 200 the server itself counted for this URI template (Micrometer), so far
+  curl -sf -H "Authorization: Bearer $TOKEN" "$BASE/actuator/prometheus" | grep '^http_server_requests_seconds_count' \
+    | grep -F "uri=\"$1\"" | grep -F 'status="200"' | awk '{s += $NF} END {printf "%d", s}'
+}
+
+# measure name script connections uri duration cost — warm up, then the measured run. Echoes wrk's JSON plus the
+# server's own count of 200s and CPU per call; for a metered run (cost > 0) also what the database holds
+# for the run and whether it is exact: one usage row per 200 the server sent, credits debited = 200s × cost,
+# every spend transfer equal to the calls that name it.
+measure() {
+  run_wrk "$1-warmup" "$2" "$3" "$WARMUP" > /dev/null
   sleep 2 # calls in flight when the warm-up stopped finish before the marks are taken
-  MARKS=$("$JAVA" -cp "$TOOL_CP" bench/BenchTool.java marks "$JDBC")
-  local pgs jvm0 pg0 result
+  local marks pgs jvm0 pg0 served0 result
+  marks=$("$JAVA" -cp "$TOOL_CP" bench/BenchTool.java marks "$JDBC")
+  served0=$(served "$4")
   pgs=$(pg_pids | tr '\n' ' ')
   jvm0=$(cpu_ticks "$SERVER_PID")
   pg0=$(cpu_ticks $pgs)
-  result=$(run_wrk "$1" "$2" "$3" "$DURATION")
+  result=$(run_wrk "$1" "$2" "$3" "$5")
   local jvm=$(( $(cpu_ticks "$SERVER_PID") - jvm0 )) pg=$(( $(cpu_ticks $pgs) - pg0 ))
+  sleep 2 # calls in flight when wrk stopped finish; the server counts them, wrk does not
+  local ok=$(( $(served "$4") - served0 ))
   # CPU per call does not depend on how much CPU the machine happened to give the run.
-  echo "$result" | jq -c --argjson jvm "$jvm" --argjson pg "$pg" \
-    '. + {jvm_cpu_s: ($jvm / 100), postgres_cpu_s: ($pg / 100), cpu_us_per_call: ((($jvm + $pg) * 10000 / .requests) | floor)}'
+  result=$(echo "$result" | jq -c --argjson jvm "$jvm" --argjson pg "$pg" --argjson ok "$ok" \
+    '. + {server_200: $ok, jvm_cpu_s: ($jvm / 100), postgres_cpu_s: ($pg / 100), cpu_us_per_call: ((($jvm + $pg) * 10000 / .requests) | floor)}')
+  if [ "$6" -gt 0 ]; then
+    local held
+    held=$("$JAVA" -cp "$TOOL_CP" bench/BenchTool.java exactness "$JDBC" "$WALLET" "$APP" $marks)
+    result=$(echo "$result" | jq -c --argjson x "$held" --argjson cost "$6" '. + {exactness: ($x + {cost: $cost,
+      exact: ($x.usage_rows_ok == .server_200 and $x.usage_rows_refused == 0 and $x.credits_in_usage == .server_200 * $cost
+              and $x.credits_debited == $x.credits_in_usage and $x.transfers_not_matching_their_calls == 0 and $x.paid_calls_without_transfer == 0)})}')
+  fi
+  echo "$result"
 }
 
-exactness() { # → JSON: what the database holds for the measured run (since MARKS)
-  sleep 2 # let calls in flight when wrk stopped finish
-  "$JAVA" -cp "$TOOL_CP" bench/BenchTool.java exactness "$JDBC" "$WALLET" "$APP" $MARKS
+heap_after_gc_mb() { # heap in use right after a full GC, from the server's own metrics (any collector)
+  "$JCMD" "$SERVER_PID" GC.run > /dev/null 2>&1 || true
+  sleep 1
+  curl -sf -H "Authorization: Bearer $TOKEN" "$BASE/actuator/prometheus" | grep '^jvm_memory_used_bytes{area="heap"' \
+    | awk '{s += $NF} END {printf "%d", s / 1048576}'
 }
 
 echo "== starting Tollgate (group commit) and seeding"
@@ -138,45 +167,36 @@ admin POST /api/admin/wallets/$WALLET/grants '{"amount":1000000000,"reason":"ben
 export BENCH_KEY=$KEY BENCH_APP=$APP BENCH_CONTENT=$CONTENT
 if [ "$KEYS" -gt 0 ]; then
   echo "== storing $KEYS more keys"
-  "$JAVA" -cp "$TOOL_CP" bench/BenchTool.java seed-keys "$JDBC" "${BENCH_PEPPER:-bench-pepper-0123456789abcdef}" "$APP" "$KEYS" | tee "$OUT/seed-keys.txt"
+  "$JAVA" -cp "$TOOL_CP" bench/BenchTool.java seed-keys "$JDBC" "${BENCH_PEPPER:-bench-pepper-0123456789abcdef}" "$APP" "$KEYS" \
+      "$WORK/keys.txt" 250000 | tee "$OUT/seed-keys.txt"
 fi
+CONSUME=/api/v1/customer/tokens/consume
 
 echo "== (a) GET /api/v1/app"
-measure a app "$CONNECTIONS" > "$OUT/a.json"; A=$(cat "$OUT/a.json")
-echo "$A"
+A=$(measure a app "$CONNECTIONS" /api/v1/app "$DURATION" 0); echo "$A" | tee "$OUT/a.json"
 echo "== (b) token consumption, group commit"
-measure b consume "$CONNECTIONS" > "$OUT/b.json"; B=$(cat "$OUT/b.json")
-echo "$B"
-B_EXACT=$(exactness)
-echo "$B_EXACT"
+B=$(measure b consume "$CONNECTIONS" $CONSUME "$DURATION" 1); echo "$B" | tee "$OUT/b.json"
 echo "== (c) content view, group commit"
-measure c content "$CONNECTIONS" > "$OUT/c.json"; C=$(cat "$OUT/c.json")
-echo "$C"
-C_EXACT=$(exactness)
-echo "$C_EXACT"
-echo "== seed 001 load test: 1000 concurrent clients, 100 requests/s of token consumption"
+C=$(measure c content "$CONNECTIONS" "/api/v1/content/{id}/view" "$DURATION" 1); echo "$C" | tee "$OUT/c.json"
+echo "== seed 001 load test: 1000 concurrent clients, 100 requests/s of token consumption, ${SEED001_DURATION} s"
 ulimit -Sn "$(ulimit -Hn)" 2>/dev/null || true
 export BENCH_CONNECTIONS=1000 BENCH_TARGET_RPS=100
-measure seed001 consume+paced 1000 > "$OUT/seed001.json"; S=$(cat "$OUT/seed001.json")
-echo "$S"
-S_EXACT=$(exactness)
+S=$(measure seed001 consume+paced 1000 $CONSUME "$SEED001_DURATION" 1); echo "$S" | tee "$OUT/seed001.json"
 echo "== stress: token consumption at 1000 connections, closed loop"
-measure stress1000 consume 1000 > "$OUT/stress1000.json"; X=$(cat "$OUT/stress1000.json")
-echo "$X"
-X_EXACT=$(exactness)
-echo "$S_EXACT"
-"$JCMD" "$SERVER_PID" GC.run > /dev/null 2>&1 || true
-sleep 1
-HEAP_USED_MB=$("$JCMD" "$SERVER_PID" GC.heap_info 2>/dev/null | awk '/garbage-first heap/ {for (i=1;i<=NF;i++) if ($i=="used") {v=$(i+1); sub("K,?","",v); printf "%.0f", v/1024}}')
+X=$(measure stress1000 consume 1000 $CONSUME "$DURATION" 1); echo "$X" | tee "$OUT/stress1000.json"
+K='{"skipped":true}'
+if [ "$KEYS" -gt 0 ]; then
+  echo "== (e) GET /api/v1/app over 250,000 of the stored keys, more than the key cache holds"
+  export BENCH_KEYS_FILE="$WORK/keys.txt"
+  K=$(measure e manykeys "$CONNECTIONS" /api/v1/app "$DURATION" 0); echo "$K" | tee "$OUT/e.json"
+fi
+HEAP_USED_MB=$(heap_after_gc_mb)
 LEDGER=$(admin GET /api/admin/ledger/check | jq -c .data)
 stop_server
 
 echo "== (d) token consumption, one transaction per call"
 start_server false naive
-measure d consume "$CONNECTIONS" > "$OUT/d.json"; D=$(cat "$OUT/d.json")
-echo "$D"
-D_EXACT=$(exactness)
-echo "$D_EXACT"
+D=$(measure d consume "$CONNECTIONS" $CONSUME "$DURATION" 1); echo "$D" | tee "$OUT/d.json"
 stop_server
 
 CRASH_JSON='{"skipped":true}'
@@ -206,28 +226,44 @@ if [ "$JMH" = 1 ]; then
   JMH_JSON=$(jq -c '[.[] | {cached_keys: .params.cachedKeys, ns_per_check: .primaryMetric.score, error: .primaryMetric.scoreError}]' "$OUT/jmh.json")
 fi
 
-jq -n --argjson a "$A" --argjson b "$B" --argjson c "$C" --argjson d "$D" --argjson s "$S" --argjson x "$X" \
-   --argjson bx "$B_EXACT" --argjson cx "$C_EXACT" --argjson dx "$D_EXACT" --argjson sx "$S_EXACT" --argjson xx "$X_EXACT" \
-   --argjson ledger "$LEDGER" --argjson crash "$CRASH_JSON" --argjson jmh "$JMH_JSON" \
+jq -n --argjson a "$A" --argjson b "$B" --argjson c "$C" --argjson d "$D" --argjson s "$S" --argjson x "$X" --argjson e "$K" \
+   --argjson ledger "$LEDGER" --argjson crash "$CRASH_JSON" --argjson jmh "$JMH_JSON" --arg opts "$JAVA_OPTS" \
    --arg heap "${HEAP_USED_MB:-unknown}" --arg keys "$KEYS" --arg conns "$CONNECTIONS" --arg duration "$DURATION" \
-   '{machine: {cores: '"$(nproc)"'}, connections: ($conns|tonumber), duration_s: ($duration|tonumber), stored_extra_keys: ($keys|tonumber),
-     a_app: $a, b_consume: ($b + {exactness: $bx}), c_content_view: ($c + {exactness: $cx}), d_consume_naive: ($d + {exactness: $dx}),
-     seed001_1000_clients_100_rps: ($s + {exactness: $sx}), stress_1000_connections: ($x + {exactness: $xx}), ledger_check: $ledger, heap_used_mb_after_gc: $heap, crash_test: $crash, jmh: $jmh,
+   '{machine: {cores: '"$(nproc)"', java_opts: $opts}, connections: ($conns|tonumber), duration_s: ($duration|tonumber), stored_extra_keys: ($keys|tonumber),
+     a_app: $a, b_consume: $b, c_content_view: $c, d_consume_naive: $d, seed001_1000_clients_100_rps: $s, stress_1000_connections: $x,
+     e_many_keys: $e, ledger_check: $ledger, heap_used_mb_after_gc: $heap, crash_test: $crash, jmh: $jmh,
      ratios: {b_over_a: ($b.rps / $a.rps), b_over_d: ($b.rps / $d.rps)}}' > "$OUT/results.json"
 
+ROWS=("(a) GET /api/v1/app:a_app" "(b) tokens/consume, group commit:b_consume" "(c) content view, group commit:c_content_view"
+      "(d) tokens/consume, transaction per call:d_consume_naive" "seed 001: 1000 clients at 100 req/s:seed001_1000_clients_100_rps"
+      "stress: (b) at 1000 connections, closed loop:stress_1000_connections")
+[ "$KEYS" -gt 0 ] && ROWS+=("(e) GET /api/v1/app over 250k keys:e_many_keys")
+check() { # label jq-condition
+  if jq -e "$2" "$OUT/results.json" > /dev/null; then echo "- [x] $1"; else echo "- [ ] $1 — MISSED"; fi
+}
 {
-  echo "| scenario | req/s | p50 ms | p95 ms | p99 ms | max ms | non-2xx | socket errors | server CPU µs/call |"
-  echo "|---|---|---|---|---|---|---|---|---|"
-  for row in "(a) GET /api/v1/app:a_app" "(b) tokens/consume, group commit:b_consume" "(c) content view, group commit:c_content_view" \
-             "(d) tokens/consume, transaction per call:d_consume_naive" "seed 001: 1000 clients at 100 req/s:seed001_1000_clients_100_rps" \
-             "stress: (b) at 1000 connections, closed loop:stress_1000_connections"; do
-    jq -r --arg name "${row%%:*}" ".${row##*:} | \"| \(\$name) | \(.rps|floor) | \(.p50_ms) | \(.p95_ms) | \(.p99_ms) | \(.max_ms) | \(.non_2xx) | \(.socket_errors) | \(.cpu_us_per_call) |\"" "$OUT/results.json"
+  echo "| scenario | req/s | p50 ms | p95 ms | p99 ms | max ms | non-2xx | socket errors | 200s counted by the server | server CPU µs/call | exact |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
+  for row in "${ROWS[@]}"; do
+    jq -r --arg name "${row%%:*}" ".${row##*:} | \"| \(\$name) | \(.rps|floor) | \(.p50_ms) | \(.p95_ms) | \(.p99_ms) | \(.max_ms) | \(.non_2xx) | \(.socket_errors) | \(.server_200) | \(.cpu_us_per_call) | \(.exactness.exact // \"n/a\") |\"" "$OUT/results.json"
   done
   echo
-  jq -r '"(b)/(a) = \(.ratios.b_over_a*100|floor)%   (b)/(d) = \(.ratios.b_over_d*10|floor/10)x   heap after GC: \(.heap_used_mb_after_gc) MiB"' "$OUT/results.json"
+  jq -r '"(b)/(a) = \(.ratios.b_over_a*100|floor)%   (b)/(d) = \(.ratios.b_over_d*10|floor/10)x   heap after GC: \(.heap_used_mb_after_gc) MiB with \(.stored_extra_keys) extra keys stored"' "$OUT/results.json"
+  jq -r '"JVM: \(.machine.java_opts)"' "$OUT/results.json"
   jq -r '"exactness (b): \(.b_consume.exactness)"' "$OUT/results.json"
   jq -r '"exactness (d): \(.d_consume_naive.exactness)"' "$OUT/results.json"
   jq -r '"ledger check: \(.ledger_check.ok)   crash test: \(.crash_test)"' "$OUT/results.json"
   jq -r '"JMH cached key check: \(.jmh)"' "$OUT/results.json"
+  echo
+  echo "Targets (issue 6):"
+  check "(b) ≥ 0.7 × (a)" '.ratios.b_over_a >= 0.7'
+  check "(b) ≥ 5 × (d)" '.ratios.b_over_d >= 5'
+  check "p99 of (b) ≤ 25 ms at 64 connections" '.b_consume.p99_ms <= 25'
+  check "zero errors in every run" '[.a_app, .b_consume, .c_content_view, .d_consume_naive, .seed001_1000_clients_100_rps, .stress_1000_connections] | all(.non_2xx == 0 and .socket_errors == 0)'
+  check "every metered run exact; ledger invariants hold" '([.b_consume, .c_content_view, .d_consume_naive, .seed001_1000_clients_100_rps, .stress_1000_connections] | all(.exactness.exact)) and .ledger_check.ok'
+  check "seed 001: 1000 clients, 0 errors, p95 < 200 ms" '.seed001_1000_clients_100_rps | .non_2xx == 0 and .socket_errors == 0 and .p95_ms < 200'
+  check "cached key check ≤ 2 µs (JMH)" '.jmh | type == "array" and all(.ns_per_check <= 2000)'
+  check "heap ≤ 512 MiB" '(.heap_used_mb_after_gc | tonumber) <= 512'
+  check "crash test: nothing acknowledged lost, nothing doubled" '.crash_test | .missing_after_restart == 0 and .doubled_usage == 0 and .doubled_debits == 0 and .transfers_not_matching_their_calls == 0 and .successes_without_debit == 0 and .ledger_ok'
 } | tee "$OUT/results.md"
 echo "results in $OUT"

@@ -3,6 +3,7 @@ package io.tollgate.ledger;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,11 +88,17 @@ public final class LedgerSession {
         pipeline.run(jdbc);
     }
 
-    /** Adds the writes of the staged postings to the caller's pipeline, to go with its own in one round trip. */
+    /**
+     * Adds the writes of the staged postings to the caller's pipeline, to go with its own in one round trip.
+     * Spends with the same wallet and reference become one transfer: a metering batch posts all of a
+     * wallet's calls as one movement (its usage events carry the reference), so a transfer row and its
+     * two foreign-key checks are paid per batch, not per call.
+     */
     public void write(SqlPipeline pipeline) {
         if (staged.isEmpty()) return;
         Map<String, Long> deltas = new TreeMap<>();
         Map<String, Long> spends = new TreeMap<>();
+        Map<List<String>, Integer> spendRows = new HashMap<>();
         int n = staged.size();
         String[] debit = new String[n];
         String[] credit = new String[n];
@@ -100,24 +107,39 @@ public final class LedgerSession {
         String[] holdIds = new String[n];
         String[] reference = new String[n];
         List<Posting> holds = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            Posting p = staged.get(i);
+        int rows = 0;
+        for (Posting p : staged) {
             deltas.merge(p.walletId(), -p.amount(), Long::sum);
-            debit[i] = p.walletId();
-            amount[i] = p.amount();
-            reference[i] = p.reference();
             if (p.kind() == Posting.Kind.SPEND) {
-                credit[i] = Accounts.REVENUE;
-                kind[i] = "spend";
                 systemDeltas.merge(Accounts.REVENUE, p.amount(), Long::sum);
                 if (Boolean.TRUE.equals(expiring.get(p.walletId()))) spends.merge(p.walletId(), p.amount(), Long::sum);
+                Integer row = p.reference() == null ? null : spendRows.get(List.of(p.walletId(), p.reference()));
+                if (row != null) {
+                    amount[row] += p.amount();
+                    continue;
+                }
+                if (p.reference() != null) spendRows.put(List.of(p.walletId(), p.reference()), rows);
+                credit[rows] = Accounts.REVENUE;
+                kind[rows] = "spend";
             } else {
-                credit[i] = Accounts.HOLDS;
-                kind[i] = "hold";
-                holdIds[i] = p.holdId();
+                credit[rows] = Accounts.HOLDS;
+                kind[rows] = "hold";
+                holdIds[rows] = p.holdId();
                 systemDeltas.merge(Accounts.HOLDS, p.amount(), Long::sum);
                 holds.add(p);
             }
+            debit[rows] = p.walletId();
+            amount[rows] = p.amount();
+            reference[rows] = p.reference();
+            rows++;
+        }
+        if (rows < n) {
+            debit = Arrays.copyOf(debit, rows);
+            credit = Arrays.copyOf(credit, rows);
+            amount = Arrays.copyOf(amount, rows);
+            kind = Arrays.copyOf(kind, rows);
+            holdIds = Arrays.copyOf(holdIds, rows);
+            reference = Arrays.copyOf(reference, rows);
         }
         staged.clear();
         Accounts.adjust(pipeline, deltas);

@@ -90,7 +90,7 @@ public class Meter {
                     ticket.feature(), ticket.endpoint(), ticket.method(), status, success ? ticket.source() : "released",
                     success ? ticket.creditsHeld() : 0, success ? ticket.chargeMinor() : 0, success ? ticket.costMinor() : 0,
                     ticket.currency(), durationMs, ticket.requestId(), ticket.sessionId(),
-                    success ? ticket.creditsHeld() + ticket.planUnits() : 0, now)));
+                    success ? ticket.creditsHeld() + ticket.planUnits() : 0, success && ticket.holdId() != null ? ticket.holdId() : null, now)));
             if (ticket.holdId() != null) {
                 if (success) ledger.capture(ticket.holdId(), ticket.creditsHeld());
                 else if (isPending(ticket.holdId())) ledger.release(ticket.holdId());

@@ -33,8 +33,11 @@ class MeterTransaction {
     private final UsageWriter usage;
     private final UsageIds usageIds;
     private final Clock clock;
+    private final BatchMarkers markers;
 
-    MeterTransaction(JdbcClient jdbc, Ledger ledger, Idempotency idempotency, UsageWriter usage, UsageIds usageIds, Clock clock) {
+    MeterTransaction(JdbcClient jdbc, Ledger ledger, Idempotency idempotency, UsageWriter usage, UsageIds usageIds, Clock clock,
+                     BatchMarkers markers) {
+        this.markers = markers;
         this.jdbc = jdbc;
         this.ledger = ledger;
         this.idempotency = idempotency;
@@ -43,9 +46,14 @@ class MeterTransaction {
         this.clock = clock;
     }
 
-    List<MeterOutcome> apply(List<MeterRequest> batch) {
+    /**
+     * batchId names this attempt: its commit marker, and the reference of the one spend transfer per wallet
+     * that pays the batch's calls (each usage event names it).
+     */
+    List<MeterOutcome> apply(List<MeterRequest> batch, String batchId) {
         Instant now = clock.instant();
         MeterOutcome[] outcomes = new MeterOutcome[batch.size()];
+        String spendReference = batchId;
 
         // 1. Idempotency: claim new keys; answer replays and reused keys without deciding anything.
         Map<Idempotency.ScopedKey, Integer> firstWithKey = new LinkedHashMap<>();
@@ -111,7 +119,7 @@ class MeterTransaction {
             if (!decide[i]) continue;
             MeterRequest r = batch.get(i);
             PriceEvaluator.Decision d = PriceEvaluator.decide(r, now, state);
-            outcomes[i] = record(r, d, now, wallets, rows);
+            outcomes[i] = record(r, d, now, wallets, rows, spendReference);
             if (r.idempotencyKey() != null) {
                 Idempotency.Reply reply = r.responder().apply(outcomes[i]);
                 replies.put(r.idempotencyKey(), reply);
@@ -133,6 +141,7 @@ class MeterTransaction {
             if (decide[i] && outcomes[i].accepted() && batch.get(i).inTransaction() != null) batch.get(i).inTransaction().accept(outcomes[i]);
         }
         SqlPipeline writes = new SqlPipeline();
+        markers.write(batchId, writes);
         writeCounters(changedCounters, writes);
         wallets.write(writes);
         usage.write(rows, writes);
@@ -142,12 +151,13 @@ class MeterTransaction {
         return List.of(outcomes);
     }
 
-    private MeterOutcome record(MeterRequest r, PriceEvaluator.Decision d, Instant now, LedgerSession wallets, List<UsageRow> rows) {
+    private MeterOutcome record(MeterRequest r, PriceEvaluator.Decision d, Instant now, LedgerSession wallets, List<UsageRow> rows,
+                                String spendReference) {
         int durationMs = (int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - r.startedNanos()) / 1_000_000);
         if (!d.accepted()) {
             long id = usageIds.next();
             rows.add(new UsageRow(id, r.appId(), r.organizationId(), r.apiKeyId(), r.endUserId(), r.rule().name(), r.endpoint(), r.method(),
-                    d.refusal().status(), "refused", 0, 0, 0, r.rule().currency(), durationMs, r.requestId(), r.sessionId(), 0, now));
+                    d.refusal().status(), "refused", 0, 0, 0, r.rule().currency(), durationMs, r.requestId(), r.sessionId(), 0, null, now));
             return new MeterOutcome(false, null, 0, balanceOf(r, wallets), 0, null, r.plan(), 0, null, d.refusal(), null, id, null);
         }
         long credits = d.credits();
@@ -157,7 +167,7 @@ class MeterTransaction {
                 holdId = Ids.next("hld");
                 wallets.stage(Posting.hold(r.payer().walletId(), credits, r.requestId(), holdId, now.plus(r.holdTtl())));
             } else {
-                wallets.stage(Posting.spend(r.payer().walletId(), credits, r.requestId()));
+                wallets.stage(Posting.spend(r.payer().walletId(), credits, spendReference));
             }
         }
         long remaining = balanceOf(r, wallets);
@@ -172,7 +182,7 @@ class MeterTransaction {
         long id = usageIds.next();
         rows.add(new UsageRow(id, r.appId(), r.organizationId(), r.apiKeyId(), r.endUserId(), r.rule().name(), r.endpoint(), r.method(),
                 r.successStatus(), d.source().name().toLowerCase(), credits, d.chargeMinor(), r.rule().costPerRequestMinor(), currency,
-                durationMs, r.requestId(), r.sessionId(), credits + d.planUnits(), now));
+                durationMs, r.requestId(), r.sessionId(), credits + d.planUnits(), credits > 0 ? spendReference : null, now));
         return new MeterOutcome(true, d.source(), credits, remaining, d.planUnits(), d.freeTier(), r.plan(), d.chargeMinor(), currency,
                 null, null, id, null);
     }

@@ -1,6 +1,7 @@
 package io.tollgate.metering;
 
 import io.tollgate.platform.ApiException;
+import io.tollgate.platform.Ids;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -21,7 +22,9 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.TransactionStatus;
 
 /**
  * Group commit for metered calls. Requests wait in a bounded queue; one writer thread takes
@@ -36,7 +39,8 @@ class MeterWriter implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(MeterWriter.class);
     private static final int MAX_ATTEMPTS = 4;
     private final MeterTransaction transaction;
-    private final TransactionTemplate transactions;
+    private final PlatformTransactionManager transactionManager;
+    private final BatchMarkers markers;
     private final boolean batching;
     private final int maxBatch;
     private final long waitMillis;
@@ -48,13 +52,14 @@ class MeterWriter implements SmartLifecycle {
 
     private record Pending(MeterRequest request, CompletableFuture<MeterOutcome> answer) {}
 
-    MeterWriter(MeterTransaction transaction, TransactionTemplate transactions,
+    MeterWriter(MeterTransaction transaction, PlatformTransactionManager transactionManager, BatchMarkers markers,
                 @Value("${tollgate.metering.batching}") boolean batching,
                 @Value("${tollgate.metering.max-batch}") int maxBatch,
                 @Value("${tollgate.metering.queue-capacity}") int queueCapacity,
                 @Value("${tollgate.metering.wait-millis}") long waitMillis, MeterRegistry metrics) {
         this.transaction = transaction;
-        this.transactions = transactions;
+        this.transactionManager = transactionManager;
+        this.markers = markers;
         this.batching = batching;
         this.maxBatch = maxBatch;
         this.waitMillis = waitMillis;
@@ -129,19 +134,60 @@ class MeterWriter implements SmartLifecycle {
         }
     }
 
-    /** Lock conflicts and lost connections are retried with backoff; the batch is redecided each time. */
+    /**
+     * Lock conflicts and lost connections are retried with backoff; the batch is redecided each time. A
+     * failure of the COMMIT itself is different: the batch may have landed. Its marker tells, and a batch
+     * that landed is answered as decided, never applied again.
+     */
     private List<MeterOutcome> withRetries(List<MeterRequest> requests) {
         for (int attempt = 1; ; attempt++) {
+            long started = System.nanoTime();
+            String batchId = Ids.next("mtr");
+            TransactionStatus tx = transactionManager.getTransaction(TransactionDefinition.withDefaults());
+            List<MeterOutcome> outcomes;
             try {
-                long started = System.nanoTime();
-                List<MeterOutcome> outcomes = transactions.execute(status -> transaction.apply(requests));
-                batchTimes.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-                batchSizes.record(requests.size());
-                return outcomes;
-            } catch (TransientDataAccessException | DataAccessResourceFailureException e) {
+                outcomes = transaction.apply(requests, batchId);
+            } catch (RuntimeException e) {
+                rollback(tx);
+                if (!retryable(e)) throw e;
                 if (attempt >= MAX_ATTEMPTS) throw unavailable("The database is busy; retry shortly");
                 sleep(10L << attempt);
+                continue;
             }
+            try {
+                transactionManager.commit(tx);
+            } catch (RuntimeException e) {
+                if (!landed(batchId, e)) { // nothing of it was applied: deciding it again is safe
+                    if (attempt >= MAX_ATTEMPTS) throw unavailable("The database is busy; retry shortly");
+                    sleep(10L << attempt);
+                    continue;
+                }
+                log.warn("A metering batch of {} committed although its commit reported {}; answered as decided", requests.size(), e.toString());
+            }
+            batchTimes.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            batchSizes.record(requests.size());
+            return outcomes;
+        }
+    }
+
+    private boolean landed(String batchId, RuntimeException commitFailure) {
+        try {
+            return markers.committed(batchId);
+        } catch (RuntimeException unknown) {
+            log.error("Cannot tell whether metering batch {} committed ({}; then {})", batchId, commitFailure, unknown.toString());
+            throw unavailable("The outcome of the metered call is unknown; retry with the same Idempotency-Key");
+        }
+    }
+
+    private static boolean retryable(RuntimeException e) {
+        return e instanceof TransientDataAccessException || e instanceof DataAccessResourceFailureException;
+    }
+
+    private void rollback(TransactionStatus tx) {
+        try {
+            if (!tx.isCompleted()) transactionManager.rollback(tx);
+        } catch (RuntimeException e) {
+            log.warn("Rolling back a failed metering batch failed: {}", e.toString());
         }
     }
 

@@ -127,7 +127,7 @@ class UsageWriter {
         long[] id = new long[n];
         String[] app = new String[n], org = new String[n], key = new String[n], user = new String[n], feature = new String[n];
         String[] endpoint = new String[n], method = new String[n], pricing = new String[n], currency = new String[n];
-        String[] request = new String[n], session = new String[n];
+        String[] request = new String[n], session = new String[n], transfer = new String[n];
         int[] status = new int[n], duration = new int[n];
         long[] credits = new long[n], charge = new long[n], cost = new long[n], units = new long[n];
         Timestamp[] at = new Timestamp[n];
@@ -137,14 +137,15 @@ class UsageWriter {
             feature[i] = r.feature(); endpoint[i] = r.endpoint(); method[i] = r.method(); status[i] = r.status();
             pricing[i] = r.pricing(); credits[i] = r.creditsUsed(); charge[i] = r.chargeMinor(); cost[i] = r.costMinor();
             currency[i] = r.currency(); duration[i] = r.durationMs(); request[i] = r.requestId(); session[i] = r.sessionId();
-            units[i] = r.units(); at[i] = Timestamp.from(r.createdAt());
+            units[i] = r.units(); transfer[i] = r.transferReference(); at[i] = Timestamp.from(r.createdAt());
         }
         pipeline.add("""
                 INSERT INTO usage_events (id, app_id, organization_id, api_key_id, end_user_id, feature, endpoint, method, response_status,
-                  pricing, credits_used, charge_minor, cost_minor, currency, duration_ms, request_id, session_id, units, created_at)
+                  pricing, credits_used, charge_minor, cost_minor, currency, duration_ms, request_id, session_id, units, transfer_reference, created_at)
                 SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[],
-                  ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::int[], ?::text[], ?::text[], ?::bigint[], ?::timestamptz[])""",
+                  ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::int[], ?::text[], ?::text[], ?::bigint[], ?::text[],
+                  ?::timestamptz[])""",
                 id, app, org, key, user, feature, endpoint, method, status, pricing, credits, charge, cost, currency, duration,
-                request, session, units, at);
+                request, session, units, transfer, at);
     }
 }
