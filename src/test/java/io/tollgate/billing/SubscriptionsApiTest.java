@@ -15,7 +15,7 @@ import tools.jackson.databind.JsonNode;
 class SubscriptionsApiTest extends ApiTest {
 
     private Api secretClient(String appId) {
-        return appClient(appId, createKey(appId, Map.of("rate_limit", 100_000)).get("key").asString());
+        return appClient(appId, createKey(appId, Map.of("rate_limit", 100_000, "environment", "test")).get("key").asString());
     }
 
     @Test

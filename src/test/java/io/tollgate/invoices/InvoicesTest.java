@@ -49,7 +49,7 @@ class InvoicesTest extends ClockedApiTest {
         String org = organizationOf(appId);
         admin.post("/api/external-apps/" + appId + "/features", Map.of("feature_name", "translate", "pricing_type", "per_request",
                 "price_per_request_minor", 150, "currency", "USD"));
-        Api app = appClient(appId, createKey(appId, Map.of("rate_limit", 100_000)).get("key").asString());
+        Api app = appClient(appId, createKey(appId, Map.of("rate_limit", 100_000, "environment", "test")).get("key").asString());
         for (int i = 0; i < 4; i++) assertThat(app.post("/api/v1/test-meter/translate", null).status()).isEqualTo(200);
         String paid = app.post("/api/v1/credits/purchase", Map.of("amount", 100, "payment_method", "sandbox", "currency", "USD"))
                 .data().get("id").asString();
@@ -112,7 +112,7 @@ class InvoicesTest extends ClockedApiTest {
     void aMonthWithOnlyPrepaidPurchasesIsPaidWhenIssued() {
         String appId = createApp();
         String org = organizationOf(appId);
-        Api app = appClient(appId, createKey(appId, Map.of()).get("key").asString());
+        Api app = appClient(appId, createKey(appId, Map.of("environment", "test")).get("key").asString());
         app.post("/api/v1/credits/purchase", Map.of("amount", 20, "payment_method", "sandbox", "currency", "KES"));
         YearMonth month = currentMonth();
         intoNextMonth();

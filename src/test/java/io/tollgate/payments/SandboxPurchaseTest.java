@@ -13,7 +13,7 @@ import tools.jackson.databind.JsonNode;
 class SandboxPurchaseTest extends ApiTest {
 
     private Api app(String appId) {
-        return appClient(appId, createKey(appId, Map.of("rate_limit", 100_000)).get("key").asString());
+        return appClient(appId, createKey(appId, Map.of("rate_limit", 100_000, "environment", "test")).get("key").asString());
     }
 
     @Test

@@ -40,7 +40,9 @@ class StripeWebhookController {
     @PostMapping("/webhooks/stripe")
     @Operation(summary = "Stripe events", description = "Signed by Stripe (Stripe-Signature). Handles payment_intent.succeeded, "
             + "payment_intent.payment_failed, payment_intent.canceled, charge.refunded, invoice.paid, invoice.payment_failed, "
-            + "customer.subscription.created/updated/deleted; other types are stored and ignored. Each event id is processed once.")
+            + "invoice_payment.paid, customer.subscription.created/updated/deleted; other types are stored and ignored. Each event id is "
+            + "processed once. Written for API version " + com.stripe.Stripe.API_VERSION + " (the endpoint's version); older versions' "
+            + "subscription periods and invoice fields are read too.")
     Envelope<Map<String, Object>> receive(@RequestBody(required = false) byte[] body,
                                           @RequestHeader(name = "Stripe-Signature", required = false) String signature) {
         if (settings.webhookSecret.isEmpty()) {
@@ -59,6 +61,13 @@ class StripeWebhookController {
         }
         if (event.getId() == null || event.getType() == null || event.getId().length() > 255 || event.getType().length() > 100) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "The event has no usable id or type");
+        }
+        // Signed, but not what Stripe sends: answered, never a 500 (which Stripe would retry for days).
+        if (event.getCreated() == null || event.getData() == null || event.getData().getObject() == null) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "The event has no created time or no data.object");
+        }
+        if (payload.indexOf('\0') >= 0) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "The body contains a NUL character");
         }
         String outcome;
         try {
