@@ -29,7 +29,10 @@ class StripeSubscriptionsTest extends StripeApiTest {
         String planId = "str" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, Object> plan = new java.util.HashMap<>(Map.of("id", planId, "name", "Stripe " + planId, "audience", "organization",
                 "tokens_per_month", tokensPerMonth, "price_minor", 5000, "currency", "USD"));
-        if (stripePriceId != null) plan.put("stripe_price_id", stripePriceId);
+        if (stripePriceId != null) {
+            plan.put("stripe_price_id", stripePriceId);
+            stubPrice(stripePriceId, 5000, "USD", "month");
+        }
         assertThat(admin.post("/api/admin/plans", plan).status()).isEqualTo(201);
         String appId = createApp();
         return new Setup(appId, appClient(appId, createKey(appId, Map.of("rate_limit", 100_000)).get("key").asString()), planId);
@@ -201,6 +204,7 @@ class StripeSubscriptionsTest extends StripeApiTest {
         String biggerPrice = "price_big_" + UUID.randomUUID().toString().substring(0, 8);
         assertThat(admin.post("/api/admin/plans", Map.of("id", bigger, "name", "Bigger", "audience", "organization", "tokens_per_month", 100,
                 "price_minor", 9000, "currency", "USD", "stripe_price_id", biggerPrice)).status()).isEqualTo(201);
+        stubPrice(biggerPrice, 9000, "USD", "month");
         String stripeId = "sub_D" + UUID.randomUUID().toString().substring(0, 6);
         Instant start = now();
         stubSubscription(stripeId, "cus_D1", "active", "unused", start, monthAfter(start));
@@ -212,7 +216,7 @@ class StripeSubscriptionsTest extends StripeApiTest {
         assertThat(changed.data().get("price_minor").asLong()).isEqualTo(9000);
         Map<String, String> update = formOf("/v1/subscriptions/" + stripeId);
         assertThat(update).containsEntry("items[0][id]", "si_" + stripeId.substring(4)).containsEntry("items[0][price]", biggerPrice)
-                .containsEntry("proration_behavior", "always_invoice");
+                .containsEntry("proration_behavior", "always_invoice").containsEntry("payment_behavior", "pending_if_incomplete");
 
         JsonNode atEnd = s.org().delete("/api/v1/subscriptions/" + id + "?at_period_end=true").data();
         assertThat(atEnd.get("status").asString()).isEqualTo("active");
