@@ -7,6 +7,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.tollgate.platform.ApiException;
 import io.tollgate.platform.Envelope;
+import io.tollgate.platform.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
@@ -30,11 +31,13 @@ class StripeWebhookController {
     private final StripeSettings settings;
     private final StripeWebhookProcessor processor;
     private final Clock clock;
+    private final Json json;
 
-    StripeWebhookController(StripeSettings settings, StripeWebhookProcessor processor, Clock clock) {
+    StripeWebhookController(StripeSettings settings, StripeWebhookProcessor processor, Clock clock, Json json) {
         this.settings = settings;
         this.processor = processor;
         this.clock = clock;
+        this.json = json;
     }
 
     @PostMapping("/webhooks/stripe")
@@ -63,7 +66,7 @@ class StripeWebhookController {
             throw new ApiException(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "The event has no usable id or type");
         }
         // Signed, but not what Stripe sends: answered, never a 500 (which Stripe would retry for days).
-        if (event.getCreated() == null || event.getData() == null || event.getData().getObject() == null) {
+        if (event.getCreated() == null || !(StripeObjects.child(json.readMap(payload), "data").get("object") instanceof Map<?, ?>)) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "The event has no created time or no data.object");
         }
         if (payload.indexOf('\0') >= 0) {
