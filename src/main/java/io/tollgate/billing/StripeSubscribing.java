@@ -151,6 +151,8 @@ class StripeSubscribing {
             if (endNow && !CANCELED.equals(after.status())) {
                 after = store.update(after, "status = 'canceled', canceled_at = ?, cancel_reason = ?, cancel_at_period_end = false",
                         ts(clock.instant()), reason);
+            } else if (!endNow && state != null) {
+                after = store.update(after, "cancel_at_period_end = true"); // Stripe's answer, even after events have spoken
             }
             if (byOperator) audit.record("subscription.canceled", "subscription", s.id(), before, after);
             return after;

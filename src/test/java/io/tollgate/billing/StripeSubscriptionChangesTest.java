@@ -62,6 +62,19 @@ class StripeSubscriptionChangesTest extends StripeApiTest {
         return jdbc.sql("SELECT stripe_price_id FROM plans WHERE id = ?").param(planId).query(String.class).single();
     }
 
+    /** A plan with a Stripe Price Stripe knows, and Stripe's answers for one subscription to it over a month from now. */
+    private record Setup(String planId, String priceId, String stripeId, String customerId, Instant start, Instant end) {}
+
+    private Setup setup(long price, String status) {
+        String priceId = "price_" + rand();
+        stubPrice(priceId, price, "USD", "month");
+        Instant start = now();
+        Setup s = new Setup(plan(price, priceId), priceId, "sub_" + rand(), "cus_" + rand(), start,
+                start.atZone(ZoneOffset.UTC).plusMonths(1).toInstant());
+        stubSubscription(s.stripeId(), s.customerId(), status, priceId, s.start(), s.end());
+        return s;
+    }
+
     private List<Map<String, String>> forms(String url) {
         return stripe().findAll(postRequestedFor(urlEqualTo(url))).stream().map(r -> form(r.getBodyAsString())).toList();
     }
@@ -98,20 +111,19 @@ class StripeSubscriptionChangesTest extends StripeApiTest {
 
     @Test
     void aPlanChangeWaitsForItsProrationPaymentBeforeThePlanChanges() {
-        String smallPrice = "price_sm_" + rand();
+        Setup s = setup(5000, "active");
+        String small = s.planId();
+        String smallPrice = s.priceId();
         String bigPrice = "price_bg_" + rand();
-        stubPrice(smallPrice, 5000, "USD", "month");
         stubPrice(bigPrice, 9000, "USD", "month");
-        String small = plan(5000, smallPrice);
         String big = plan(9000, bigPrice);
-        String stripeId = "sub_W" + rand();
-        Instant start = now();
-        Instant end = start.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
-        stubSubscription(stripeId, "cus_W1", "active", smallPrice, start, end);
+        String stripeId = s.stripeId();
+        Instant start = s.start();
+        Instant end = s.end();
         Api org = org();
         String id = subscribe(org, Map.of("plan_id", small, "payment_method_id", "pm_card_visa")).get("id").asString();
         // The proration invoice needs the customer (3-D Secure, say): Stripe keeps the old price and a pending update.
-        stripe().stubFor(post(urlEqualTo("/v1/subscriptions/" + stripeId)).atPriority(1).willReturn(json(subscriptionObject(stripeId, "cus_W1",
+        stripe().stubFor(post(urlEqualTo("/v1/subscriptions/" + stripeId)).atPriority(1).willReturn(json(subscriptionObject(stripeId, s.customerId(),
                 "active", smallPrice, start, end, false, id).replaceFirst("\\}$", ", \"pending_update\": {\"expires_at\": "
                 + end.getEpochSecond() + "}, \"latest_invoice\": {\"id\": \"in_prorate\", \"object\": \"invoice\", \"confirmation_secret\":"
                 + " {\"client_secret\": \"pi_prorate_secret\", \"type\": \"payment_intent\"}}}"))));
@@ -125,7 +137,7 @@ class StripeSubscriptionChangesTest extends StripeApiTest {
                 .containsEntry("proration_behavior", "always_invoice").containsEntry("items[0][price]", bigPrice);
 
         // Paid: Stripe applies the update and says so.
-        deliverOk(event("customer.subscription.updated", subscriptionObject(stripeId, "cus_W1", "active", bigPrice, start, end, false, id)));
+        deliverOk(event("customer.subscription.updated", subscriptionObject(stripeId, s.customerId(), "active", bigPrice, start, end, false, id)));
         JsonNode after = org.get("/api/v1/subscriptions/" + id).data();
         assertThat(after.get("plan_id").asString()).isEqualTo(big);
         assertThat(after.get("price_minor").asLong()).isEqualTo(9000);
@@ -133,14 +145,10 @@ class StripeSubscriptionChangesTest extends StripeApiTest {
 
     @Test
     void autoRenewIsStripesCancelAtPeriodEndAndCanBeChanged() {
-        String priceId = "price_ar_" + rand();
-        stubPrice(priceId, 5000, "USD", "month");
-        String planId = plan(5000, priceId);
-        String stripeId = "sub_R" + rand();
-        Instant start = now();
-        stubSubscription(stripeId, "cus_R1", "active", priceId, start, start.atZone(ZoneOffset.UTC).plusMonths(1).toInstant());
+        Setup s = setup(5000, "active");
+        String stripeId = s.stripeId();
         Api org = org();
-        String id = subscribe(org, Map.of("plan_id", planId, "payment_method_id", "pm_card_visa", "auto_renew", false)).get("id").asString();
+        String id = subscribe(org, Map.of("plan_id", s.planId(), "payment_method_id", "pm_card_visa", "auto_renew", false)).get("id").asString();
         assertThat(forms("/v1/subscriptions").getLast()).containsEntry("cancel_at_period_end", "true");
 
         Api.Res on = org.send("PATCH", "/api/v1/subscriptions/" + id, Map.of("auto_renew", true));
@@ -158,25 +166,23 @@ class StripeSubscriptionChangesTest extends StripeApiTest {
 
     @Test
     void aSubscriptionCanceledBeforeStripeAnsweredIsCanceledAtStripeAndStaysCanceled() {
-        String priceId = "price_cx_" + rand();
-        stubPrice(priceId, 5000, "USD", "month");
-        String planId = plan(5000, priceId);
-        String stripeId = "sub_X" + rand();
-        Instant start = now();
-        Instant end = start.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
-        stubSubscription(stripeId, "cus_X1", "incomplete", priceId, start, end);
+        Setup s = setup(5000, "incomplete");
+        String priceId = s.priceId();
+        String stripeId = s.stripeId();
+        Instant start = s.start();
+        Instant end = s.end();
         // Stripe made it, but its answers never came back.
         stripe().stubFor(post(urlEqualTo("/v1/subscriptions")).atPriority(1).willReturn(aResponse().withStatus(500)
                 .withHeader("Content-Type", "application/json").withBody("{\"error\": {\"type\": \"api_error\", \"message\": \"boom\"}}")));
         Api org = org();
-        Api.Res lost = org.post("/api/v1/customer/billing/subscribe", Map.of("plan_id", planId, "payment_method", "stripe"));
+        Api.Res lost = org.post("/api/v1/customer/billing/subscribe", Map.of("plan_id", s.planId(), "payment_method", "stripe"));
         assertThat(lost.status()).as(lost.toString()).isEqualTo(502);
         JsonNode ours = org.get("/api/v1/subscriptions").data().get(0);
         String id = ours.get("id").asString();
         assertThat(ours.get("status").asString()).isEqualTo("incomplete");
         assertThat(ours.get("stripe_subscription_id").isNull()).isTrue();
         stripe().stubFor(get(urlPathEqualTo("/v1/subscriptions/search")).atPriority(1).willReturn(json("{\"object\": \"search_result\","
-                + " \"has_more\": false, \"url\": \"/v1/subscriptions/search\", \"data\": [" + subscriptionObject(stripeId, "cus_X1", "incomplete",
+                + " \"has_more\": false, \"url\": \"/v1/subscriptions/search\", \"data\": [" + subscriptionObject(stripeId, s.customerId(), "incomplete",
                 priceId, start, end, false, id) + "]}")));
 
         JsonNode canceled = org.delete("/api/v1/subscriptions/" + id).data();
@@ -184,7 +190,7 @@ class StripeSubscriptionChangesTest extends StripeApiTest {
         stripe().verify(1, deleteRequestedFor(urlEqualTo("/v1/subscriptions/" + stripeId)));
 
         // The customer still pays that first invoice; Stripe says the subscription is active: it is canceled at Stripe again.
-        deliverOk(event("customer.subscription.updated", subscriptionObject(stripeId, "cus_X1", "active", priceId, start, end, false, id)));
+        deliverOk(event("customer.subscription.updated", subscriptionObject(stripeId, s.customerId(), "active", priceId, start, end, false, id)));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> stripe().verify(2, deleteRequestedFor(urlEqualTo("/v1/subscriptions/" + stripeId))));
         assertThat(org.get("/api/v1/subscriptions/" + id).data().get("status").asString()).isEqualTo("canceled");
     }

@@ -18,12 +18,11 @@ import tools.jackson.databind.JsonNode;
 class InvoicePaymentsTest extends ClockedApiTest {
 
     private YearMonth currentMonth() {
-        return YearMonth.from(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
+        return Months.current(clock);
     }
 
     private void intoNextMonth() {
-        YearMonth month = currentMonth();
-        clock.advance(Duration.between(clock.instant(), month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant()).plusHours(1));
+        Months.intoNext(clock);
     }
 
     private record Org(String appId, String org, Api app) {}

@@ -8,9 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.LocalDate;
 import java.time.YearMonth;
-import java.time.ZoneOffset;
 import java.util.Map;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
@@ -22,12 +20,11 @@ import tools.jackson.databind.JsonNode;
 class InvoicesTest extends ClockedApiTest {
 
     private YearMonth currentMonth() {
-        return YearMonth.from(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
+        return Months.current(clock);
     }
 
     private void intoNextMonth() {
-        YearMonth month = currentMonth();
-        clock.advance(java.time.Duration.between(clock.instant(), month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant()).plusHours(1));
+        Months.intoNext(clock);
     }
 
     private JsonNode invoiceOf(String org, String status) {
