@@ -139,9 +139,12 @@ class StripeSubscriptionSync {
         facts.put("stripe_subscription_id", invoice.subscriptionId());
         facts.put("stripe_billing_reason", invoice.billingReason());
         if (invoice.paymentIntentId() != null) facts.put(StripeBillingEvents.PAYMENT_INTENT_FACT, invoice.paymentIntentId());
-        return payments.recordSettled(new Payments.Request(s.subscriberType(), s.subscriberId(), s.appId(), s.organizationId(), null,
+        Payment recorded = payments.recordSettled(new Payments.Request(s.subscriberType(), s.subscriberId(), s.appId(), s.organizationId(), null,
                 PaymentPurpose.SUBSCRIPTION, s.id(), ProviderName.STRIPE, invoice.amountMinor(),
                 invoice.currency() == null ? s.currency() : invoice.currency(), 0, null), invoice.invoiceId(), facts);
+        if (s.id().equals(recorded.purposeRef())) return recorded;
+        log.warn("Stripe invoice {} of subscription {} is recorded as payment {} of {}", invoice.invoiceId(), s.id(), recorded.id(), recorded.purposeRef());
+        return null;
     }
 
     /**

@@ -111,7 +111,7 @@ class StripeSubscriptionsTest extends StripeApiTest {
 
         clock.advance(Duration.between(clock.instant(), end.plusSeconds(5)));
         Instant nextEnd = monthAfter(end);
-        String paid = event("invoice.paid", invoice("in_B2", stripeId, id, "subscription_cycle", 5000, "USD", end, nextEnd, true));
+        String paid = event("invoice.paid", invoice("in_B2" + id, stripeId, id, "subscription_cycle", 5000, "USD", end, nextEnd, true));
         for (int i = 0; i < 10; i++) deliverOk(paid);
 
         JsonNode renewed = subscription(s, id);
@@ -146,9 +146,9 @@ class StripeSubscriptionsTest extends StripeApiTest {
         Instant t = clock.instant();
         deliverOk(event("evt_c3_" + id, "customer.subscription.updated", subscriptionObject(stripeId, "cus_C1", "active", price, start, end, false, id),
                 t));
-        deliverOk(event("evt_c2_" + id, "invoice.paid", invoice("in_C1", stripeId, id, "subscription_create", 5000, "USD", start, end, true),
+        deliverOk(event("evt_c2_" + id, "invoice.paid", invoice("in_C1" + id, stripeId, id, "subscription_create", 5000, "USD", start, end, true),
                 t.minusSeconds(1)));
-        deliverOk(event("evt_c1_" + id, "invoice.payment_failed", invoice("in_C1", stripeId, id, "subscription_create", 5000, "USD", start, end,
+        deliverOk(event("evt_c1_" + id, "invoice.payment_failed", invoice("in_C1" + id, stripeId, id, "subscription_create", 5000, "USD", start, end,
                 false), t.minusSeconds(2)));
         JsonNode active = subscription(s, id);
         assertThat(active.get("status").asString()).isEqualTo("active");
@@ -161,9 +161,9 @@ class StripeSubscriptionsTest extends StripeApiTest {
         Instant t2 = clock.instant();
         deliverOk(event("evt_c6_" + id, "customer.subscription.updated", subscriptionObject(stripeId, "cus_C1", "active", price, end, nextEnd, false,
                 id), t2));
-        deliverOk(event("evt_c5_" + id, "invoice.paid", invoice("in_C2", stripeId, id, "subscription_cycle", 5000, "USD", end, nextEnd, true),
+        deliverOk(event("evt_c5_" + id, "invoice.paid", invoice("in_C2" + id, stripeId, id, "subscription_cycle", 5000, "USD", end, nextEnd, true),
                 t2.minusSeconds(1)));
-        deliverOk(event("evt_c4_" + id, "invoice.payment_failed", invoice("in_C2", stripeId, id, "subscription_cycle", 5000, "USD", end, nextEnd,
+        deliverOk(event("evt_c4_" + id, "invoice.payment_failed", invoice("in_C2" + id, stripeId, id, "subscription_cycle", 5000, "USD", end, nextEnd,
                 false), t2.minusSeconds(2)));
         // A stale subscription state (past_due, older than what was applied) changes nothing either.
         deliverOk(event("evt_c0_" + id, "customer.subscription.updated", subscriptionObject(stripeId, "cus_C1", "past_due", price, start, end,
@@ -177,12 +177,12 @@ class StripeSubscriptionsTest extends StripeApiTest {
         clock.advance(Duration.between(clock.instant(), nextEnd.plusSeconds(5)));
         Instant thirdEnd = monthAfter(nextEnd);
         Instant t3 = clock.instant();
-        deliverOk(event("evt_c7_" + id, "invoice.payment_failed", invoice("in_C3", stripeId, id, "subscription_cycle", 5000, "USD", nextEnd, thirdEnd,
+        deliverOk(event("evt_c7_" + id, "invoice.payment_failed", invoice("in_C3" + id, stripeId, id, "subscription_cycle", 5000, "USD", nextEnd, thirdEnd,
                 false), t3));
         JsonNode pastDue = subscription(s, id);
         assertThat(pastDue.get("status").asString()).isEqualTo("past_due");
         assertThat(Instant.parse(pastDue.get("current_period_start").asString())).isEqualTo(nextEnd);
-        deliverOk(event("evt_c8_" + id, "invoice.paid", invoice("in_C3", stripeId, id, "subscription_cycle", 5000, "USD", nextEnd, thirdEnd, true),
+        deliverOk(event("evt_c8_" + id, "invoice.paid", invoice("in_C3" + id, stripeId, id, "subscription_cycle", 5000, "USD", nextEnd, thirdEnd, true),
                 t3.plusSeconds(60)));
         assertThat(subscription(s, id).get("status").asString()).isEqualTo("active");
 
