@@ -141,6 +141,10 @@ class ServerInstancesTest {
             status = demo.get("/api/v1/jobs/" + job.data().get("job_id").asString()).data().get("status").asString();
         }
         assertThat(status).isEqualTo("succeeded");
+        // The demo key is a test key: sandbox purchases work out of the box (live keys need TOLLGATE_SANDBOX_PAYMENTS=live).
+        Api.Res bought = demo.post("/api/v1/credits/purchase", Map.of("amount", 10, "payment_method", "sandbox"));
+        assertThat(bought.status()).as(bought.toString()).isEqualTo(201);
+        assertThat(bought.data().get("status").asString()).isEqualTo("succeeded");
     }
 
     private static int count(String text, String needle) {

@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.delete;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,10 +13,13 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.stripe.net.Webhook;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
@@ -27,7 +31,9 @@ import org.springframework.test.context.TestPropertySource;
  * with stripe-java's own signing code (Webhook.Signature.generateSignatureHeader).
  */
 // The reconciler stays out of the way: tests settle payments by webhook while they move the clock by months.
-@TestPropertySource(properties = {"tollgate.data-dir=target/test-data/stripe", "tollgate.payments.reconcile-every-millis=86400000"})
+// Provider calls time out after 3 s here, so a slow stub is seen quickly.
+@TestPropertySource(properties = {"tollgate.data-dir=target/test-data/stripe", "tollgate.payments.reconcile-every-millis=86400000",
+        "tollgate.payments.call-timeout-millis=3000"})
 public abstract class StripeApiTest extends ClockedApiTest {
     public static final String API_VERSION = "2026-07-29.dahlia";
     public static final String WEBHOOK_SECRET = "whsec_test_" + "0123456789abcdef0123456789abcdef";
@@ -54,8 +60,13 @@ public abstract class StripeApiTest extends ClockedApiTest {
     }
 
     /** Stripe's answers to the calls Tollgate makes, echoing what was asked (WireMock response templates over the form body). */
+    @Autowired
+    protected CircuitBreakerRegistry breakers;
+
     @BeforeEach
     void stripeAnswers() {
+        // A breaker a test opened must not fail the next test's calls (find: never create it with other settings).
+        breakers.find("stripe").ifPresent(CircuitBreaker::reset);
         STRIPE.resetAll();
         STRIPE.stubFor(post(urlEqualTo("/v1/payment_intents")).willReturn(json("""
                 {{formData request.body 'form' urlDecode=true}}{"id": "pi_{{lookup form 'metadata[payment_id]'}}", "object": "payment_intent",
@@ -75,7 +86,26 @@ public abstract class StripeApiTest extends ClockedApiTest {
                 {"id": "{{request.pathSegments.[2]}}", "object": "payment_method"}""")));
         STRIPE.stubFor(post(urlEqualTo("/v1/prices")).willReturn(json("""
                 {{formData request.body 'form' urlDecode=true}}{"id": "price_{{randomValue length=14 type='ALPHANUMERIC'}}", "object": "price",
-                 "unit_amount": {{form.unit_amount}}, "currency": "{{form.currency}}"}""")));
+                 "product": "{{form.product}}", "unit_amount": {{form.unit_amount}}, "currency": "{{form.currency}}", "active": true,
+                 "recurring": {"interval": "{{lookup form 'recurring[interval]'}}"}}""")));
+        STRIPE.stubFor(post(urlEqualTo("/v1/products")).willReturn(json("""
+                {"id": "prod_{{randomValue length=14 type='ALPHANUMERIC'}}", "object": "product"}""")));
+        // Prices Stripe does not know (a placeholder id): each test stubs the ones that exist (stubPrice).
+        STRIPE.stubFor(get(urlPathMatching("/v1/prices/[A-Za-z0-9_]+")).atPriority(10).willReturn(aResponse().withStatus(404)
+                .withHeader("Content-Type", "application/json").withBody("""
+                        {"error": {"type": "invalid_request_error", "code": "resource_missing", "message": "No such price"}}""")));
+        // Search finds nothing unless a test says otherwise.
+        STRIPE.stubFor(get(urlPathEqualTo("/v1/payment_intents/search")).willReturn(json("""
+                {"object": "search_result", "data": [], "has_more": false, "url": "/v1/payment_intents/search"}""")));
+        STRIPE.stubFor(get(urlPathEqualTo("/v1/subscriptions/search")).willReturn(json("""
+                {"object": "search_result", "data": [], "has_more": false, "url": "/v1/subscriptions/search"}""")));
+    }
+
+    /** A Price that exists at Stripe with these terms (interval month or year). */
+    protected void stubPrice(String priceId, long unitAmount, String currency, String interval) {
+        STRIPE.stubFor(get(urlPathEqualTo("/v1/prices/" + priceId)).atPriority(1).willReturn(json("{\"id\": \"" + priceId
+                + "\", \"object\": \"price\", \"product\": \"prod_" + priceId.substring(6) + "\", \"unit_amount\": " + unitAmount
+                + ", \"currency\": \"" + currency.toLowerCase() + "\", \"active\": true, \"recurring\": {\"interval\": \"" + interval + "\"}}")));
     }
 
     protected static ResponseDefinitionBuilder json(String body) {

@@ -76,7 +76,7 @@ class CustomerBillingController {
     ResponseEntity<String> subscribe(AppCaller caller, @Valid @RequestBody SubscribeRequest request, HttpServletRequest http) {
         Subscriber who = new Subscriber(Subscriber.ORGANIZATION, caller.organizationId(), caller.appId(), caller.organizationId());
         var order = new SubscriptionLifecycle.Order(request.planId(), request.paymentMethod(), request.phoneNumber(), request.paymentMethodId(),
-                request.autoRenew(), request.sandboxOutcome(), request.sandboxRenewalOutcome());
+                request.autoRenew(), request.sandboxOutcome(), request.sandboxRenewalOutcome(), caller);
         return idempotent.run(caller, http, request, who.id(), claim -> SubscriptionAnswers.of(lifecycle.subscribe(who, order, claim), views));
     }
 

@@ -1,8 +1,10 @@
 package io.tollgate.billing;
 
+import io.tollgate.keys.AppCaller;
 import io.tollgate.metering.Plan;
 import io.tollgate.payments.Payments;
 import io.tollgate.payments.ProviderName;
+import io.tollgate.payments.SandboxPolicy;
 import io.tollgate.platform.ApiException;
 import org.springframework.http.HttpStatus;
 
@@ -10,7 +12,7 @@ import org.springframework.http.HttpStatus;
 final class PaymentMethods {
     private PaymentMethods() {}
 
-    static String choose(SubscriptionLifecycle.Order order, Plan plan, Payments payments, boolean stripeAvailable) {
+    static String choose(SubscriptionLifecycle.Order order, Plan plan, Payments payments, boolean stripeAvailable, SandboxPolicy sandbox) {
         if (plan.priceMinor() == 0) return "none";
         String method = order.paymentMethod();
         if (order.paymentMethodId() != null) {
@@ -22,17 +24,22 @@ final class PaymentMethods {
         if (method == null) {
             throw ApiException.invalidField("payment_method", "is required: sandbox, mpesa or stripe (or a Stripe payment_method_id)");
         }
-        return check(method, order.phoneNumber(), plan.currency(), payments, stripeAvailable);
+        return check(method, order.phoneNumber(), plan.currency(), payments, stripeAvailable, sandbox, order.caller());
     }
 
-    static String check(String method, String phoneNumber, String currency, Payments payments, boolean stripeAvailable) {
+    /** caller: whose key asks (the sandbox is for test keys); null for an operator. */
+    static String check(String method, String phoneNumber, String currency, Payments payments, boolean stripeAvailable, SandboxPolicy sandbox,
+                        AppCaller caller) {
         switch (method) {
             case "mpesa" -> {
                 if (phoneNumber == null) throw ApiException.invalidField("phone_number", "is required for M-Pesa");
                 if (!"KES".equals(currency)) throw ApiException.invalidField("plan_id", "is priced in " + currency + "; M-Pesa takes KES only");
                 payments.provider(ProviderName.MPESA);
             }
-            case "sandbox" -> payments.provider(ProviderName.SANDBOX);
+            case "sandbox" -> {
+                payments.provider(ProviderName.SANDBOX);
+                if (caller != null) sandbox.check(ProviderName.SANDBOX, caller);
+            }
             case "stripe" -> {
                 if (!stripeAvailable) {
                     throw new ApiException(HttpStatus.BAD_REQUEST, "PAYMENT_METHOD_UNAVAILABLE", "stripe is not configured on this server");

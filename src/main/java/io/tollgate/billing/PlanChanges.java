@@ -8,6 +8,7 @@ import io.tollgate.payments.PaymentProvider;
 import io.tollgate.payments.PaymentPurpose;
 import io.tollgate.payments.Payments;
 import io.tollgate.payments.ProviderName;
+import io.tollgate.payments.SandboxPolicy;
 import io.tollgate.platform.ApiException;
 import java.time.Clock;
 import java.util.Map;
@@ -28,15 +29,17 @@ class PlanChanges {
     private final Plans plans;
     private final Payments payments;
     private final StripeSubscribing stripe;
+    private final SandboxPolicy sandbox;
     private final TransactionTemplate transactions;
     private final Clock clock;
 
-    PlanChanges(SubscriptionStore store, Plans plans, Payments payments, StripeSubscribing stripe, TransactionTemplate transactions,
-                Clock clock) {
+    PlanChanges(SubscriptionStore store, Plans plans, Payments payments, StripeSubscribing stripe, SandboxPolicy sandbox,
+                TransactionTemplate transactions, Clock clock) {
         this.store = store;
         this.plans = plans;
         this.payments = payments;
         this.stripe = stripe;
+        this.sandbox = sandbox;
         this.transactions = transactions;
         this.clock = clock;
     }
@@ -67,7 +70,7 @@ class PlanChanges {
             method = order.paymentMethod();
         }
         String phone = order.phoneNumber() != null ? order.phoneNumber() : store.renewalOptions(s.id()).phoneNumber();
-        PaymentMethods.check(method, phone, plan.currency(), payments, false);
+        PaymentMethods.check(method, phone, plan.currency(), payments, false, sandbox, order.caller());
         String[] chargeId = new String[1];
         var started = payments.start(new Payments.Request(s.subscriberType(), s.subscriberId(), s.appId(), s.organizationId(), null,
                 PaymentPurpose.SUBSCRIPTION, s.id(), ProviderName.valueOf(method.toUpperCase()), proration.netMinor(), plan.currency(), 0,

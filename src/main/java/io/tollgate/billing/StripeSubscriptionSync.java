@@ -7,14 +7,20 @@ import static io.tollgate.billing.Subscription.PAST_DUE;
 import static io.tollgate.billing.Subscription.UNPAID;
 import static io.tollgate.billing.SubscriptionStore.ts;
 
-import io.tollgate.metering.Plan;
 import io.tollgate.metering.Plans;
+import io.tollgate.payments.Payment;
+import io.tollgate.payments.PaymentPurpose;
+import io.tollgate.payments.PaymentRefunds;
+import io.tollgate.payments.Payments;
+import io.tollgate.payments.ProviderName;
 import io.tollgate.payments.StripeBillingEvents;
 import io.tollgate.payments.StripeSubscription;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -27,13 +33,14 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Stripe's word on a subscription, applied so that any order of arrival ends in the same place:
  * <ul>
- *   <li>canceled is final;</li>
+ *   <li>canceled is final (and a Stripe subscription still live for a row we canceled is canceled at Stripe);</li>
  *   <li>a period only moves forward (a later start wins), so a renewal is seen once, from whichever
  *       of customer.subscription.updated and invoice.paid comes first;</li>
  *   <li>status, plan and cancel_at_period_end come from the newest event (Stripe's created time);
  *       an older one arriving late does not undo them;</li>
  *   <li>a paid invoice for the current period makes the subscription active, and a failed invoice for
- *       a period already paid changes nothing (stripe_paid_through).</li>
+ *       a period already paid changes nothing (stripe_paid_through);</li>
+ *   <li>every paid invoice is recorded once as a payment, so invoices, revenue and refunds include it.</li>
  * </ul>
  * Listeners run inside the webhook's transaction.
  */
@@ -44,11 +51,20 @@ class StripeSubscriptionSync {
     private static final Set<String> PERIOD_INVOICES = Set.of("subscription_create", "subscription_cycle");
     private final SubscriptionStore store;
     private final Plans plans;
+    private final StripePrices prices;
+    private final Payments payments;
+    private final PaymentRefunds refunds;
+    private final StripeCancels stripeCancels;
     private final Clock clock;
 
-    StripeSubscriptionSync(SubscriptionStore store, Plans plans, Clock clock) {
+    StripeSubscriptionSync(SubscriptionStore store, Plans plans, StripePrices prices, Payments payments, PaymentRefunds refunds,
+                           StripeCancels stripeCancels, Clock clock) {
         this.store = store;
         this.plans = plans;
+        this.prices = prices;
+        this.payments = payments;
+        this.refunds = refunds;
+        this.stripeCancels = stripeCancels;
         this.clock = clock;
     }
 
@@ -69,7 +85,14 @@ class StripeSubscriptionSync {
             return;
         }
         Subscription s = found.get();
-        if (CANCELED.equals(s.status())) return;
+        Payment paid = invoice.paid() && invoice.amountMinor() > 0 ? recordPayment(s, invoice) : null;
+        if (CANCELED.equals(s.status())) {
+            // A superseded attempt paid anyway (its client secret was still out there): it bought nothing.
+            if (paid != null && "superseded".equals(s.cancelReason())) {
+                refunds.refundLater(paid.id(), "Stripe invoice " + invoice.invoiceId() + " of superseded subscription " + s.id());
+            }
+            return;
+        }
         SubscriptionStore.StripeSync sync = store.stripeSync(s.id());
         if (!invoice.paid() && invoice.periodEnd() != null && sync.paidThrough() != null && !invoice.periodEnd().isAfter(sync.paidThrough())) {
             return; // already paid: this failure was overtaken by a success
@@ -98,10 +121,30 @@ class StripeSubscriptionSync {
         sets.add("stripe_synced_at = ?");
         params.add(ts(max(sync.syncedAt(), invoice.occurredAt())));
         store.update(s, String.join(", ", sets), params.toArray());
-        store.insertCharge(new SubscriptionCharge(null, s.id(), kindOf(invoice.billingReason()), invoice.paid() ? "paid" : "failed", null,
-                invoice.amountMinor(), invoice.currency() == null ? s.currency() : invoice.currency(),
+        if (paid != null && store.lockChargeByPayment(paid.id()).isPresent()) return; // this invoice was recorded by an earlier event
+        store.insertCharge(new SubscriptionCharge(null, s.id(), kindOf(invoice.billingReason()), invoice.paid() ? "paid" : "failed",
+                paid == null ? null : paid.id(), invoice.amountMinor(), invoice.currency() == null ? s.currency() : invoice.currency(),
                 invoice.periodStart() == null ? clock.instant() : invoice.periodStart(), invoice.periodEnd() == null ? periodEnd : invoice.periodEnd(),
                 0, null, null, null, null, null, null, invoice.failureCode(), null, clock.instant()));
+    }
+
+    /**
+     * The money of a paid Stripe invoice, recorded once as a payment (reference: the invoice id), so
+     * invoices, revenue and refunds see subscription fees Stripe collected like any other payment.
+     */
+    private Payment recordPayment(Subscription s, StripeBillingEvents.Invoice invoice) {
+        if (s.organizationId() == null || invoice.invoiceId() == null) return null;
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put(StripeBillingEvents.INVOICE_FACT, invoice.invoiceId());
+        facts.put("stripe_subscription_id", invoice.subscriptionId());
+        facts.put("stripe_billing_reason", invoice.billingReason());
+        if (invoice.paymentIntentId() != null) facts.put(StripeBillingEvents.PAYMENT_INTENT_FACT, invoice.paymentIntentId());
+        Payment recorded = payments.recordSettled(new Payments.Request(s.subscriberType(), s.subscriberId(), s.appId(), s.organizationId(), null,
+                PaymentPurpose.SUBSCRIPTION, s.id(), ProviderName.STRIPE, invoice.amountMinor(),
+                invoice.currency() == null ? s.currency() : invoice.currency(), 0, null), invoice.invoiceId(), facts);
+        if (s.id().equals(recorded.purposeRef())) return recorded;
+        log.warn("Stripe invoice {} of subscription {} is recorded as payment {} of {}", invoice.invoiceId(), s.id(), recorded.id(), recorded.purposeRef());
+        return null;
     }
 
     /**
@@ -109,7 +152,12 @@ class StripeSubscriptionSync {
      * eventTime null: it then sets status only until the first event has spoken).
      */
     Subscription apply(Subscription s, StripeSubscription state, Instant eventTime, boolean deleted) {
-        if (CANCELED.equals(s.status())) return s;
+        if (CANCELED.equals(s.status())) {
+            if (!deleted && !CANCELED.equals(statusOf(state.status()))) {
+                stripeCancels.afterCommit(state.id(), "our subscription " + s.id() + " is canceled (" + s.cancelReason() + ")");
+            }
+            return s;
+        }
         SubscriptionStore.StripeSync sync = store.stripeSync(s.id());
         List<String> sets = new ArrayList<>();
         List<Object> params = new ArrayList<>();
@@ -143,9 +191,9 @@ class StripeSubscriptionSync {
             }
             sets.add("cancel_at_period_end = ?");
             params.add(state.cancelAtPeriodEnd());
-            planOf(state.priceId()).filter(p -> !p.id().equals(s.planId())).ifPresent(p -> {
+            planOf(state.priceId()).filter(p -> !p.planId().equals(s.planId())).ifPresent(p -> {
                 sets.add("plan_id = ?, price_minor = ?, currency = ?");
-                params.add(p.id());
+                params.add(p.planId());
                 params.add(p.priceMinor());
                 params.add(p.currency());
             });
@@ -181,9 +229,11 @@ class StripeSubscriptionSync {
         return store.lockLive(s.subscriberType(), s.subscriberId()).filter(other -> !other.id().equals(s.id())).isEmpty();
     }
 
-    private Optional<Plan> planOf(String stripePriceId) {
+    /** The plan a Stripe Price sells and what it bills (an older Price of a plan bills its old price). */
+    private Optional<StripePrices.Known> planOf(String stripePriceId) {
         if (stripePriceId == null) return Optional.empty();
-        return plans.list(null, false).stream().filter(p -> stripePriceId.equals(p.stripePriceId())).findFirst();
+        return prices.known(stripePriceId).or(() -> plans.list(null, false).stream().filter(p -> stripePriceId.equals(p.stripePriceId()))
+                .findFirst().map(p -> new StripePrices.Known(p.id(), p.priceMinor(), p.currency())));
     }
 
     static String statusOf(String stripeStatus) {

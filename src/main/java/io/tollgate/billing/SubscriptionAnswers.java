@@ -1,5 +1,6 @@
 package io.tollgate.billing;
 
+import io.tollgate.payments.IdempotentRequests;
 import io.tollgate.payments.PaymentStatus;
 import io.tollgate.platform.ApiError;
 import io.tollgate.platform.Envelope;
@@ -9,13 +10,13 @@ import java.util.Map;
 final class SubscriptionAnswers {
     private SubscriptionAnswers() {}
 
-    static IdempotentCalls.Answer of(SubscriptionLifecycle.Result result, SubscriptionView views) {
+    static IdempotentRequests.Answer of(SubscriptionLifecycle.Result result, SubscriptionView views) {
         Map<String, Object> view = views.of(result);
         if (result.payment() != null && (result.payment().status() == PaymentStatus.FAILED || result.payment().status() == PaymentStatus.CANCELED)) {
             String message = "The payment failed" + (result.payment().failureMessage() == null ? "" : ": " + result.payment().failureMessage());
-            return new IdempotentCalls.Answer(402, Envelope.error(new ApiError("PAYMENT_FAILED", message,
+            return new IdempotentRequests.Answer(402, Envelope.error(new ApiError("PAYMENT_FAILED", message,
                     Map.of("failure_code", String.valueOf(result.payment().failureCode()), "subscription", view), Map.of())));
         }
-        return new IdempotentCalls.Answer(result.created() ? 201 : 200, Envelope.ok(view));
+        return new IdempotentRequests.Answer(result.created() ? 201 : 200, Envelope.ok(view));
     }
 }

@@ -6,6 +6,7 @@ import static io.tollgate.billing.Subscription.INCOMPLETE;
 import static io.tollgate.billing.SubscriptionStore.ts;
 
 import io.tollgate.audit.AuditTrail;
+import io.tollgate.keys.AppCaller;
 import io.tollgate.metering.Plan;
 import io.tollgate.metering.Plans;
 import io.tollgate.payments.Payment;
@@ -13,6 +14,7 @@ import io.tollgate.payments.PaymentProvider;
 import io.tollgate.payments.PaymentPurpose;
 import io.tollgate.payments.Payments;
 import io.tollgate.payments.ProviderName;
+import io.tollgate.payments.SandboxPolicy;
 import io.tollgate.platform.ApiException;
 import io.tollgate.platform.Ids;
 import java.time.Clock;
@@ -38,17 +40,19 @@ class SubscriptionLifecycle {
     private final Payments payments;
     private final PlanChanges changes;
     private final StripeSubscribing stripe;
+    private final SandboxPolicy sandbox;
     private final TransactionTemplate transactions;
     private final AuditTrail audit;
     private final Clock clock;
 
     SubscriptionLifecycle(SubscriptionStore store, Plans plans, Payments payments, PlanChanges changes, StripeSubscribing stripe,
-                          TransactionTemplate transactions, AuditTrail audit, Clock clock) {
+                          SandboxPolicy sandbox, TransactionTemplate transactions, AuditTrail audit, Clock clock) {
         this.store = store;
         this.plans = plans;
         this.payments = payments;
         this.changes = changes;
         this.stripe = stripe;
+        this.sandbox = sandbox;
         this.transactions = transactions;
         this.audit = audit;
         this.clock = clock;
@@ -56,7 +60,7 @@ class SubscriptionLifecycle {
 
     /** payment_method: sandbox, mpesa or stripe; a payment_method_id (pm_…) means stripe. */
     record Order(String planId, String paymentMethod, String phoneNumber, String paymentMethodId, Boolean autoRenew,
-                 String sandboxOutcome, String sandboxRenewalOutcome) {}
+                 String sandboxOutcome, String sandboxRenewalOutcome, AppCaller caller) {}
 
     /** payment: the one this call started, if any; clientData: what the client needs next (Stripe's client_secret). */
     record Result(Subscription subscription, Payment payment, Map<String, Object> clientData, SubscriptionCharge charge, boolean created) {}
@@ -71,9 +75,10 @@ class SubscriptionLifecycle {
             }
             return changes.change(current.get(), plan, order, claim);
         }
-        String method = PaymentMethods.choose(order, plan, payments, stripe.available());
-        if (plan.priceMinor() == 0) return free(who, plan, order, claim);
+        String method = PaymentMethods.choose(order, plan, payments, stripe.available(), sandbox);
         if ("stripe".equals(method)) return stripe.subscribe(who, plan, order, claim);
+        if (stripe.available()) stripe.releaseIncomplete(who);
+        if (plan.priceMinor() == 0) return free(who, plan, order, claim);
         return withPayment(who, plan, method, order, claim);
     }
 
@@ -117,20 +122,10 @@ class SubscriptionLifecycle {
     /** Inserts a subscription, first ending an incomplete one of the subscriber (a new attempt replaces it). */
     Subscription insert(String id, Subscriber who, Plan plan, String status, String method, Order order) {
         Instant now = clock.instant();
-        supersedeIncomplete(who.type(), who.id(), now);
-        return store.insert(new SubscriptionStore.New(id, who.type(), who.id(), who.appId(), who.organizationId(), plan.id(), status, now,
-                Periods.end(now, plan.billingCycle(), 1), method, order == null ? null : order.phoneNumber(),
+        return store.insertReplacingIncomplete(new SubscriptionStore.New(id, who.type(), who.id(), who.appId(), who.organizationId(), plan.id(),
+                status, now, Periods.end(now, plan.billingCycle(), 1), method, order == null ? null : order.phoneNumber(),
                 order == null ? null : order.sandboxRenewalOutcome(), plan.priceMinor(), plan.currency(),
                 order == null || order.autoRenew() == null || order.autoRenew(), null));
-    }
-
-    private void supersedeIncomplete(String type, String subscriberId, Instant now) {
-        store.lockLive(type, subscriberId).ifPresent(live -> {
-            if (!INCOMPLETE.equals(live.status())) {
-                throw ApiException.conflict("ALREADY_SUBSCRIBED", "The subscriber already has subscription " + live.id());
-            }
-            store.update(live, "status = 'canceled', canceled_at = ?, cancel_reason = 'superseded'", ts(now));
-        });
     }
 
     /**
@@ -139,7 +134,7 @@ class SubscriptionLifecycle {
      */
     Subscription cancel(Subscription s, boolean atPeriodEnd, String reason, boolean byOperator) {
         if (CANCELED.equals(s.status())) return s;
-        if (s.stripe() && s.stripeSubscriptionId() != null) return stripe.cancel(s, atPeriodEnd, reason, byOperator);
+        if (s.stripe()) return stripe.cancel(s, atPeriodEnd, reason, byOperator);
         return transactions.execute(tx -> {
             Subscription before = store.lock(s.id());
             if (CANCELED.equals(before.status())) return before;
@@ -150,6 +145,17 @@ class SubscriptionLifecycle {
             if (byOperator) audit.record("subscription.canceled", "subscription", s.id(), before, after);
             return after;
         });
+    }
+
+    /**
+     * auto_renew on or off. Off: the subscription ends with its period (Stripe: cancel_at_period_end).
+     * On: it renews again, which also undoes a cancel at period end.
+     */
+    Subscription autoRenew(Subscription s, boolean autoRenew) {
+        if (!s.live()) throw ApiException.conflict("SUBSCRIPTION_NOT_ACTIVE", "The subscription is " + s.status());
+        if (s.stripe()) return stripe.autoRenew(s, autoRenew);
+        return transactions.execute(tx -> store.update(store.lock(s.id()),
+                autoRenew ? "auto_renew = true, cancel_at_period_end = false" : "auto_renew = false"));
     }
 
     /** An operator puts a payer on a plan now, free of charge; the payer's current subscription ends. */

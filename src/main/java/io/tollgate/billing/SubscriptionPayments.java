@@ -11,6 +11,7 @@ import io.tollgate.metering.Plans;
 import io.tollgate.payments.Payment;
 import io.tollgate.payments.PaymentEvents;
 import io.tollgate.payments.PaymentPurpose;
+import io.tollgate.payments.PaymentRefunds;
 import java.time.Clock;
 import java.time.Instant;
 import org.slf4j.Logger;
@@ -25,18 +26,21 @@ import org.springframework.transaction.annotation.Transactional;
  * settled once, so each charge is applied once): the first payment activates (the period starts
  * when it is paid), a renewal's brings a past_due or unpaid subscription back to active, a plan
  * change's switches the plan. A failed first payment ends the subscription; a failed renewal leaves
- * it past_due until the grace period runs out.
+ * it past_due until the grace period runs out. Money that comes for a first payment or a plan change
+ * that no longer applies (replaced, ended, moved on) is refunded ({@link PaymentRefunds#refundLater}).
  */
 @Component
 class SubscriptionPayments {
     private static final Logger log = LoggerFactory.getLogger(SubscriptionPayments.class);
     private final SubscriptionStore store;
     private final Plans plans;
+    private final PaymentRefunds refunds;
     private final Clock clock;
 
-    SubscriptionPayments(SubscriptionStore store, Plans plans, Clock clock) {
+    SubscriptionPayments(SubscriptionStore store, Plans plans, PaymentRefunds refunds, Clock clock) {
         this.store = store;
         this.plans = plans;
+        this.refunds = refunds;
         this.clock = clock;
     }
 
@@ -52,7 +56,9 @@ class SubscriptionPayments {
             switch (charge.kind()) {
                 case SubscriptionCharge.FIRST -> {
                     if (!INCOMPLETE.equals(s.status())) {
-                        log.warn("Payment {} paid for subscription {}, which is {} now: refund it if it was replaced", payment.id(), s.id(), s.status());
+                        // Replaced by another attempt, or ended (its payment had failed): this money bought nothing.
+                        refunds.refundLater(payment.id(), "first payment of subscription " + s.id() + ", which is " + s.status()
+                                + (s.cancelReason() == null ? "" : " (" + s.cancelReason() + ")"));
                         return;
                     }
                     Plan plan = plans.get(s.planId());
@@ -75,7 +81,8 @@ class SubscriptionPayments {
                         Plan to = plans.get(charge.toPlanId());
                         store.update(s, "plan_id = ?, price_minor = ?", to.id(), to.priceMinor());
                     } else {
-                        log.warn("Plan change payment {} of subscription {} came after the plan moved on; refund it", payment.id(), s.id());
+                        refunds.refundLater(payment.id(), "plan change of subscription " + s.id() + " that no longer applies (it is "
+                                + s.status() + " on " + s.planId() + ")");
                     }
                 }
                 default -> throw new IllegalStateException("unknown charge kind " + charge.kind());

@@ -50,6 +50,20 @@ class SubscriptionStore {
         return created;
     }
 
+    /**
+     * Inserts a subscription, first ending the subscriber's incomplete one (a new attempt replaces it;
+     * a Stripe one was canceled at Stripe before this transaction). Another live one is 409.
+     */
+    Subscription insertReplacingIncomplete(New s) {
+        lockLive(s.subscriberType(), s.subscriberId()).ifPresent(live -> {
+            if (!Subscription.INCOMPLETE.equals(live.status())) {
+                throw ApiException.conflict("ALREADY_SUBSCRIBED", "The subscriber already has subscription " + live.id());
+            }
+            update(live, "status = 'canceled', canceled_at = ?, cancel_reason = 'superseded'", ts(s.periodStart()));
+        });
+        return insert(s);
+    }
+
     Optional<Subscription> find(String id) {
         if (!Ids.looksLike("sub", id)) return Optional.empty();
         return jdbc.sql("SELECT * FROM subscriptions WHERE id = ?").param(id).query(this::map).optional();
@@ -74,6 +88,11 @@ class SubscriptionStore {
 
     Optional<Subscription> live(String subscriberType, String subscriberId) {
         return jdbc.sql("SELECT * FROM subscriptions WHERE subscriber_type = ? AND subscriber_id = ? AND status IN ('active', 'past_due')")
+                .params(subscriberType, subscriberId).query(this::map).optional();
+    }
+
+    Optional<Subscription> incomplete(String subscriberType, String subscriberId) {
+        return jdbc.sql("SELECT * FROM subscriptions WHERE subscriber_type = ? AND subscriber_id = ? AND status = 'incomplete'")
                 .params(subscriberType, subscriberId).query(this::map).optional();
     }
 
@@ -167,9 +186,17 @@ class SubscriptionStore {
         return jdbc.sql("SELECT * FROM subscription_charges WHERE payment_id = ? FOR UPDATE").param(paymentId).query(this::mapCharge).optional();
     }
 
+    /** A pending charge settles; a failed one may still turn paid (its payment succeeded after all). */
     void settleCharge(String chargeId, String status, String failureCode, Instant at) {
-        jdbc.sql("UPDATE subscription_charges SET status = ?, failure_code = ?, settled_at = ? WHERE id = ? AND status = 'pending'")
-                .params(status, failureCode, ts(at), chargeId).update();
+        jdbc.sql("""
+                UPDATE subscription_charges SET status = ?, failure_code = ?, settled_at = ?
+                WHERE id = ? AND (status = 'pending' OR (status = 'failed' AND ? = 'paid'))""")
+                .params(status, failureCode, ts(at), chargeId, status).update();
+    }
+
+    /** A charge billed by Stripe now has the payment that records its money. */
+    void chargePaidBy(String chargeId, String paymentId) {
+        jdbc.sql("UPDATE subscription_charges SET payment_id = ? WHERE id = ? AND payment_id IS NULL").params(paymentId, chargeId).update();
     }
 
     List<SubscriptionCharge> charges(String subscriptionId, int limit) {

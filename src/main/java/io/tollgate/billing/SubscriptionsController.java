@@ -20,6 +20,7 @@ import java.util.Map;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -61,9 +62,9 @@ class SubscriptionsController {
             @Pattern(regexp = "succeed|fail|pending", message = "must be succeed, fail or pending") String sandboxOutcome,
             @Pattern(regexp = "succeed|fail|pending", message = "must be succeed, fail or pending") String sandboxRenewalOutcome) {
 
-        SubscriptionLifecycle.Order order() {
+        SubscriptionLifecycle.Order order(AppCaller caller) {
             return new SubscriptionLifecycle.Order(planId, paymentMethod, phoneNumber, paymentMethodId, autoRenew, sandboxOutcome,
-                    sandboxRenewalOutcome);
+                    sandboxRenewalOutcome, caller);
         }
     }
 
@@ -112,7 +113,7 @@ class SubscriptionsController {
                                      @Valid @RequestBody SubscribeRequest request, HttpServletRequest http) {
         Subscriber who = subscriber(caller, user);
         return idempotent.run(caller, http, request, who.id(),
-                claim -> SubscriptionAnswers.of(lifecycle.subscribe(who, request.order(), claim), views));
+                claim -> SubscriptionAnswers.of(lifecycle.subscribe(who, request.order(caller), claim), views));
     }
 
     @PutMapping("/api/v1/subscriptions/{id}")
@@ -126,9 +127,22 @@ class SubscriptionsController {
                                   @PathVariable String id, @Valid @RequestBody ChangeRequest request, HttpServletRequest http) {
         Subscription s = owned(caller, user, id);
         var order = new SubscriptionLifecycle.Order(request.planId(), request.paymentMethod(), request.phoneNumber(), null, null,
-                request.sandboxOutcome(), null);
+                request.sandboxOutcome(), null, caller);
         return idempotent.run(caller, http, request, s.subscriberId(),
                 claim -> SubscriptionAnswers.of(changes.change(s, lifecycle.planFor(request.planId(), s.subscriberType()), order, claim), views));
+    }
+
+    record Settings(@NotNull Boolean autoRenew) {}
+
+    @PatchMapping("/api/v1/subscriptions/{id}")
+    @RequiresScope(Scopes.SUBSCRIPTIONS_MANAGE)
+    @Operation(summary = "Turn auto_renew on or off", description = "Off: the subscription ends with its paid period (for Stripe, "
+            + "cancel_at_period_end at Stripe). On: it renews again, which also undoes a cancel at period end. 409 unless incomplete, active "
+            + "or past_due.")
+    Envelope<Map<String, Object>> settings(AppCaller caller, @RequestAttribute(name = EndUserCaller.ATTRIBUTE, required = false) EndUserCaller user,
+                                           @PathVariable String id, @Valid @RequestBody Settings request) {
+        Subscription s = owned(caller, user, id);
+        return Envelope.ok(views.of(lifecycle.autoRenew(s, request.autoRenew())));
     }
 
     @DeleteMapping("/api/v1/subscriptions/{id}")

@@ -7,13 +7,17 @@ import io.tollgate.keys.RequiresScope;
 import io.tollgate.keys.Scopes;
 import io.tollgate.limits.EndpointClass;
 import io.tollgate.limits.RateLimitClass;
+import io.tollgate.payments.IdempotentRequests;
+import io.tollgate.payments.Payment;
 import io.tollgate.payments.PaymentPurpose;
 import io.tollgate.payments.PaymentProvider;
 import io.tollgate.payments.Payments;
 import io.tollgate.payments.ProviderName;
+import io.tollgate.payments.SandboxPolicy;
 import io.tollgate.platform.ApiException;
 import io.tollgate.platform.Envelope;
 import io.tollgate.platform.PageQuery;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -38,11 +42,15 @@ class InvoiceControllers {
     private final Invoices invoices;
     private final InvoiceRenderer renderer;
     private final Payments payments;
+    private final SandboxPolicy sandbox;
+    private final IdempotentRequests idempotent;
 
-    InvoiceControllers(Invoices invoices, InvoiceRenderer renderer, Payments payments) {
+    InvoiceControllers(Invoices invoices, InvoiceRenderer renderer, Payments payments, SandboxPolicy sandbox, IdempotentRequests idempotent) {
         this.invoices = invoices;
         this.renderer = renderer;
         this.payments = payments;
+        this.sandbox = sandbox;
+        this.idempotent = idempotent;
     }
 
     // ---- operators ----
@@ -141,6 +149,15 @@ class InvoiceControllers {
         return pdfOf(owned(caller, id));
     }
 
+    @GetMapping(value = "/api/v1/customer/billing/invoices/{id}/html", produces = MediaType.TEXT_HTML_VALUE)
+    @Tag(name = "Customer API: billing")
+    @RequiresScope(Scopes.BILLING_READ)
+    @RateLimitClass(EndpointClass.BILLING)
+    @Operation(summary = "One of the organization's invoices as HTML")
+    ResponseEntity<String> mineHtml(AppCaller caller, @PathVariable String id) {
+        return ResponseEntity.ok().contentType(MediaType.TEXT_HTML).body(renderer.html(owned(caller, id)));
+    }
+
     record PayRequest(@NotNull ProviderName paymentMethod, @Size(max = 20) String phoneNumber, @Size(max = 255) String paymentMethodId,
                       @Pattern(regexp = "succeed|fail|pending", message = "must be succeed, fail or pending") String sandboxOutcome) {}
 
@@ -148,21 +165,39 @@ class InvoiceControllers {
     @Tag(name = "Customer API: billing")
     @RequiresScope(Scopes.BILLING_MANAGE)
     @RateLimitClass(EndpointClass.BILLING)
-    @Operation(summary = "Pay an open invoice", description = "Starts a payment for the amount due; the invoice is paid when the provider confirms")
-    ResponseEntity<Envelope<Map<String, Object>>> pay(AppCaller caller, @PathVariable String id, @Valid @RequestBody PayRequest request) {
+    @Operation(summary = "Pay an open invoice", description = "Starts a payment for the amount due; the invoice is paid when the provider "
+            + "confirms. One payment at a time: 409 PAYMENT_PENDING while one is under way, 409 INVOICE_NOT_OPEN once paid or void. Send an "
+            + "Idempotency-Key: a retry with it answers the first answer (422 with another body). sandbox needs a test key.")
+    ResponseEntity<String> pay(AppCaller caller, @PathVariable String id, @Valid @RequestBody PayRequest request, HttpServletRequest http) {
         Invoice invoice = owned(caller, id);
-        if (invoice.status() != Invoice.InvoiceStatus.OPEN) throw ApiException.conflict("INVOICE_NOT_OPEN", "The invoice is " + invoice.status().name().toLowerCase());
-        Payments.Started started = payments.start(new Payments.Request("organization", caller.organizationId(), caller.appId(),
-                caller.organizationId(), null, PaymentPurpose.INVOICE, invoice.id(), request.paymentMethod(), invoice.amountDueMinor(),
-                invoice.currency(), 0, new PaymentProvider.StartOptions(request.phoneNumber(), request.paymentMethodId(), request.sandboxOutcome(),
-                "Invoice " + invoice.number())), null);
+        sandbox.check(request.paymentMethod(), caller);
+        return idempotent.run("app:" + caller.appId(), http, request, caller.organizationId(), paymentId -> paid(payments.get(paymentId), Map.of()),
+                claim -> {
+                    if (invoice.status() != Invoice.InvoiceStatus.OPEN) {
+                        throw ApiException.conflict("INVOICE_NOT_OPEN", "The invoice is " + invoice.status().name().toLowerCase());
+                    }
+                    Payments.Started started = payments.start(new Payments.Request("organization", caller.organizationId(), caller.appId(),
+                            caller.organizationId(), null, PaymentPurpose.INVOICE, invoice.id(), request.paymentMethod(), invoice.amountDueMinor(),
+                            invoice.currency(), 0, new PaymentProvider.StartOptions(request.phoneNumber(), request.paymentMethodId(),
+                            request.sandboxOutcome(), "Invoice " + invoice.number())), paymentId -> {
+                                invoices.lockOpen(invoice.id());
+                                if (payments.pendingFor(PaymentPurpose.INVOICE, invoice.id())) {
+                                    throw ApiException.conflict("PAYMENT_PENDING", "A payment of this invoice is under way; wait for it to settle");
+                                }
+                                claim.accept(paymentId);
+                            });
+                    return new IdempotentRequests.Answer(201, Envelope.ok(paid(started.payment(), started.clientData())));
+                });
+    }
+
+    private Map<String, Object> paid(Payment payment, Map<String, Object> clientData) {
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("invoice_id", invoice.id());
-        data.put("payment_id", started.payment().id());
-        data.put("payment_status", started.payment().status());
-        data.put("invoice_status", invoices.get(id).status());
-        data.putAll(started.clientData());
-        return ResponseEntity.status(201).body(Envelope.ok(data));
+        data.put("invoice_id", payment.purposeRef());
+        data.put("payment_id", payment.id());
+        data.put("payment_status", payment.status());
+        data.put("invoice_status", invoices.get(payment.purposeRef()).status());
+        data.putAll(clientData);
+        return data;
     }
 
     private Invoice owned(AppCaller caller, String id) {

@@ -30,7 +30,10 @@ class InvoiceLines {
         this.plans = plans;
     }
 
-    /** currency → lines, in the order they print: payments by time, then charges by feature. */
+    /**
+     * currency → lines, in the order they print: the organization's own payments by time, the refunds
+     * made in the month, then charges by feature.
+     */
     Map<String, List<Invoice.Line>> forMonth(String organizationId, YearMonth month) {
         Map<String, List<Invoice.Line>> byCurrency = new TreeMap<>();
         LocalDate first = month.atDay(1);
@@ -48,9 +51,14 @@ class InvoiceLines {
                 lines.add(line(lines, "credit_purchase", p.credits() + " credits (" + paid + ")", even ? p.credits() : 1,
                         even ? p.amountMinor() / p.credits() : p.amountMinor(), p.amountMinor(), true, p.id()));
             }
-            if (p.refundedMinor() > 0) {
-                lines.add(line(lines, "refund", "Refund of " + p.id(), 1, -p.refundedMinor(), -p.refundedMinor(), true, p.id()));
-            }
+        }
+        // A refund shows in the month it was made: one after an invoice was issued is a credit line on the next.
+        for (PaymentReports.Refund r : payments.refundsBetween(organizationId, from, to)) {
+            Payment p = r.payment();
+            if (p.purpose() == PaymentPurpose.INVOICE) continue;
+            List<Invoice.Line> lines = byCurrency.computeIfAbsent(p.currency(), c -> new ArrayList<>());
+            String when = " (paid " + LocalDate.ofInstant(p.settledAt(), ZoneOffset.UTC) + ", refunded " + LocalDate.ofInstant(r.refundedAt(), ZoneOffset.UTC) + ")";
+            lines.add(line(lines, "refund", "Refund of " + p.id() + when, 1, -r.amountMinor(), -r.amountMinor(), true, p.id()));
         }
         for (UsageReports.Charge c : usage.charges(organizationId, first, last)) {
             List<Invoice.Line> lines = byCurrency.computeIfAbsent(c.currency(), k -> new ArrayList<>());

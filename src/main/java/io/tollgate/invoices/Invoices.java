@@ -5,6 +5,7 @@ import io.tollgate.metering.UsageReports;
 import io.tollgate.organizations.Organizations;
 import io.tollgate.payments.PaymentEvents;
 import io.tollgate.payments.PaymentPurpose;
+import io.tollgate.payments.PaymentRefunds;
 import io.tollgate.payments.PaymentReports;
 import io.tollgate.platform.ApiException;
 import io.tollgate.platform.Ids;
@@ -44,10 +45,12 @@ public class Invoices {
     private final PaymentReports payments;
     private final UsageReports usage;
     private final AuditTrail audit;
+    private final PaymentRefunds refunds;
     private final Clock clock;
 
     Invoices(JdbcClient jdbc, InvoiceLines lines, Organizations organizations, PaymentReports payments, UsageReports usage,
-             AuditTrail audit, Clock clock) {
+             AuditTrail audit, PaymentRefunds refunds, Clock clock) {
+        this.refunds = refunds;
         this.usage = usage;
         this.jdbc = jdbc;
         this.lines = lines;
@@ -136,13 +139,29 @@ public class Invoices {
         return after;
     }
 
-    /** A payment made for an open invoice settles it, in the payment's own transaction. */
+    /**
+     * A payment made for an open invoice settles it, in the payment's own transaction. One that comes
+     * for an invoice paid by another payment, or voided meanwhile, bought nothing: it is refunded.
+     */
     @EventListener
     @Transactional(propagation = Propagation.MANDATORY)
     void onPaymentSucceeded(PaymentEvents.Succeeded event) {
         if (event.payment().purpose() != PaymentPurpose.INVOICE || event.payment().purposeRef() == null) return;
-        jdbc.sql("UPDATE invoices SET status = 'paid', paid_at = ?, payment_id = ?, updated_at = now() WHERE id = ? AND status = 'open'")
-                .params(Timestamp.from(clock.instant()), event.payment().id(), event.payment().purposeRef()).update();
+        String invoiceId = event.payment().purposeRef();
+        int paid = jdbc.sql("UPDATE invoices SET status = 'paid', paid_at = ?, payment_id = ?, updated_at = now() WHERE id = ? AND status = 'open'")
+                .params(Timestamp.from(clock.instant()), event.payment().id(), invoiceId).update();
+        if (paid == 0 && !event.payment().id().equals(jdbc.sql("SELECT payment_id FROM invoices WHERE id = ?").param(invoiceId)
+                .query(String.class).optional().orElse(null))) {
+            refunds.refundLater(event.payment().id(), "invoice " + invoiceId + " was paid or voided already");
+        }
+    }
+
+    /** Locks an open invoice for the transaction that starts its payment: one payment at a time. 409 unless open. */
+    Invoice lockOpen(String invoiceId) {
+        String status = jdbc.sql("SELECT status FROM invoices WHERE id = ? FOR UPDATE").param(invoiceId).query(String.class).optional()
+                .orElseThrow(() -> ApiException.notFound("invoice", invoiceId));
+        if (!"open".equals(status)) throw ApiException.conflict("INVOICE_NOT_OPEN", "The invoice is " + status);
+        return get(invoiceId);
     }
 
     public Invoice get(String id) {

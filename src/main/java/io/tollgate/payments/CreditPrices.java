@@ -40,10 +40,13 @@ public class CreditPrices {
         return Math.multiplyExact(credits, price.pricePerCreditMinor());
     }
 
+    /** minCredits, maxCredits: null keeps the current value (a new currency: 1 and 1,000,000). */
     @Transactional
-    public CreditPrice put(String currency, long pricePerCreditMinor, long minCredits, long maxCredits) {
-        if (maxCredits < minCredits) throw ApiException.invalidField("max_credits", "must be at least min_credits");
-        CreditPrice before = find(currency).orElse(null);
+    public CreditPrice put(String currency, long pricePerCreditMinor, Long minCreditsOrNull, Long maxCreditsOrNull) {
+        CreditPrice before = jdbc.sql("SELECT * FROM credit_prices WHERE currency = ? FOR UPDATE").param(currency).query(this::map).optional().orElse(null);
+        long minCredits = minCreditsOrNull != null ? minCreditsOrNull : before != null ? before.minCredits() : 1;
+        long maxCredits = maxCreditsOrNull != null ? maxCreditsOrNull : before != null ? before.maxCredits() : 1_000_000;
+        if (maxCredits < minCredits) throw ApiException.invalidField("max_credits", "must be at least min_credits (" + minCredits + ")");
         jdbc.sql("""
                 INSERT INTO credit_prices (currency, price_per_credit_minor, min_credits, max_credits) VALUES (?, ?, ?, ?)
                 ON CONFLICT (currency) DO UPDATE SET price_per_credit_minor = excluded.price_per_credit_minor,

@@ -14,7 +14,12 @@ public record Payment(
         @Schema(description = "Credits granted when the payment succeeds") long credits,
         @Schema(example = "ws_CO_191220191020363925") String providerReference,
         Map<String, Object> providerData, String phoneNumber, String failureCode, String failureMessage,
-        long refundedMinor, long creditsRefunded, Instant createdAt, Instant updatedAt, Instant settledAt) {
+        long refundedMinor, long creditsRefunded,
+        @Schema(description = "Set when the money bought nothing (its subscription was replaced, its invoice paid already): it is being refunded")
+        String refundDueReason,
+        @Schema(description = "Why that refund could not be made automatically (the provider cannot refund): an operator's task")
+        String refundDueError,
+        Instant createdAt, Instant updatedAt, Instant settledAt) {
 
     public boolean pending() {
         return status == PaymentStatus.PENDING;

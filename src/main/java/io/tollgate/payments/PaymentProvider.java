@@ -1,6 +1,7 @@
 package io.tollgate.payments;
 
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One payment provider (Stripe, M-Pesa Daraja, the built-in sandbox). Implementations talk to the
@@ -25,11 +26,30 @@ public interface PaymentProvider {
     /** Asks the provider where a payment stands (reconciliation, and status checks with no callback yet). */
     State query(Payment payment);
 
+    /**
+     * Before a payment we give up on is failed: makes sure the provider can no longer take money for it
+     * (Stripe cancels the PaymentIntent). Returns {@code failure} once that is so, SUCCEEDED if the
+     * provider was paid meanwhile, PENDING if it cannot be decided now (asked again later). By default
+     * nothing at the provider can still be paid (an STK prompt expires within minutes).
+     */
+    default State cancel(Payment payment, State failure) {
+        return failure;
+    }
+
+    /** A payment whose start answer was lost (no provider reference yet): the provider's record of it, if it can be found. */
+    default Optional<Started> recover(Payment payment) {
+        return Optional.empty();
+    }
+
     /** Whether {@link #start} may be retried safely (the provider deduplicates, as Stripe does with idempotency keys). */
     boolean startIsIdempotent();
 
-    /** Refunds part or all of a succeeded payment at the provider; the refund is recorded when it confirms. */
-    default State refund(Payment payment, long amountMinor) {
+    /**
+     * Refunds part or all of a succeeded payment at the provider; the refund is recorded when it
+     * confirms (State.refundedMinor: the running total, when known now). idempotencyKey: the same key is
+     * the same refund at the provider, so a repeat cannot refund twice.
+     */
+    default State refund(Payment payment, long amountMinor, String idempotencyKey) {
         throw new ProviderException(false, "REFUND_UNSUPPORTED", name().name().toLowerCase() + " payments cannot be refunded through Tollgate");
     }
 
@@ -39,7 +59,10 @@ public interface PaymentProvider {
     /** reference: the provider's id (pi_…, CheckoutRequestID); clientData: what the caller's app needs next. */
     record Started(String reference, State state, Map<String, Object> clientData) {}
 
-    /** refundedMinor: total refunded at the provider so far, when it says. */
+    /**
+     * refundedMinor: total refunded at the provider so far, when it says. A PENDING state may carry the
+     * last attempt's failure (a declined card the customer may still replace).
+     */
     record State(Outcome outcome, String failureCode, String failureMessage, Long refundedMinor) {
         public static State pending() { return new State(Outcome.PENDING, null, null, null); }
         public static State succeeded() { return new State(Outcome.SUCCEEDED, null, null, null); }

@@ -3,15 +3,12 @@ package io.tollgate.payments;
 import io.tollgate.ledger.Ledger;
 import io.tollgate.platform.ApiException;
 import io.tollgate.platform.Ids;
-import io.tollgate.platform.Json;
 import io.tollgate.platform.PageQuery;
 import io.tollgate.platform.PageResult;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,27 +24,31 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * The payments module's public face. A payment is recorded as pending and committed before its
  * provider is called (so money can never be taken for a payment we have no record of); it is settled
- * once, by whichever comes first of the provider's callback, a status check or the reconciler — the
- * pending → final update decides, and credits are granted in the same transaction.
+ * by whichever comes first of the provider's callback, a status check or the reconciler — the update
+ * under the row lock decides, and credits are granted in the same transaction. A payment is failed
+ * only when the provider can no longer take the money ({@link #giveUp}); should the provider still
+ * report it paid later, the money is honoured: credits granted then, once.
  */
 @Service
 public class Payments {
     private static final Logger log = LoggerFactory.getLogger(Payments.class);
     private final JdbcClient jdbc;
-    private final Json json;
+    private final PaymentStore store;
     private final Ledger ledger;
     private final ProviderCalls calls;
+    private final RefundRecorder refunds;
     private final TransactionTemplate transactions;
     private final ApplicationEventPublisher events;
     private final Clock clock;
     private final Map<ProviderName, PaymentProvider> providers = new EnumMap<>(ProviderName.class);
 
-    Payments(JdbcClient jdbc, Json json, Ledger ledger, ProviderCalls calls, TransactionTemplate transactions,
-             ApplicationEventPublisher events, Clock clock, List<PaymentProvider> providers) {
+    Payments(JdbcClient jdbc, PaymentStore store, Ledger ledger, ProviderCalls calls, RefundRecorder refunds,
+             TransactionTemplate transactions, ApplicationEventPublisher events, Clock clock, List<PaymentProvider> providers) {
         this.jdbc = jdbc;
-        this.json = json;
+        this.store = store;
         this.ledger = ledger;
         this.calls = calls;
+        this.refunds = refunds;
         this.transactions = transactions;
         this.events = events;
         this.clock = clock;
@@ -59,6 +60,13 @@ public class Payments {
                           long credits, PaymentProvider.StartOptions options) {}
 
     public record Started(Payment payment, Map<String, Object> clientData) {}
+
+    /** refundDue: only payments with (true) or without (false) a refund due; null for all. */
+    public record Filter(String payerId, String organizationId, String appId, PaymentStatus status, ProviderName provider, Boolean refundDue) {
+        public Filter(String payerId, String organizationId, String appId, PaymentStatus status, ProviderName provider) {
+            this(payerId, organizationId, appId, status, provider, null);
+        }
+    }
 
     public boolean enabled(ProviderName name) {
         return providers.containsKey(name);
@@ -83,15 +91,8 @@ public class Payments {
         String id = Ids.next("pay");
         transactions.executeWithoutResult(tx -> {
             if (inFirstTransaction != null) inFirstTransaction.accept(id);
-            jdbc.sql("""
-                    INSERT INTO payments (id, payer_type, payer_id, app_id, organization_id, wallet_id, purpose, purpose_ref, provider,
-                      status, amount_minor, currency, credits, phone_number, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)""")
-                    .params(id, r.payerType(), r.payerId(), r.appId(), r.organizationId(), r.walletId(), lower(r.purpose()), r.purposeRef(),
-                            lower(r.provider()), r.amountMinor(), r.currency(), r.credits(), options.phoneNumber(),
-                            // The reconciler ages payments by the application's clock; record them by it too.
-                            Timestamp.from(clock.instant()), Timestamp.from(clock.instant()))
-                    .update();
+            // The reconciler ages payments by the application's clock; record them by it too.
+            store.insert(id, r, "pending", options.phoneNumber(), null, Map.of(), clock.instant());
         });
         Payment recorded = get(id);
         PaymentProvider.Started started;
@@ -104,74 +105,66 @@ public class Payments {
             }
             // We cannot know whether the provider acted: the payment stays pending for the reconciler.
             log.warn("Starting payment {} at {} failed: {}", id, r.provider(), e.getMessage());
-            jdbc.sql("UPDATE payments SET failure_code = ?, failure_message = ?, updated_at = now() WHERE id = ?")
-                    .params(e.code(), truncate(e.getMessage()), id).update();
+            store.lastError(id, e.code(), e.getMessage());
             return new Started(get(id), Map.of());
         }
-        if (started.reference() != null) {
-            jdbc.sql("UPDATE payments SET provider_reference = ?, updated_at = now() WHERE id = ? AND provider_reference IS NULL")
-                    .params(started.reference(), id).update();
-        }
-        Payment after = started.state().outcome() == PaymentProvider.Outcome.PENDING ? get(id) : settle(id, started.state());
-        return new Started(after, started.clientData() == null ? Map.of() : started.clientData());
+        if (started.reference() != null) store.setReference(id, started.reference());
+        return new Started(settle(id, started.state()), started.clientData() == null ? Map.of() : started.clientData());
     }
 
-    /** Settles a pending payment once; later calls return it unchanged. Grants credits on success. */
+    /**
+     * Settles a pending payment once (later calls return it unchanged), granting credits on success. A
+     * success reported for a payment already failed or canceled is honoured too: the provider has the
+     * money, so the payer gets what it paid for (once: the row lock and the status decide).
+     */
     public Payment settle(String paymentId, PaymentProvider.State state) {
         return transactions.execute(tx -> {
-            Payment p = lock(paymentId);
+            Payment p = store.lock(paymentId);
             if (p.pending()) {
                 switch (state.outcome()) {
-                    case PENDING -> jdbc.sql("UPDATE payments SET status_checks = status_checks + 1, updated_at = now() WHERE id = ?")
-                            .param(paymentId).update();
-                    case SUCCEEDED -> {
-                        jdbc.sql("UPDATE payments SET status = 'succeeded', failure_code = NULL, failure_message = NULL, settled_at = ?, updated_at = now() WHERE id = ?")
-                                .params(Timestamp.from(clock.instant()), paymentId).update();
-                        Payment succeeded = get(paymentId);
-                        if (succeeded.purpose() == PaymentPurpose.CREDIT_PURCHASE && succeeded.credits() > 0) {
-                            ledger.grantPurchase(succeeded.walletId(), succeeded.credits(), succeeded.id());
-                        }
-                        events.publishEvent(new PaymentEvents.Succeeded(succeeded));
+                    case PENDING -> {
+                        jdbc.sql("UPDATE payments SET status_checks = status_checks + 1, updated_at = now() WHERE id = ?").param(paymentId).update();
+                        if (state.failureCode() != null) store.lastError(paymentId, state.failureCode(), state.failureMessage());
                     }
+                    case SUCCEEDED -> succeed(p);
                     case FAILED, CANCELED -> {
                         jdbc.sql("UPDATE payments SET status = ?, failure_code = ?, failure_message = ?, settled_at = ?, updated_at = now() WHERE id = ?")
-                                .params(state.outcome() == PaymentProvider.Outcome.FAILED ? "failed" : "canceled", state.failureCode(),
-                                        truncate(state.failureMessage()), Timestamp.from(clock.instant()), paymentId).update();
+                                .params(state.outcome() == PaymentProvider.Outcome.FAILED ? "failed" : "canceled",
+                                        PaymentStore.truncate(state.failureCode(), 100), PaymentStore.truncate(state.failureMessage(), 500),
+                                        Timestamp.from(clock.instant()), paymentId).update();
                         events.publishEvent(new PaymentEvents.Failed(get(paymentId)));
                     }
                 }
+            } else if (state.outcome() == PaymentProvider.Outcome.SUCCEEDED
+                    && (p.status() == PaymentStatus.FAILED || p.status() == PaymentStatus.CANCELED)) {
+                log.warn("Payment {} was {} ({}), and now {} reports it paid: honoured", p.id(), p.status(), p.failureCode(), p.provider());
+                Map<String, Object> late = new LinkedHashMap<>();
+                late.put("late_success_after", PaymentStore.lower(p.status()));
+                late.put("late_success_failure_code", p.failureCode());
+                late.put("late_success_at", clock.instant().toString());
+                store.remember(paymentId, late);
+                succeed(p);
             }
-            if (state.refundedMinor() != null) applyRefund(paymentId, state.refundedMinor());
+            if (state.refundedMinor() != null) refunds.apply(paymentId, state.refundedMinor());
             return get(paymentId);
         });
     }
 
-    /** The provider says this much of the payment is refunded in total; takes back credits in proportion. */
-    public Payment recordRefund(String paymentId, long refundedTotalMinor) {
-        return transactions.execute(tx -> {
-            lock(paymentId);
-            applyRefund(paymentId, refundedTotalMinor);
-            return get(paymentId);
-        });
+    private void succeed(Payment p) {
+        jdbc.sql("UPDATE payments SET status = 'succeeded', failure_code = NULL, failure_message = NULL, settled_at = ?, updated_at = now() WHERE id = ?")
+                .params(Timestamp.from(clock.instant()), p.id()).update();
+        Payment succeeded = get(p.id());
+        if (succeeded.purpose() == PaymentPurpose.CREDIT_PURCHASE && succeeded.credits() > 0) {
+            ledger.grantPurchase(succeeded.walletId(), succeeded.credits(), succeeded.id());
+        }
+        events.publishEvent(new PaymentEvents.Succeeded(succeeded));
     }
 
-    private void applyRefund(String paymentId, long refundedTotalMinor) {
-        Payment p = get(paymentId);
-        if (p.status() != PaymentStatus.SUCCEEDED && p.status() != PaymentStatus.PARTIALLY_REFUNDED && p.status() != PaymentStatus.REFUNDED) return;
-        long total = Math.min(refundedTotalMinor, p.amountMinor());
-        if (total <= p.refundedMinor()) return; // already seen (events may come twice or out of order)
-        long creditsDue = total == p.amountMinor() ? p.credits() : Math.floorDiv(p.credits() * total, p.amountMinor());
-        long creditsNow = Math.max(0, creditsDue - p.creditsRefunded());
-        if (p.purpose() == PaymentPurpose.CREDIT_PURCHASE && creditsNow > 0) ledger.refund(p.walletId(), creditsNow, p.id());
-        jdbc.sql("UPDATE payments SET refunded_minor = ?, credits_refunded = credits_refunded + ?, status = ?, updated_at = now() WHERE id = ?")
-                .params(total, creditsNow, total == p.amountMinor() ? "refunded" : "partially_refunded", paymentId).update();
-        events.publishEvent(new PaymentEvents.Refunded(get(paymentId), total - p.refundedMinor()));
-    }
-
-    /** Asks the provider about a pending payment and settles it if it has an answer. */
+    /** Asks the provider about a pending payment and settles it if it has an answer (finding it first if its start answer was lost). */
     public Payment refresh(String paymentId) {
         Payment p = get(paymentId);
-        if (!p.pending() || p.providerReference() == null) return p;
+        if (!p.pending()) return p;
+        if (p.providerReference() == null) return recover(paymentId);
         PaymentProvider provider = provider(p.provider());
         try {
             return settle(paymentId, calls.call(p.provider(), true, () -> provider.query(p)));
@@ -181,102 +174,114 @@ public class Payments {
         }
     }
 
-    /** Operator-initiated refund at the provider; credits are taken back when the provider confirms. */
-    public Payment refund(String paymentId, long amountMinor) {
+    /** A pending payment without a provider id (its start answer was lost): looked up at the provider, and settled if found. */
+    public Payment recover(String paymentId) {
         Payment p = get(paymentId);
-        if (p.status() != PaymentStatus.SUCCEEDED && p.status() != PaymentStatus.PARTIALLY_REFUNDED) {
-            throw ApiException.conflict("PAYMENT_NOT_REFUNDABLE", "Only a succeeded payment can be refunded; this one is " + lower(p.status()));
+        if (!p.pending() || p.providerReference() != null) return p;
+        PaymentProvider provider = provider(p.provider());
+        Optional<PaymentProvider.Started> found;
+        try {
+            found = calls.call(p.provider(), true, () -> provider.recover(p));
+        } catch (ProviderException e) {
+            log.info("Payment {} could not be looked up at {} for now: {}", paymentId, p.provider(), e.getMessage());
+            return p;
         }
-        if (amountMinor <= 0 || amountMinor > p.amountMinor() - p.refundedMinor()) {
-            throw ApiException.invalidField("amount_minor", "must be between 1 and the " + (p.amountMinor() - p.refundedMinor()) + " not yet refunded");
-        }
+        if (found.isEmpty()) return p;
+        store.setReference(paymentId, found.get().reference());
+        return settle(paymentId, found.get().state());
+    }
+
+    /**
+     * Gives up on a pending payment: the provider is first made unable to take the money (a Stripe
+     * PaymentIntent is canceled), then the payment fails with {@code failure}. If that cannot be done now,
+     * it stays pending (the reconciler tries again); if the provider was paid meanwhile, it succeeds.
+     */
+    public Payment giveUp(String paymentId, PaymentProvider.State failure) {
+        Payment p = recover(paymentId);
+        if (!p.pending()) return p;
         PaymentProvider provider = provider(p.provider());
         PaymentProvider.State state;
         try {
-            state = calls.call(p.provider(), false, () -> provider.refund(p, amountMinor));
+            state = calls.call(p.provider(), true, () -> provider.cancel(p, failure));
         } catch (ProviderException e) {
-            throw new ApiException(e.retryable() ? HttpStatus.BAD_GATEWAY : HttpStatus.CONFLICT, e.code(), e.getMessage());
+            log.warn("Could not give up on payment {} at {} yet: {}", paymentId, p.provider(), e.getMessage());
+            return p;
         }
-        return state.refundedMinor() == null ? get(paymentId) : recordRefund(paymentId, state.refundedMinor());
+        return settle(paymentId, state);
+    }
+
+    /**
+     * A payment the provider took on its own (a Stripe subscription invoice), recorded as succeeded in
+     * the caller's transaction, once per provider reference: a repeat returns the first record.
+     */
+    public Payment recordSettled(Request r, String reference, Map<String, Object> facts) {
+        return transactions.execute(tx -> {
+            Optional<Payment> known = store.byReference(r.provider(), reference);
+            if (known.isPresent()) return known.get();
+            String id = Ids.next("pay");
+            store.insert(id, r, "succeeded", null, reference, facts, clock.instant());
+            Payment recorded = get(id);
+            if (recorded.purpose() == PaymentPurpose.CREDIT_PURCHASE && recorded.credits() > 0) {
+                ledger.grantPurchase(recorded.walletId(), recorded.credits(), recorded.id());
+            }
+            events.publishEvent(new PaymentEvents.Succeeded(recorded));
+            return recorded;
+        });
     }
 
     /** Stores a provider event once. False when it was seen before (a replay): the caller then does nothing. */
     public boolean recordEvent(ProviderName provider, String eventId, String type, String payload) {
         return jdbc.sql("INSERT INTO payment_events (provider, event_id, type, payload) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
-                .params(lower(provider), eventId, type, payload).update() == 1;
+                .params(PaymentStore.lower(provider), eventId, type, payload).update() == 1;
     }
 
     public void eventProcessed(ProviderName provider, String eventId, String outcome) {
         jdbc.sql("UPDATE payment_events SET processed_at = now(), outcome = ? WHERE provider = ? AND event_id = ?")
-                .params(truncate(outcome), lower(provider), eventId).update();
+                .params(PaymentStore.truncate(outcome, 500), PaymentStore.lower(provider), eventId).update();
     }
 
     /** Keeps provider facts (customer ids, receipt numbers) with the payment. */
     public void remember(String paymentId, Map<String, Object> facts) {
-        jdbc.sql("UPDATE payments SET provider_data = provider_data || ?::jsonb, updated_at = now() WHERE id = ?")
-                .params(json.write(facts), paymentId).update();
+        store.remember(paymentId, facts);
+    }
+
+    /** Sets the provider's id of a payment that has none yet (a callback matched to it); false if it has one. */
+    public boolean attachReference(String paymentId, String reference) {
+        return store.setReference(paymentId, reference);
     }
 
     public Optional<Payment> find(String id) {
-        if (!Ids.looksLike("pay", id)) return Optional.empty();
-        return jdbc.sql("SELECT * FROM payments WHERE id = ?").param(id).query(this::map).optional();
+        return store.find(id);
     }
 
     public Payment get(String id) {
-        return find(id).orElseThrow(() -> ApiException.notFound("payment", id));
+        return store.get(id);
     }
 
     public Optional<Payment> byReference(ProviderName provider, String reference) {
-        return jdbc.sql("SELECT * FROM payments WHERE provider = ? AND provider_reference = ?").params(lower(provider), reference)
-                .query(this::map).optional();
+        return store.byReference(provider, reference);
     }
 
-    public record Filter(String payerId, String organizationId, String appId, PaymentStatus status, ProviderName provider) {}
+    /** By a fact kept in provider_data (e.g. stripe_payment_intent of a recorded Stripe invoice payment). */
+    public Optional<Payment> byFact(ProviderName provider, String fact, String value) {
+        return store.byFact(provider, fact, value);
+    }
+
+    /** Whether a payment for this purpose (an invoice, say) is under way. */
+    public boolean pendingFor(PaymentPurpose purpose, String purposeRef) {
+        return store.pendingFor(purpose, purposeRef);
+    }
+
+    /** Pending payments of a provider with no provider id, made in [from, to) by this phone for this amount (at most 2: is it one?). */
+    public List<Payment> unreferenced(ProviderName provider, String phoneNumber, long amountMinor, java.time.Instant from, java.time.Instant to) {
+        return store.unreferenced(provider, phoneNumber, amountMinor, from, to);
+    }
 
     public PageResult<Payment> list(PageQuery page, Filter f) {
-        StringBuilder where = new StringBuilder(" WHERE true");
-        List<Object> params = new ArrayList<>();
-        if (f.payerId() != null) { where.append(" AND payer_id = ?"); params.add(f.payerId()); }
-        if (f.organizationId() != null) { where.append(" AND organization_id = ?"); params.add(f.organizationId()); }
-        if (f.appId() != null) { where.append(" AND app_id = ?"); params.add(f.appId()); }
-        if (f.status() != null) { where.append(" AND status = ?"); params.add(lower(f.status())); }
-        if (f.provider() != null) { where.append(" AND provider = ?"); params.add(lower(f.provider())); }
-        long total = jdbc.sql("SELECT count(*) FROM payments" + where).params(params).query(Long.class).single();
-        List<Object> pageParams = new ArrayList<>(params);
-        pageParams.add(page.perPage());
-        pageParams.add(page.offset());
-        List<Payment> items = jdbc.sql("SELECT * FROM payments" + where + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?")
-                .params(pageParams).query(this::map).list();
-        return page.result(items, total);
+        return store.list(page, f);
     }
 
     List<Payment> pendingOlderThan(java.time.Instant before, int limit) {
-        return jdbc.sql("SELECT * FROM payments WHERE status = 'pending' AND created_at < ? ORDER BY created_at LIMIT ?")
-                .params(Timestamp.from(before), limit).query(this::map).list();
-    }
-
-    private Payment lock(String id) {
-        return jdbc.sql("SELECT * FROM payments WHERE id = ? FOR UPDATE").param(id).query(this::map).optional()
-                .orElseThrow(() -> ApiException.notFound("payment", id));
-    }
-
-    private static String lower(Enum<?> e) {
-        return e == null ? null : e.name().toLowerCase();
-    }
-
-    private static String truncate(String text) {
-        return text == null ? null : text.length() <= 500 ? text : text.substring(0, 500);
-    }
-
-    private Payment map(ResultSet rs, int row) throws SQLException {
-        Timestamp settled = rs.getTimestamp("settled_at");
-        return new Payment(rs.getString("id"), rs.getString("payer_type"), rs.getString("payer_id"), rs.getString("app_id"),
-                rs.getString("organization_id"), rs.getString("wallet_id"), PaymentPurpose.valueOf(rs.getString("purpose").toUpperCase()),
-                rs.getString("purpose_ref"), ProviderName.valueOf(rs.getString("provider").toUpperCase()),
-                PaymentStatus.valueOf(rs.getString("status").toUpperCase()), rs.getLong("amount_minor"), rs.getString("currency"),
-                rs.getLong("credits"), rs.getString("provider_reference"), json.readMap(rs.getString("provider_data")),
-                rs.getString("phone_number"), rs.getString("failure_code"), rs.getString("failure_message"), rs.getLong("refunded_minor"),
-                rs.getLong("credits_refunded"), rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant(),
-                settled == null ? null : settled.toInstant());
+        return store.pendingOlderThan(before, limit);
     }
 }

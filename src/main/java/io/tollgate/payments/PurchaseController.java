@@ -12,8 +12,6 @@ import io.tollgate.limits.EndpointClass;
 import io.tollgate.limits.RateLimitClass;
 import io.tollgate.platform.ApiException;
 import io.tollgate.platform.Envelope;
-import io.tollgate.platform.Idempotency;
-import io.tollgate.platform.Json;
 import io.tollgate.platform.PageQuery;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
@@ -22,13 +20,10 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
-import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -49,17 +44,17 @@ class PurchaseController {
     private final Payments payments;
     private final CreditPrices prices;
     private final Ledger ledger;
-    private final Idempotency idempotency;
-    private final Json json;
+    private final IdempotentRequests idempotent;
+    private final SandboxPolicy sandbox;
     private final String defaultCurrency;
 
-    PurchaseController(Payments payments, CreditPrices prices, Ledger ledger, Idempotency idempotency, Json json,
+    PurchaseController(Payments payments, CreditPrices prices, Ledger ledger, IdempotentRequests idempotent, SandboxPolicy sandbox,
                        @Value("${tollgate.payments.default-currency}") String defaultCurrency) {
         this.payments = payments;
         this.prices = prices;
         this.ledger = ledger;
-        this.idempotency = idempotency;
-        this.json = json;
+        this.idempotent = idempotent;
+        this.sandbox = sandbox;
         this.defaultCurrency = defaultCurrency;
     }
 
@@ -76,7 +71,8 @@ class PurchaseController {
     @RateLimitClass(EndpointClass.BILLING)
     @Operation(summary = "Buy credits", description = "amount is a number of credits; the price comes from the currency's price per credit. "
             + "Credits are granted only when the provider confirms. Stripe answers with a client_secret, M-Pesa sends an STK push "
-            + "to phone_number (KES). Send an Idempotency-Key to make retries safe.")
+            + "to phone_number (KES). sandbox needs a test key (403 SANDBOX_NOT_ALLOWED for a live key unless TOLLGATE_SANDBOX_PAYMENTS=live). "
+            + "Send an Idempotency-Key to make retries safe.")
     ResponseEntity<String> purchase(AppCaller caller, @RequestAttribute(name = EndUserCaller.ATTRIBUTE, required = false) EndUserCaller user,
                                     @Valid @RequestBody PurchaseRequest request, HttpServletRequest http) {
         String currency = request.currency() != null ? request.currency() : request.paymentMethod() == ProviderName.MPESA ? "KES" : defaultCurrency;
@@ -86,62 +82,21 @@ class PurchaseController {
         }
         long priceMinor = prices.priceOf(request.amount(), currency);
         payments.provider(request.paymentMethod());
+        sandbox.check(request.paymentMethod(), caller);
         String payerType = user != null ? "end_user" : "organization";
         String payerId = user != null ? user.id() : caller.organizationId();
         String wallet = user != null ? ledger.walletFor(WalletOwner.END_USER, user.id(), caller.appId())
                 : ledger.walletFor(WalletOwner.ORGANIZATION, caller.organizationId(), null);
 
-        String key = Idempotency.checkKey(http.getHeader(Idempotency.HEADER));
-        Idempotency.ScopedKey scoped = key == null ? null : new Idempotency.ScopedKey("app:" + caller.appId(), key);
-        byte[] hash = Idempotency.requestHash("POST", http.getRequestURI(), json.write(request) + "|" + payerId);
-        if (scoped != null) {
-            ResponseEntity<String> replay = replay(scoped, hash);
-            if (replay != null) return replay;
-        }
-        Payments.Started started;
-        try {
-            started = payments.start(new Payments.Request(payerType, payerId, caller.appId(), caller.organizationId(), wallet,
+        return idempotent.run("app:" + caller.appId(), http, request, payerId, id -> view(payments.get(id)), claim -> {
+            Payments.Started started = payments.start(new Payments.Request(payerType, payerId, caller.appId(), caller.organizationId(), wallet,
                     PaymentPurpose.CREDIT_PURCHASE, null, request.paymentMethod(), priceMinor, currency, request.amount(),
                     new PaymentProvider.StartOptions(request.phoneNumber(), request.paymentMethodId(), request.sandboxOutcome(),
-                            request.amount() + " credits")),
-                    paymentId -> {
-                        if (scoped != null && !idempotency.claimForResource(scoped, hash, paymentId)) throw new AlreadyClaimed();
-                    });
-        } catch (AlreadyClaimed e) {
-            ResponseEntity<String> replay = replay(scoped, hash);
-            if (replay != null) return replay;
-            throw e;
-        }
-        Map<String, Object> data = view(started.payment());
-        data.putAll(started.clientData());
-        String body = json.write(Envelope.ok(data));
-        if (scoped != null) idempotency.complete(Map.of(scoped, new Idempotency.Reply(201, body, false)));
-        return ResponseEntity.status(HttpStatus.CREATED).contentType(MediaType.APPLICATION_JSON).body(body);
-    }
-
-    /** An earlier request with this key: its stored answer, or — if it died before answering — its payment as it stands. */
-    private ResponseEntity<String> replay(Idempotency.ScopedKey key, byte[] hash) {
-        Idempotency.Stored stored = idempotency.lookup(List.of(key)).get(key);
-        if (stored == null) return null;
-        if (!MessageDigest.isEqual(stored.requestHash(), hash)) throw Idempotency.keyReused();
-        String body;
-        int status;
-        if (stored.responseJson() != null) {
-            body = stored.responseJson();
-            status = stored.status();
-        } else if (stored.resourceId() != null) {
-            body = json.write(Envelope.ok(view(payments.get(stored.resourceId()))));
-            status = 201;
-        } else {
-            throw new ApiException(HttpStatus.CONFLICT, "IDEMPOTENCY_IN_PROGRESS", "A request with this Idempotency-Key is still being processed");
-        }
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).header("Idempotent-Replayed", "true").body(body);
-    }
-
-    private static final class AlreadyClaimed extends RuntimeException {
-        AlreadyClaimed() {
-            super("Idempotency-Key already used", null, false, false);
-        }
+                            request.amount() + " credits")), claim);
+            Map<String, Object> data = view(started.payment());
+            data.putAll(started.clientData());
+            return new IdempotentRequests.Answer(201, Envelope.ok(data));
+        });
     }
 
     @GetMapping("/api/v1/payments/status/{id}")

@@ -3,17 +3,18 @@ package io.tollgate.payments;
 import io.tollgate.platform.ApiException;
 import io.tollgate.platform.Ids;
 import java.util.Map;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.stereotype.Component;
 
 /**
  * The built-in provider for demos and tests, working offline. The caller picks the outcome:
  * sandbox_outcome succeed (default, settles at once), fail, or pending — a pending sandbox payment is
  * settled later by an operator (POST /api/admin/payments/{id}/sandbox-outcome), as a provider's
- * callback would. Turn it off in production with TOLLGATE_SANDBOX_PAYMENTS=false.
+ * callback would. Only test keys and operators may use it unless TOLLGATE_SANDBOX_PAYMENTS=live
+ * ({@link SandboxPolicy}); TOLLGATE_SANDBOX_PAYMENTS=off removes it.
  */
 @Component
-@ConditionalOnProperty(name = "tollgate.payments.sandbox-enabled", havingValue = "true", matchIfMissing = true)
+@Conditional(SandboxPolicy.Enabled.class)
 class SandboxProvider implements PaymentProvider {
     static final String RESOLUTION = "sandbox_resolution";
 
@@ -49,7 +50,7 @@ class SandboxProvider implements PaymentProvider {
     }
 
     @Override
-    public State refund(Payment payment, long amountMinor) {
+    public State refund(Payment payment, long amountMinor, String idempotencyKey) {
         return new State(Outcome.SUCCEEDED, null, null, payment.refundedMinor() + amountMinor);
     }
 }

@@ -31,7 +31,7 @@ class RevenueTest extends ApiTest {
         String appId = createApp();
         admin.post("/api/external-apps/" + appId + "/features", Map.of("feature_name", "ocr", "pricing_type", "per_request",
                 "price_per_request_minor", 25, "currency", currency));
-        Api app = appClient(appId, createKey(appId, Map.of("rate_limit", 100_000)).get("key").asString());
+        Api app = appClient(appId, createKey(appId, Map.of("rate_limit", 100_000, "environment", "test")).get("key").asString());
         for (int i = 0; i < 3; i++) assertThat(app.post("/api/v1/test-meter/ocr", null).status()).isEqualTo(200);
         assertThat(app.post("/api/v1/credits/purchase", Map.of("amount", 50, "payment_method", "sandbox", "currency", currency)).status())
                 .isEqualTo(201);

@@ -35,7 +35,7 @@ class SandboxRenewalsTest extends ClockedApiTest {
         String appId = createApp();
         assertThat(admin.post("/api/external-apps/" + appId + "/features", Map.of("feature_name", "gen", "pricing_type", "credit",
                 "credit_cost", 1)).status()).isEqualTo(201);
-        Api app = appClient(appId, createKey(appId, Map.of("rate_limit", 100_000)).get("key").asString());
+        Api app = appClient(appId, createKey(appId, Map.of("rate_limit", 100_000, "environment", "test")).get("key").asString());
         return app.with("X-External-User-Id", "player-" + UUID.randomUUID());
     }
 
@@ -180,7 +180,7 @@ class SandboxRenewalsTest extends ClockedApiTest {
     @Test
     void upgradeAndDowngradeAreProratedToTheMinorUnitAndACreditPaysTheNextRenewals() {
         String appId = createApp();
-        Api org = appClient(appId, createKey(appId, Map.of("rate_limit", 100_000)).get("key").asString());
+        Api org = appClient(appId, createKey(appId, Map.of("rate_limit", 100_000, "environment", "test")).get("key").asString());
         Api.Res first = org.post("/api/v1/customer/billing/subscribe", Map.of("plan_id", "starter", "payment_method", "sandbox"));
         assertThat(first.status()).as(first.toString()).isEqualTo(201);
         String id = first.data().get("id").asString();

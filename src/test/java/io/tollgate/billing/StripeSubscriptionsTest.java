@@ -29,7 +29,10 @@ class StripeSubscriptionsTest extends StripeApiTest {
         String planId = "str" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, Object> plan = new java.util.HashMap<>(Map.of("id", planId, "name", "Stripe " + planId, "audience", "organization",
                 "tokens_per_month", tokensPerMonth, "price_minor", 5000, "currency", "USD"));
-        if (stripePriceId != null) plan.put("stripe_price_id", stripePriceId);
+        if (stripePriceId != null) {
+            plan.put("stripe_price_id", stripePriceId);
+            stubPrice(stripePriceId, 5000, "USD", "month");
+        }
         assertThat(admin.post("/api/admin/plans", plan).status()).isEqualTo(201);
         String appId = createApp();
         return new Setup(appId, appClient(appId, createKey(appId, Map.of("rate_limit", 100_000)).get("key").asString()), planId);
@@ -108,7 +111,7 @@ class StripeSubscriptionsTest extends StripeApiTest {
 
         clock.advance(Duration.between(clock.instant(), end.plusSeconds(5)));
         Instant nextEnd = monthAfter(end);
-        String paid = event("invoice.paid", invoice("in_B2", stripeId, id, "subscription_cycle", 5000, "USD", end, nextEnd, true));
+        String paid = event("invoice.paid", invoice("in_B2" + id, stripeId, id, "subscription_cycle", 5000, "USD", end, nextEnd, true));
         for (int i = 0; i < 10; i++) deliverOk(paid);
 
         JsonNode renewed = subscription(s, id);
@@ -143,9 +146,9 @@ class StripeSubscriptionsTest extends StripeApiTest {
         Instant t = clock.instant();
         deliverOk(event("evt_c3_" + id, "customer.subscription.updated", subscriptionObject(stripeId, "cus_C1", "active", price, start, end, false, id),
                 t));
-        deliverOk(event("evt_c2_" + id, "invoice.paid", invoice("in_C1", stripeId, id, "subscription_create", 5000, "USD", start, end, true),
+        deliverOk(event("evt_c2_" + id, "invoice.paid", invoice("in_C1" + id, stripeId, id, "subscription_create", 5000, "USD", start, end, true),
                 t.minusSeconds(1)));
-        deliverOk(event("evt_c1_" + id, "invoice.payment_failed", invoice("in_C1", stripeId, id, "subscription_create", 5000, "USD", start, end,
+        deliverOk(event("evt_c1_" + id, "invoice.payment_failed", invoice("in_C1" + id, stripeId, id, "subscription_create", 5000, "USD", start, end,
                 false), t.minusSeconds(2)));
         JsonNode active = subscription(s, id);
         assertThat(active.get("status").asString()).isEqualTo("active");
@@ -158,9 +161,9 @@ class StripeSubscriptionsTest extends StripeApiTest {
         Instant t2 = clock.instant();
         deliverOk(event("evt_c6_" + id, "customer.subscription.updated", subscriptionObject(stripeId, "cus_C1", "active", price, end, nextEnd, false,
                 id), t2));
-        deliverOk(event("evt_c5_" + id, "invoice.paid", invoice("in_C2", stripeId, id, "subscription_cycle", 5000, "USD", end, nextEnd, true),
+        deliverOk(event("evt_c5_" + id, "invoice.paid", invoice("in_C2" + id, stripeId, id, "subscription_cycle", 5000, "USD", end, nextEnd, true),
                 t2.minusSeconds(1)));
-        deliverOk(event("evt_c4_" + id, "invoice.payment_failed", invoice("in_C2", stripeId, id, "subscription_cycle", 5000, "USD", end, nextEnd,
+        deliverOk(event("evt_c4_" + id, "invoice.payment_failed", invoice("in_C2" + id, stripeId, id, "subscription_cycle", 5000, "USD", end, nextEnd,
                 false), t2.minusSeconds(2)));
         // A stale subscription state (past_due, older than what was applied) changes nothing either.
         deliverOk(event("evt_c0_" + id, "customer.subscription.updated", subscriptionObject(stripeId, "cus_C1", "past_due", price, start, end,
@@ -174,12 +177,12 @@ class StripeSubscriptionsTest extends StripeApiTest {
         clock.advance(Duration.between(clock.instant(), nextEnd.plusSeconds(5)));
         Instant thirdEnd = monthAfter(nextEnd);
         Instant t3 = clock.instant();
-        deliverOk(event("evt_c7_" + id, "invoice.payment_failed", invoice("in_C3", stripeId, id, "subscription_cycle", 5000, "USD", nextEnd, thirdEnd,
+        deliverOk(event("evt_c7_" + id, "invoice.payment_failed", invoice("in_C3" + id, stripeId, id, "subscription_cycle", 5000, "USD", nextEnd, thirdEnd,
                 false), t3));
         JsonNode pastDue = subscription(s, id);
         assertThat(pastDue.get("status").asString()).isEqualTo("past_due");
         assertThat(Instant.parse(pastDue.get("current_period_start").asString())).isEqualTo(nextEnd);
-        deliverOk(event("evt_c8_" + id, "invoice.paid", invoice("in_C3", stripeId, id, "subscription_cycle", 5000, "USD", nextEnd, thirdEnd, true),
+        deliverOk(event("evt_c8_" + id, "invoice.paid", invoice("in_C3" + id, stripeId, id, "subscription_cycle", 5000, "USD", nextEnd, thirdEnd, true),
                 t3.plusSeconds(60)));
         assertThat(subscription(s, id).get("status").asString()).isEqualTo("active");
 
@@ -201,6 +204,7 @@ class StripeSubscriptionsTest extends StripeApiTest {
         String biggerPrice = "price_big_" + UUID.randomUUID().toString().substring(0, 8);
         assertThat(admin.post("/api/admin/plans", Map.of("id", bigger, "name", "Bigger", "audience", "organization", "tokens_per_month", 100,
                 "price_minor", 9000, "currency", "USD", "stripe_price_id", biggerPrice)).status()).isEqualTo(201);
+        stubPrice(biggerPrice, 9000, "USD", "month");
         String stripeId = "sub_D" + UUID.randomUUID().toString().substring(0, 6);
         Instant start = now();
         stubSubscription(stripeId, "cus_D1", "active", "unused", start, monthAfter(start));
@@ -212,7 +216,7 @@ class StripeSubscriptionsTest extends StripeApiTest {
         assertThat(changed.data().get("price_minor").asLong()).isEqualTo(9000);
         Map<String, String> update = formOf("/v1/subscriptions/" + stripeId);
         assertThat(update).containsEntry("items[0][id]", "si_" + stripeId.substring(4)).containsEntry("items[0][price]", biggerPrice)
-                .containsEntry("proration_behavior", "always_invoice");
+                .containsEntry("proration_behavior", "always_invoice").containsEntry("payment_behavior", "pending_if_incomplete");
 
         JsonNode atEnd = s.org().delete("/api/v1/subscriptions/" + id + "?at_period_end=true").data();
         assertThat(atEnd.get("status").asString()).isEqualTo("active");

@@ -15,7 +15,7 @@ import tools.jackson.databind.JsonNode;
 class SubscriptionsApiTest extends ApiTest {
 
     private Api secretClient(String appId) {
-        return appClient(appId, createKey(appId, Map.of("rate_limit", 100_000)).get("key").asString());
+        return appClient(appId, createKey(appId, Map.of("rate_limit", 100_000, "environment", "test")).get("key").asString());
     }
 
     @Test
@@ -210,5 +210,42 @@ class SubscriptionsApiTest extends ApiTest {
         assertThat(put.get("tags").get(0).asString()).isEqualTo("App API: subscriptions");
         assertThat(put.get("description").asString()).contains("halves up");
         assertThat(paths.get("/api/v1/customer/billing/plans").get("get").get("tags").get(0).asString()).isEqualTo("Customer API: billing");
+    }
+
+    @Test
+    void aFirstPaymentThatSucceedsAfterItsSubscriptionWasReplacedIsRefunded() {
+        String appId = createApp();
+        Api user = secretClient(appId).with("X-External-User-Id", "late-" + UUID.randomUUID());
+        JsonNode waiting = user.post("/api/v1/subscriptions", Map.of("plan_id", "pro", "payment_method", "sandbox", "sandbox_outcome", "pending")).data();
+        assertThat(waiting.get("status").asString()).isEqualTo("incomplete");
+        String latePayment = waiting.get("payment").get("id").asString();
+        // A new attempt replaces the one waiting for its payment.
+        JsonNode replacing = user.post("/api/v1/subscriptions", Map.of("plan_id", "pro", "payment_method", "sandbox")).data();
+        assertThat(replacing.get("status").asString()).isEqualTo("active");
+
+        admin.post("/api/admin/payments/" + latePayment + "/sandbox-outcome", Map.of("outcome", "succeed"));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> admin.get("/api/admin/payments/" + latePayment).data().get("status").asString().equals("refunded"));
+        JsonNode refunded = admin.get("/api/admin/payments/" + latePayment).data();
+        assertThat(refunded.get("refund_due_reason").asString()).contains(waiting.get("id").asString()).contains("superseded");
+        assertThat(admin.get("/api/admin/payments?refund_due=true&payer_id=" + refunded.get("payer_id").asString()).data()).hasSize(1);
+        assertThat(user.get("/api/v1/subscriptions/" + waiting.get("id").asString()).data().get("status").asString()).isEqualTo("canceled");
+    }
+
+    @Test
+    void autoRenewCanBeTurnedOffAndOnAgain() {
+        String appId = createApp();
+        Api org = secretClient(appId);
+        String id = org.post("/api/v1/customer/billing/subscribe", Map.of("plan_id", "starter", "payment_method", "sandbox")).data()
+                .get("id").asString();
+        JsonNode off = org.send("PATCH", "/api/v1/subscriptions/" + id, Map.of("auto_renew", false)).data();
+        assertThat(off.get("auto_renew").asBoolean()).isFalse();
+        org.delete("/api/v1/subscriptions/" + id + "?at_period_end=true");
+        JsonNode on = org.send("PATCH", "/api/v1/subscriptions/" + id, Map.of("auto_renew", true)).data();
+        assertThat(on.get("auto_renew").asBoolean()).isTrue();
+        assertThat(on.get("cancel_at_period_end").asBoolean()).isFalse(); // renewing again undoes the cancel at period end
+        assertThat(org.send("PATCH", "/api/v1/subscriptions/" + id, Map.of("auto_renew", "no")).status()).isEqualTo(400);
+        org.delete("/api/v1/subscriptions/" + id);
+        assertThat(org.send("PATCH", "/api/v1/subscriptions/" + id, Map.of("auto_renew", true)).errorCode()).isEqualTo("SUBSCRIPTION_NOT_ACTIVE");
     }
 }

@@ -8,9 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.LocalDate;
 import java.time.YearMonth;
-import java.time.ZoneOffset;
 import java.util.Map;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
@@ -22,12 +20,11 @@ import tools.jackson.databind.JsonNode;
 class InvoicesTest extends ClockedApiTest {
 
     private YearMonth currentMonth() {
-        return YearMonth.from(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
+        return Months.current(clock);
     }
 
     private void intoNextMonth() {
-        YearMonth month = currentMonth();
-        clock.advance(java.time.Duration.between(clock.instant(), month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant()).plusHours(1));
+        Months.intoNext(clock);
     }
 
     private JsonNode invoiceOf(String org, String status) {
@@ -49,7 +46,7 @@ class InvoicesTest extends ClockedApiTest {
         String org = organizationOf(appId);
         admin.post("/api/external-apps/" + appId + "/features", Map.of("feature_name", "translate", "pricing_type", "per_request",
                 "price_per_request_minor", 150, "currency", "USD"));
-        Api app = appClient(appId, createKey(appId, Map.of("rate_limit", 100_000)).get("key").asString());
+        Api app = appClient(appId, createKey(appId, Map.of("rate_limit", 100_000, "environment", "test")).get("key").asString());
         for (int i = 0; i < 4; i++) assertThat(app.post("/api/v1/test-meter/translate", null).status()).isEqualTo(200);
         String paid = app.post("/api/v1/credits/purchase", Map.of("amount", 100, "payment_method", "sandbox", "currency", "USD"))
                 .data().get("id").asString();
@@ -112,7 +109,7 @@ class InvoicesTest extends ClockedApiTest {
     void aMonthWithOnlyPrepaidPurchasesIsPaidWhenIssued() {
         String appId = createApp();
         String org = organizationOf(appId);
-        Api app = appClient(appId, createKey(appId, Map.of()).get("key").asString());
+        Api app = appClient(appId, createKey(appId, Map.of("environment", "test")).get("key").asString());
         app.post("/api/v1/credits/purchase", Map.of("amount", 20, "payment_method", "sandbox", "currency", "KES"));
         YearMonth month = currentMonth();
         intoNextMonth();

@@ -263,7 +263,8 @@ class MpesaPaymentsTest extends ApiTest {
     @Test
     void unknownAndMalformedCallbacks() {
         String unknown = DARAJA.nextCheckoutId();
-        assertAccepted(callback(DarajaStub.successCallback(unknown, 50, "NLJ7RT61SA", 254712345678L)));
+        // A phone no purchase here uses: a lost push of another test must not take it.
+        assertAccepted(callback(DarajaStub.successCallback(unknown, 50, "NLJ7RT61SA", 254799000111L)));
         assertThat(events("unknown:" + unknown)).isEqualTo(1);
         assertThat(events(unknown)).isZero();
 
@@ -277,6 +278,84 @@ class MpesaPaymentsTest extends ApiTest {
         assertThat(callback("[]").status()).isEqualTo(400);
         Api.Res huge = callback("{\"pad\":\"" + "x".repeat(70_000) + "\"}");
         assertThat(huge.status()).isEqualTo(413);
+    }
+
+    /** A Safaricom number no other test uses. */
+    private static String freshPhone() {
+        return "07" + String.format("%08d", java.util.concurrent.ThreadLocalRandom.current().nextInt(100_000_000));
+    }
+
+    /** A purchase whose STK push Daraja received but whose answer never came back (read timeout). */
+    private Purchase lostPush(long credits, String phone) {
+        DARAJA.delayMillis(2_500); // read timeout is 1 s
+        try {
+            Purchase p = purchase(credits, phone);
+            assertThat(p.data().get("status").asString()).isEqualTo("pending");
+            assertThat(p.checkoutRequestId()).isNull();
+            return p;
+        } finally {
+            DARAJA.delayMillis(0);
+        }
+    }
+
+    @Test
+    void aPushWhoseAnswerWasLostIsCreditedOnceWhenItsCallbackComes() {
+        String phone = freshPhone();
+        Purchase p = lostPush(6, phone);
+        String checkout = DARAJA.nextCheckoutId();
+        String paid = DarajaStub.successCallback(checkout, 60, "NLJ7RT61LP", Long.parseLong("254" + phone.substring(1)));
+        assertAccepted(callback(paid));
+
+        JsonNode payment = payment(p.paymentId());
+        assertThat(payment.get("status").asString()).isEqualTo("succeeded");
+        assertThat(payment.get("provider_reference").asString()).isEqualTo(checkout);
+        assertThat(payment.get("provider_data").get("mpesa_matched_by").asString()).isEqualTo("phone_and_amount");
+        assertThat(balance(p.walletId())).isEqualTo(6);
+        assertAccepted(callback(paid));
+        assertThat(balance(p.walletId())).isEqualTo(6);
+        assertThat(events(checkout)).isEqualTo(1);
+        assertThat(events("unknown:" + checkout)).isZero();
+        assertLedgerConsistent();
+    }
+
+    @Test
+    void aPaidCallbackThatFitsNoSinglePaymentIsListedForOperatorsWhoCanAttachIt() {
+        String phone = freshPhone();
+        Purchase first = lostPush(3, phone);
+        Purchase second = lostPush(3, phone);
+        String checkout = DARAJA.nextCheckoutId();
+        assertAccepted(callback(DarajaStub.successCallback(checkout, 30, "NLJ7RT61AB", Long.parseLong("254" + phone.substring(1)))));
+        // Two payments fit: none is guessed.
+        assertThat(payment(first.paymentId()).get("status").asString()).isEqualTo("pending");
+        assertThat(payment(second.paymentId()).get("status").asString()).isEqualTo("pending");
+
+        JsonNode unmatched = admin.get("/api/admin/payments/mpesa/unmatched-callbacks?paid=true&per_page=100").data();
+        JsonNode listed = null;
+        for (JsonNode u : unmatched) if (u.get("checkout_request_id").asString().equals(checkout)) listed = u;
+        assertThat(listed).as(unmatched.toString()).isNotNull();
+        assertThat(listed.get("amount_minor").asLong()).isEqualTo(3_000);
+        assertThat(listed.get("receipt_number").asString()).isEqualTo("NLJ7RT61AB");
+
+        Api.Res attached = admin.post("/api/admin/payments/" + second.paymentId() + "/mpesa-callback", Map.of("checkout_request_id", checkout));
+        assertThat(attached.status()).as(attached.toString()).isEqualTo(200);
+        assertThat(attached.data().get("status").asString()).isEqualTo("succeeded");
+        assertThat(balance(second.walletId())).isEqualTo(3);
+        assertThat(admin.get("/api/admin/payments/mpesa/unmatched-callbacks?paid=true&per_page=100").data().toString()).doesNotContain(checkout);
+        assertThat(admin.post("/api/admin/payments/" + first.paymentId() + "/mpesa-callback", Map.of("checkout_request_id", checkout))
+                .status()).isEqualTo(409);
+        assertLedgerConsistent();
+    }
+
+    @Test
+    void aNulCharacterInACallbackIs400AndNothingIsStored() {
+        Purchase p = purchase(5, "0712345678");
+        String paid = DarajaStub.successCallback(p.checkoutRequestId(), 50, "NLJ7\u0000RT", 254712345678L);
+        assertThat(paid).contains("\\u0000");
+        Api.Res res = callback(paid);
+        assertThat(res.status()).as(res.toString()).isEqualTo(400);
+        assertThat(res.errorCode()).isEqualTo("VALIDATION_FAILED");
+        assertThat(events(p.checkoutRequestId())).isZero();
+        assertThat(payment(p.paymentId()).get("status").asString()).isEqualTo("pending");
     }
 
     @Test

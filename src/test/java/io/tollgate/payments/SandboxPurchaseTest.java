@@ -13,7 +13,7 @@ import tools.jackson.databind.JsonNode;
 class SandboxPurchaseTest extends ApiTest {
 
     private Api app(String appId) {
-        return appClient(appId, createKey(appId, Map.of("rate_limit", 100_000)).get("key").asString());
+        return appClient(appId, createKey(appId, Map.of("rate_limit", 100_000, "environment", "test")).get("key").asString());
     }
 
     @Test
@@ -111,5 +111,55 @@ class SandboxPurchaseTest extends ApiTest {
         // Another app's payment is invisible.
         String otherPayment = first.data().get("id").asString();
         assertThat(app(createApp()).get("/api/v1/payments/status/" + otherPayment).status()).isEqualTo(404);
+    }
+
+    @Test
+    void liveKeysCannotBuyCreditsOrSubscribeWithTheSandbox() {
+        String appId = createApp();
+        Api live = appClient(appId, createKey(appId, Map.of("environment", "live")).get("key").asString());
+        Api.Res bought = live.post("/api/v1/credits/purchase", Map.of("amount", 100, "payment_method", "sandbox"));
+        assertThat(bought.status()).as(bought.toString()).isEqualTo(403);
+        assertThat(bought.errorCode()).isEqualTo("SANDBOX_NOT_ALLOWED");
+        Api.Res subscribed = live.post("/api/v1/customer/billing/subscribe", Map.of("plan_id", "starter", "payment_method", "sandbox"));
+        assertThat(subscribed.errorCode()).isEqualTo("SANDBOX_NOT_ALLOWED");
+        Api.Res asUser = live.with("X-External-User-Id", "u-" + UUID.randomUUID()).post("/api/v1/subscriptions",
+                Map.of("plan_id", "pro", "payment_method", "sandbox"));
+        assertThat(asUser.errorCode()).isEqualTo("SANDBOX_NOT_ALLOWED");
+        // A publishable live key shipped in an app cannot mint credits either.
+        Api publishable = appClient(appId, createKey(appId, Map.of("key_type", "publishable")).get("key").asString());
+        assertThat(publishable.post("/api/v1/credits/purchase", Map.of("amount", 100, "payment_method", "sandbox")).status()).isEqualTo(403);
+        assertThat(jdbc.sql("SELECT count(*) FROM payments WHERE app_id = ?").param(appId).query(Long.class).single()).isZero();
+    }
+
+    @Test
+    void aRetriedRefundWithTheSameIdempotencyKeyRefundsOnce() {
+        String appId = createApp();
+        String wallet = fundOrganization(organizationOf(appId), 0);
+        String paid = app(appId).post("/api/v1/credits/purchase", Map.of("amount", 100, "payment_method", "sandbox")).data().get("id").asString();
+        Api operator = admin.with("Idempotency-Key", "refund-" + UUID.randomUUID());
+        Api.Res first = operator.post("/api/admin/payments/" + paid + "/refund", Map.of("amount_minor", 300));
+        assertThat(first.status()).as(first.toString()).isEqualTo(200);
+        Api.Res again = operator.post("/api/admin/payments/" + paid + "/refund", Map.of("amount_minor", 300));
+        assertThat(again.text()).isEqualTo(first.text());
+        assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(operator.post("/api/admin/payments/" + paid + "/refund", Map.of("amount_minor", 200)).status()).isEqualTo(422);
+        JsonNode payment = admin.get("/api/admin/payments/" + paid).data();
+        assertThat(payment.get("refunded_minor").asLong()).isEqualTo(300);
+        assertThat(balance(wallet)).isEqualTo(70);
+        assertThat(jdbc.sql("SELECT count(*) FROM payment_refunds WHERE payment_id = ?").param(paid).query(Long.class).single()).isEqualTo(1);
+        assertLedgerConsistent();
+    }
+
+    @Test
+    void settingACreditPriceKeepsTheLimitsItIsNotGiven() {
+        String currency = "CH" + (char) ('A' + new java.util.Random().nextInt(26));
+        assertThat(admin.put("/api/admin/credit-prices/" + currency, Map.of("price_per_credit_minor", 12, "min_credits", 25, "max_credits", 5000))
+                .status()).isEqualTo(200);
+        JsonNode changed = admin.put("/api/admin/credit-prices/" + currency, Map.of("price_per_credit_minor", 15)).data();
+        assertThat(changed.get("price_per_credit_minor").asLong()).isEqualTo(15);
+        assertThat(changed.get("min_credits").asLong()).isEqualTo(25);
+        assertThat(changed.get("max_credits").asLong()).isEqualTo(5000);
+        assertThat(admin.put("/api/admin/credit-prices/" + currency, Map.of("price_per_credit_minor", 15, "min_credits", 6000)).status())
+                .as("min above the kept max").isEqualTo(400);
     }
 }

@@ -8,11 +8,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.tollgate.Api;
 import io.tollgate.StripeApiTest;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -74,21 +72,26 @@ class StripePaymentsTest extends StripeApiTest {
     }
 
     @Test
-    void aFailedPaymentGrantsNothingAndItsIntentIsCanceledAtStripe() {
+    void aDeclinedAttemptLeavesThePaymentPendingSoAnotherCardCanStillPayIt() {
         Purchase p = purchase();
         Api.Res res = deliverOk(event("payment_intent.payment_failed",
                 paymentIntent(p.intentId(), p.paymentId(), 1000, "USD", "requires_payment_method", "insufficient_funds")));
-        assertThat(res.data().get("outcome").asString()).isEqualTo("payment " + p.paymentId() + " failed");
+        assertThat(res.data().get("outcome").asString()).isEqualTo("payment " + p.paymentId() + " pending");
         JsonNode payment = p.app().get("/api/v1/payments/status/" + p.paymentId()).data();
-        assertThat(payment.get("status").asString()).isEqualTo("failed");
-        assertThat(payment.get("failure_code").asString()).isEqualTo("insufficient_funds");
+        assertThat(payment.get("status").asString()).isEqualTo("pending");
+        assertThat(payment.get("failure_code").asString()).isEqualTo("insufficient_funds"); // the client can say why, and ask for another card
         assertThat(balance(p.wallet())).isZero();
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                stripe().verify(1, postRequestedFor(urlEqualTo("/v1/payment_intents/" + p.intentId() + "/cancel"))));
-        // A success reported afterwards cannot resurrect it.
-        deliverOk(succeeded(p));
-        assertThat(status(p)).isEqualTo("failed");
-        assertThat(balance(p.wallet())).isZero();
+        stripe().verify(0, postRequestedFor(urlEqualTo("/v1/payment_intents/" + p.intentId() + "/cancel")));
+
+        // The customer pays with another card on the same PaymentIntent: the money is credited, once.
+        String success = succeeded(p);
+        deliverOk(success);
+        deliverOk(success);
+        JsonNode paid = p.app().get("/api/v1/payments/status/" + p.paymentId()).data();
+        assertThat(paid.get("status").asString()).isEqualTo("succeeded");
+        assertThat(paid.get("failure_code").isNull()).isTrue();
+        assertThat(balance(p.wallet())).isEqualTo(100);
+        assertLedgerConsistent();
     }
 
     @Test
@@ -181,10 +184,13 @@ class StripePaymentsTest extends StripeApiTest {
                 {{formData request.body 'form' urlDecode=true}}{"id": "pi_{{lookup form 'metadata[payment_id]'}}", "object": "payment_intent",
                  "amount": {{form.amount}}, "currency": "usd", "status": "succeeded", "client_secret": "pi_x_secret_y",
                  "metadata": {"payment_id": "{{lookup form 'metadata[payment_id]'}}"}}""")));
+        // Stripe answers a decline with the PaymentIntent it made, which would still take another card.
         stripe().stubFor(post(urlEqualTo("/v1/payment_intents")).withRequestBody(containing("payment_method=pm_card_chargeDeclined"))
-                .willReturn(aResponse().withStatus(402).withHeader("Content-Type", "application/json").withBody("""
+                .willReturn(aResponse().withStatus(402).withHeader("Content-Type", "application/json").withTransformers("response-template")
+                        .withBody("""
                         {"error": {"type": "card_error", "code": "card_declined", "decline_code": "generic_decline",
-                         "message": "Your card was declined."}}""")));
+                         "message": "Your card was declined.", "payment_intent": {"id": "pi_declined_{{randomValue length=12 type='NUMERIC'}}",
+                         "object": "payment_intent", "status": "requires_payment_method"}}}""")));
         String appId = createApp();
         Api app = appClient(appId);
         String wallet = fundOrganization(organizationOf(appId), 0);
@@ -202,6 +208,11 @@ class StripePaymentsTest extends StripeApiTest {
                 "payment_method_id", "pm_card_chargeDeclined")).data();
         assertThat(declined.get("status").asString()).isEqualTo("failed");
         assertThat(declined.get("failure_code").asString()).isEqualTo("generic_decline");
+        String declinedIntent = declined.get("provider_reference").asString();
+        assertThat(declinedIntent).startsWith("pi_declined_");
+        // Failed only once Stripe can no longer take money on that PaymentIntent.
+        stripe().verify(1, postRequestedFor(urlEqualTo("/v1/payment_intents/" + declinedIntent + "/cancel"))
+                .withHeader("Idempotency-Key", equalTo("cancel-" + declinedIntent)));
         assertThat(balance(wallet)).isEqualTo(100);
     }
 }

@@ -57,6 +57,8 @@ class MpesaCallbackController {
                     Map.of("reason", "malformed_json"), Map.of());
         }
         if (parsed == null) throw ApiException.invalidField("Body", "must be an object");
+        // PostgreSQL stores no NUL character (text or jsonb): refused here rather than failing the write.
+        if (containsNul(parsed)) throw ApiException.invalidField("Body", "must not contain NUL characters (\\u0000)");
         StkCallback callback = StkCallback.parse(parsed);
         String outcome = callbacks.handle(callback, payload);
         log.info("M-Pesa callback {} (ResultCode {}): {}", callback.checkoutRequestId(), callback.resultCode(), outcome);
@@ -64,5 +66,12 @@ class MpesaCallbackController {
         accepted.put("ResultCode", 0);
         accepted.put("ResultDesc", "Accepted");
         return accepted;
+    }
+
+    private static boolean containsNul(Object value) {
+        if (value instanceof String text) return text.indexOf('\0') >= 0;
+        if (value instanceof Map<?, ?> map) return map.entrySet().stream().anyMatch(e -> containsNul(e.getKey()) || containsNul(e.getValue()));
+        if (value instanceof java.util.Collection<?> items) return items.stream().anyMatch(MpesaCallbackController::containsNul);
+        return false;
     }
 }

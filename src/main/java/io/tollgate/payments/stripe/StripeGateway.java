@@ -14,10 +14,11 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.stereotype.Component;
 
 /**
- * The one way to Stripe: every call runs through {@link ProviderCalls} (circuit breaker; retries with
- * backoff and jitter only when the call is idempotent — we always send an idempotency key for those)
- * and Stripe's exceptions become {@link ProviderException}s: retryable for network errors, 429, 409
- * (Stripe's lock timeout) and 5xx; a decline or a bad request is an answer, not a failure.
+ * The one way to Stripe. Stripe's exceptions become {@link ProviderException}s: retryable for network
+ * errors, 429, 409 (Stripe's lock timeout) and 5xx; a decline or a bad request is an answer, not a
+ * failure. Each call goes through {@link ProviderCalls} exactly once: {@link #call} wraps it (Stripe
+ * Billing, which nothing else guards); {@link #direct} does not, for the PaymentProvider methods that
+ * Payments already calls through ProviderCalls. Retried calls carry an idempotency key.
  */
 @Component
 @Conditional(StripeConfigured.class)
@@ -37,14 +38,18 @@ class StripeGateway {
         T run(StripeClient client) throws StripeException;
     }
 
+    /** Guarded by ProviderCalls: time limit, circuit breaker, retries when idempotent. */
     <T> T call(boolean idempotent, Call<T> call) {
-        return calls.call(ProviderName.STRIPE, idempotent, () -> {
-            try {
-                return call.run(client);
-            } catch (StripeException e) {
-                throw translate(e);
-            }
-        });
+        return calls.call(ProviderName.STRIPE, idempotent, () -> direct(call));
+    }
+
+    /** Unguarded: only inside a call that ProviderCalls already guards. */
+    <T> T direct(Call<T> call) {
+        try {
+            return call.run(client);
+        } catch (StripeException e) {
+            throw translate(e);
+        }
     }
 
     static RequestOptions idempotent(String key) {

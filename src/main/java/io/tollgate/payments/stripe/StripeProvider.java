@@ -1,9 +1,11 @@
 package io.tollgate.payments.stripe;
 
+import com.stripe.exception.StripeException;
 import com.stripe.model.PaymentIntent;
 import com.stripe.model.Refund;
 import com.stripe.model.StripeError;
 import com.stripe.param.PaymentIntentCreateParams;
+import com.stripe.param.PaymentIntentSearchParams;
 import com.stripe.param.RefundCreateParams;
 import io.tollgate.payments.Payment;
 import io.tollgate.payments.PaymentProvider;
@@ -12,6 +14,7 @@ import io.tollgate.payments.ProviderName;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.stereotype.Component;
 
@@ -58,7 +61,14 @@ class StripeProvider implements PaymentProvider {
             params.setPaymentMethod(options.paymentMethodId()).setConfirm(true);
         }
         params.setAutomaticPaymentMethods(methods.build());
-        PaymentIntent intent = stripe.call(true, c -> c.v1().paymentIntents().create(params.build(), StripeGateway.idempotent(payment.id())));
+        PaymentIntent intent;
+        try {
+            intent = stripe.direct(c -> c.v1().paymentIntents().create(params.build(), StripeGateway.idempotent(payment.id())));
+        } catch (ProviderException e) {
+            String declined = declinedIntent(e);
+            if (declined == null) throw e;
+            return new Started(declined, closeDeclined(declined, e), Map.of("payment_intent_id", declined));
+        }
         Map<String, Object> clientData = new LinkedHashMap<>();
         clientData.put("payment_intent_id", intent.getId());
         clientData.put("client_secret", intent.getClientSecret());
@@ -66,21 +76,78 @@ class StripeProvider implements PaymentProvider {
         return new Started(intent.getId(), stateOf(intent), clientData);
     }
 
-    @Override
-    public State query(Payment payment) {
-        PaymentIntent intent = stripe.call(true, c -> c.v1().paymentIntents().retrieve(payment.providerReference()));
-        return stateOf(intent);
+    /** The PaymentIntent a card decline left open at Stripe (it was created, then its confirmation failed), or null. */
+    private static String declinedIntent(ProviderException e) {
+        if (!(e.getCause() instanceof StripeException se) || se.getStripeError() == null) return null;
+        PaymentIntent intent = se.getStripeError().getPaymentIntent();
+        return intent == null ? null : intent.getId();
+    }
+
+    /**
+     * A decline while confirming here: Stripe would still take another card on that PaymentIntent, and
+     * nobody else has its client secret, so it is canceled and the payment fails. If Stripe cannot be
+     * reached for that, the payment stays pending with the decline, and the reconciler cancels it later.
+     */
+    private State closeDeclined(String intentId, ProviderException decline) {
+        try {
+            return cancelIntent(intentId, State.failed(decline.code(), decline.getMessage()));
+        } catch (ProviderException unreachable) {
+            return new State(Outcome.PENDING, decline.code(), decline.getMessage(), null);
+        }
     }
 
     @Override
-    public State refund(Payment payment, long amountMinor) {
-        var params = RefundCreateParams.builder().setPaymentIntent(payment.providerReference()).setAmount(amountMinor)
-                .putMetadata(METADATA_PAYMENT_ID, payment.id()).build();
-        // Keyed by what was refunded before, so a repeat of this very request is one refund at Stripe.
-        String key = payment.id() + "-refund-" + payment.refundedMinor() + "-" + amountMinor;
-        Refund refund = stripe.call(false, c -> c.v1().refunds().create(params, StripeGateway.idempotent(key)));
+    public State query(Payment payment) {
+        PaymentIntent intent = stripe.direct(c -> c.v1().paymentIntents().retrieve(payment.providerReference()));
+        return stateOf(intent);
+    }
+
+    /** Cancels the PaymentIntent, so that Stripe can no longer take money for a payment we fail. */
+    @Override
+    public State cancel(Payment payment, State failure) {
+        return payment.providerReference() == null ? failure : cancelIntent(payment.providerReference(), failure);
+    }
+
+    private State cancelIntent(String intentId, State failure) {
+        PaymentIntent intent;
+        try {
+            intent = stripe.direct(c -> c.v1().paymentIntents().cancel(intentId, StripeGateway.idempotent("cancel-" + intentId)));
+        } catch (ProviderException e) {
+            if (e.retryable()) throw e;
+            // Stripe cancels only what can still be paid: one that succeeded, is processing or is canceled already says so.
+            intent = stripe.direct(c -> c.v1().paymentIntents().retrieve(intentId));
+        }
+        State now = stateOf(intent);
+        if (now.outcome() == Outcome.CANCELED) return failure;
+        return now.outcome() == Outcome.SUCCEEDED ? now : State.pending();
+    }
+
+    /** The PaymentIntent made for this payment when the answer to its create was lost: it carries our id in its metadata. */
+    @Override
+    public Optional<Started> recover(Payment payment) {
+        var params = PaymentIntentSearchParams.builder().setQuery("metadata['" + METADATA_PAYMENT_ID + "']:'" + payment.id() + "'").build();
+        var found = stripe.direct(c -> c.v1().paymentIntents().search(params));
+        return found.getData() == null ? Optional.empty()
+                : found.getData().stream().findFirst().map(intent -> new Started(intent.getId(), stateOf(intent), Map.of()));
+    }
+
+    @Override
+    public State refund(Payment payment, long amountMinor, String idempotencyKey) {
+        // A subscription invoice's payment is recorded by the invoice; the PaymentIntent that paid it may be known.
+        Object invoiceIntent = payment.providerData().get(io.tollgate.payments.StripeBillingEvents.PAYMENT_INTENT_FACT);
+        String intentId = payment.providerReference() != null && payment.providerReference().startsWith("pi_") ? payment.providerReference()
+                : invoiceIntent instanceof String known ? known : null;
+        if (intentId == null) {
+            throw new ProviderException(false, "REFUND_UNSUPPORTED", "Stripe has not told which PaymentIntent paid invoice "
+                    + payment.providerReference() + "; refund it in Stripe's dashboard (the refund event is then recorded here)");
+        }
+        // The charge comes back expanded: its amount_refunded is Stripe's running total, right even for a repeated request.
+        var params = RefundCreateParams.builder().setPaymentIntent(intentId).setAmount(amountMinor)
+                .putMetadata(METADATA_PAYMENT_ID, payment.id()).addExpand("charge").build();
+        Refund refund = stripe.direct(c -> c.v1().refunds().create(params, StripeGateway.idempotent(idempotencyKey)));
+        Long total = refund.getChargeObject() == null ? null : refund.getChargeObject().getAmountRefunded();
         return switch (refund.getStatus() == null ? "pending" : refund.getStatus()) {
-            case "succeeded" -> new State(Outcome.SUCCEEDED, null, null, payment.refundedMinor() + amountMinor);
+            case "succeeded" -> new State(Outcome.SUCCEEDED, null, null, total != null ? total : payment.refundedMinor() + amountMinor);
             // Recorded when charge.refunded arrives.
             case "pending", "requires_action" -> new State(Outcome.SUCCEEDED, null, null, null);
             default -> throw new ProviderException(false, "refund_" + refund.getStatus(), "Stripe did not refund: " + refund.getFailureReason());
@@ -88,17 +155,18 @@ class StripeProvider implements PaymentProvider {
     }
 
     /**
-     * A PaymentIntent waiting for a payment method is pending (the client has not confirmed yet) unless
-     * an attempt already failed; processing and customer actions are pending; canceled is final.
+     * Only succeeded and canceled are final. A PaymentIntent waiting for a payment method is pending even
+     * after a declined attempt (Stripe lets the customer try another card; the decline is kept as the
+     * payment's failure_code meanwhile); processing and customer actions are pending too.
      */
     static State stateOf(PaymentIntent intent) {
         StripeError error = intent.getLastPaymentError();
-        return switch (intent.getStatus()) {
+        return switch (intent.getStatus() == null ? "" : intent.getStatus()) {
             case "succeeded" -> State.succeeded();
             case "canceled" -> new State(Outcome.CANCELED, "canceled", intent.getCancellationReason(), null);
-            case "requires_payment_method" -> error == null ? State.pending()
-                    : State.failed(error.getDeclineCode() != null ? error.getDeclineCode() : error.getCode() != null ? error.getCode() : "payment_failed",
-                    error.getMessage());
+            case "requires_payment_method" -> error == null ? State.pending() : new State(Outcome.PENDING,
+                    error.getDeclineCode() != null ? error.getDeclineCode() : error.getCode() != null ? error.getCode() : "payment_failed",
+                    error.getMessage(), null);
             default -> State.pending();
         };
     }

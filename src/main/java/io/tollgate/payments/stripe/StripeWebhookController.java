@@ -7,6 +7,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.tollgate.platform.ApiException;
 import io.tollgate.platform.Envelope;
+import io.tollgate.platform.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
@@ -30,17 +31,21 @@ class StripeWebhookController {
     private final StripeSettings settings;
     private final StripeWebhookProcessor processor;
     private final Clock clock;
+    private final Json json;
 
-    StripeWebhookController(StripeSettings settings, StripeWebhookProcessor processor, Clock clock) {
+    StripeWebhookController(StripeSettings settings, StripeWebhookProcessor processor, Clock clock, Json json) {
         this.settings = settings;
         this.processor = processor;
         this.clock = clock;
+        this.json = json;
     }
 
     @PostMapping("/webhooks/stripe")
     @Operation(summary = "Stripe events", description = "Signed by Stripe (Stripe-Signature). Handles payment_intent.succeeded, "
             + "payment_intent.payment_failed, payment_intent.canceled, charge.refunded, invoice.paid, invoice.payment_failed, "
-            + "customer.subscription.created/updated/deleted; other types are stored and ignored. Each event id is processed once.")
+            + "invoice_payment.paid, customer.subscription.created/updated/deleted; other types are stored and ignored. Each event id is "
+            + "processed once. Written for API version " + com.stripe.Stripe.API_VERSION + " (the endpoint's version); older versions' "
+            + "subscription periods and invoice fields are read too.")
     Envelope<Map<String, Object>> receive(@RequestBody(required = false) byte[] body,
                                           @RequestHeader(name = "Stripe-Signature", required = false) String signature) {
         if (settings.webhookSecret.isEmpty()) {
@@ -59,6 +64,13 @@ class StripeWebhookController {
         }
         if (event.getId() == null || event.getType() == null || event.getId().length() > 255 || event.getType().length() > 100) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "The event has no usable id or type");
+        }
+        // Signed, but not what Stripe sends: answered, never a 500 (which Stripe would retry for days).
+        if (event.getCreated() == null || !(StripeObjects.child(json.readMap(payload), "data").get("object") instanceof Map<?, ?>)) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "The event has no created time or no data.object");
+        }
+        if (payload.indexOf('\0') >= 0) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "The body contains a NUL character");
         }
         String outcome;
         try {

@@ -72,7 +72,7 @@ class MpesaProviderTest {
         Instant now = Instant.now();
         return new Payment(Ids.next("pay"), "organization", "org_x", "app_x", "org_x", "wal_x", PaymentPurpose.CREDIT_PURCHASE, null,
                 ProviderName.MPESA, PaymentStatus.PENDING, amountMinor, "KES", amountMinor / 1000, checkoutRequestId, Map.of(), phone,
-                null, null, 0, 0, now, now, null);
+                null, null, 0, 0, null, null, now, now, null);
     }
 
     private static StartOptions options(String phone) {

@@ -1,0 +1,44 @@
+package io.tollgate.billing;
+
+import io.tollgate.payments.ProviderException;
+import io.tollgate.payments.StripeBilling;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * The safety net for Stripe subscriptions that outlived our row: one we ended without reaching Stripe
+ * (a merge, or an answer that came after the row was superseded) and that Stripe still reports live is
+ * canceled at Stripe once the transaction that saw it commits — off the webhook's thread. If Stripe
+ * cannot be reached, its next event for that subscription tries again.
+ */
+@Component
+class StripeCancels {
+    private static final Logger log = LoggerFactory.getLogger(StripeCancels.class);
+    private final ObjectProvider<StripeBilling> stripe;
+
+    StripeCancels(ObjectProvider<StripeBilling> stripe) {
+        this.stripe = stripe;
+    }
+
+    void afterCommit(String stripeSubscriptionId, String why) {
+        StripeBilling billing = stripe.getIfAvailable();
+        if (billing == null || stripeSubscriptionId == null || !TransactionSynchronizationManager.isSynchronizationActive()) return;
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                Thread.ofVirtual().name("stripe-cancel-" + stripeSubscriptionId).start(() -> {
+                    try {
+                        billing.cancel(stripeSubscriptionId, false);
+                        log.info("Canceled Stripe subscription {} at Stripe: {}", stripeSubscriptionId, why);
+                    } catch (ProviderException e) {
+                        log.warn("Could not cancel Stripe subscription {} ({}): {}", stripeSubscriptionId, why, e.getMessage());
+                    }
+                });
+            }
+        });
+    }
+}
