@@ -16,12 +16,12 @@ import java.util.Set;
 public record ApplicationUpdate(
         @Schema(description = "Cannot change; allowed when it names the current organization") String organizationId,
         @Size(min = 1, max = 255) @Pattern(regexp = ".*\\S.*", message = "must not be blank") @Schema(example = "Sunset Studio") String name,
-        @Size(max = 5000) @Schema(types = {"string", "null"}) Optional<String> description,
+        @Schema(types = {"string", "null"}) Optional<@Size(max = 5000) String> description,
         AppType appType,
-        @Size(max = 500) @Pattern(regexp = ApplicationRequest.URL, message = ApplicationRequest.URL_MESSAGE)
-        @Schema(types = {"string", "null"}, example = "https://sunset.example") Optional<String> appUrl,
-        @Pattern(regexp = ApplicationRequest.IDENTIFIER, message = ApplicationRequest.IDENTIFIER_MESSAGE)
-        @Schema(types = {"string", "null"}, example = "com.example.sunset") Optional<String> appIdentifier,
+        @Schema(types = {"string", "null"}, example = "https://sunset.example")
+        Optional<@Size(max = 500) @Pattern(regexp = ApplicationRequest.URL, message = ApplicationRequest.URL_MESSAGE) String> appUrl,
+        @Schema(types = {"string", "null"}, example = "com.example.sunset")
+        Optional<@Pattern(regexp = ApplicationRequest.IDENTIFIER, message = ApplicationRequest.IDENTIFIER_MESSAGE) String> appIdentifier,
         AppStatus status,
         PricingModel pricingModel,
         Map<String, Object> metadata) {
