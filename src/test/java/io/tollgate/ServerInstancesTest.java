@@ -46,8 +46,9 @@ class ServerInstancesTest {
     void dataSurvivesARestartAndDemoDataIsSeededOnce(CapturedOutput output) throws Exception {
         Path dir = freshDir("restart");
         String orgId;
+        String demoKey;
         try (ConfigurableApplicationContext first = start(dir)) {
-            String demoKey = output.getAll().lines().map(String::strip).filter(l -> l.startsWith("tg_sk_test_")).findFirst().orElseThrow();
+            demoKey = output.getAll().lines().map(String::strip).filter(l -> l.startsWith("tg_sk_test_")).findFirst().orElseThrow();
             Api demo = Api.at(port(first)).bearer(demoKey).with("X-App-Id", "com.tollgate.demo");
             Api.Res me = demo.get("/api/v1/app");
             assertThat(me.status()).as(me.toString()).isEqualTo(200);
@@ -59,6 +60,9 @@ class ServerInstancesTest {
         try (ConfigurableApplicationContext second = start(dir)) {
             assertThat(admin(second).get("/api/admin/organizations/" + orgId).data().get("name").asString()).isEqualTo("Survivor");
             assertThat(admin(second).get("/api/admin/organizations?search=Demo%20Organization").data()).hasSize(1);
+            // A key issued before the restart still authenticates: its hash and the pepper were kept.
+            Api.Res me = Api.at(port(second)).bearer(demoKey).with("X-App-Id", "com.tollgate.demo").get("/api/v1/app");
+            assertThat(me.status()).as(me.toString()).isEqualTo(200);
         }
     }
 

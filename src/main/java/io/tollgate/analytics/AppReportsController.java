@@ -7,6 +7,7 @@ import io.tollgate.identity.EndUser;
 import io.tollgate.identity.EndUsers;
 import io.tollgate.metering.UsageReports;
 import io.tollgate.payments.PaymentReports;
+import io.tollgate.platform.ApiException;
 import io.tollgate.platform.Envelope;
 import io.tollgate.platform.PageQuery;
 import io.tollgate.platform.PageResult;
@@ -48,6 +49,9 @@ class AppReportsController {
                                 List<PaymentReports.Money> paymentsByMethod) {}
     public record AppUser(EndUser user, UsageReports.UserTotals usage) {}
 
+    /** end_users.kind's values (seed 000's user kinds). */
+    static final List<String> USER_KINDS = List.of("registered", "anonymous", "external");
+
     @GetMapping("/usage")
     @Operation(summary = "App usage statistics", description = "Calls, errors and credits by day and feature, and the top 10 end users; "
             + "from/to are inclusive UTC dates; narrow with feature and end_user_id")
@@ -79,7 +83,7 @@ class AppReportsController {
     }
 
     @GetMapping("/users")
-    @Operation(summary = "App users", description = "End users with their usage in the date range")
+    @Operation(summary = "App users", description = "End users with their usage in the date range; kind is registered, anonymous or external")
     Envelope<List<AppUser>> users(@PathVariable String appId, @RequestParam(required = false) Integer page,
                                   @RequestParam(name = "per_page", required = false) Integer perPage,
                                   @RequestParam(required = false) String search,
@@ -87,6 +91,9 @@ class AppReportsController {
                                   @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
                                   @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to) {
         applications.get(appId);
+        if (kind != null && !USER_KINDS.contains(kind)) {
+            throw ApiException.invalidField("kind", "must be one of: " + String.join(", ", USER_KINDS));
+        }
         DateRange range = DateRange.of(from, to, clock);
         PageResult<EndUser> users = endUsers.list(appId, PageQuery.of(page, perPage), search, kind);
         Map<String, UsageReports.UserTotals> totals = reports.userTotals(appId, range.from(), range.to(),

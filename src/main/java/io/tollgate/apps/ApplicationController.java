@@ -56,9 +56,10 @@ class ApplicationController {
     }
 
     @PutMapping("/{id}")
-    @Operation(summary = "Update an app", description = "Absent fields keep their value. Set status to active, suspended or pending here.")
-    Envelope<Application> update(@PathVariable String id, @Valid @RequestBody ApplicationRequest request) {
-        return Envelope.ok(applications.update(id, request));
+    @Operation(summary = "Update an app", description = "Absent fields keep their value; null clears description, app_url "
+            + "and app_identifier. Set status to active, suspended or pending here.")
+    Envelope<Application> update(@PathVariable String id, @Valid @RequestBody ApplicationUpdate request) {
+        return Envelope.ok(applications.update(id, request.changes(), request.cleared()));
     }
 
     @DeleteMapping("/{id}")

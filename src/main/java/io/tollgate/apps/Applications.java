@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -122,21 +123,32 @@ public class Applications implements OrganizationGuard {
         return created;
     }
 
+    /** Changes the non-null fields of the request. */
     @Transactional
     public Application update(String id, ApplicationRequest request) {
+        return update(id, request, Set.of());
+    }
+
+    /** As above, and sets the named nullable columns (description, app_url, app_identifier) to null. */
+    @Transactional
+    public Application update(String id, ApplicationRequest request, Set<String> cleared) {
         Application before = lockLive(id);
         if (request.organizationId() != null && !request.organizationId().equals(before.organizationId())) {
             throw ApiException.invalidField("organization_id", "cannot be changed; register the app under the other organization instead");
         }
         try {
             jdbc.sql("""
-                    UPDATE applications SET name = coalesce(?, name), description = coalesce(?, description),
-                      app_type = coalesce(?, app_type), app_url = coalesce(?, app_url), app_identifier = coalesce(?, app_identifier),
+                    UPDATE applications SET name = coalesce(?, name),
+                      description = CASE WHEN ? THEN NULL ELSE coalesce(?, description) END, app_type = coalesce(?, app_type),
+                      app_url = CASE WHEN ? THEN NULL ELSE coalesce(?, app_url) END,
+                      app_identifier = CASE WHEN ? THEN NULL ELSE coalesce(?, app_identifier) END,
                       status = coalesce(?, status), pricing_model = coalesce(?, pricing_model),
                       metadata = coalesce(?::jsonb, metadata), updated_at = now()
                     WHERE id = ?""")
-                    .params(request.name() == null ? null : request.name().strip(), request.description(), lower(request.appType()),
-                            request.appUrl(), request.appIdentifier(), lower(request.status()), lower(request.pricingModel()),
+                    .params(request.name() == null ? null : request.name().strip(),
+                            cleared.contains("description"), request.description(), lower(request.appType()),
+                            cleared.contains("app_url"), request.appUrl(), cleared.contains("app_identifier"), request.appIdentifier(),
+                            lower(request.status()), lower(request.pricingModel()),
                             request.metadata() == null ? null : json.write(Metadata.check(request.metadata(), json)), id)
                     .update();
         } catch (DuplicateKeyException e) {

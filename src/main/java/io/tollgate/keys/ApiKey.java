@@ -9,7 +9,7 @@ import java.util.Map;
 @Schema(name = "ApiKey")
 public record ApiKey(
         @Schema(example = "key_01jf3k9w6h2xv8n4q5r7s9t1u3") String id,
-        String appId,
+        @Schema(example = "app_01jf3k9w6h2xv8n4q5r7s9t1u3") String appId,
         @Schema(example = "Production server") String name,
         KeyType keyType,
         KeyEnvironment environment,

@@ -50,9 +50,10 @@ class ApiKeyController {
     }
 
     @PutMapping("/{keyId}")
-    @Operation(summary = "Update an API key's name, scopes, rate limit, expiry or metadata")
-    Envelope<ApiKey> update(@PathVariable String appId, @PathVariable String keyId, @Valid @RequestBody ApiKeyRequest request) {
-        return Envelope.ok(keys.update(appId, keyId, request));
+    @Operation(summary = "Update an API key's name, scopes, rate limit, expiry or metadata",
+            description = "Absent fields keep their value; expires_at null removes the expiry")
+    Envelope<ApiKey> update(@PathVariable String appId, @PathVariable String keyId, @Valid @RequestBody ApiKeyUpdate request) {
+        return Envelope.ok(keys.update(appId, keyId, request.changes(), request.clearsExpiry()));
     }
 
     @DeleteMapping("/{keyId}")

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Body of POST (all optional: a secret live key with default scopes and 1000 requests/hour) and PUT
- * (name, scopes, rate_limit, expires_at, metadata; type and environment are fixed at creation).
+ * Body of POST (all optional: a secret live key with default scopes and 1000 requests/hour); PUT's
+ * body is {@link ApiKeyUpdate}. In code, also the changes of an update: null fields keep their value.
  */
 @Schema(name = "ApiKeyRequest")
 public record ApiKeyRequest(

@@ -105,8 +105,15 @@ public class ApiKeys {
                 .optional().orElseThrow(() -> ApiException.notFound("api_key", keyId));
     }
 
+    /** Changes the non-null fields of the request. */
     @Transactional
     public ApiKey update(String appId, String keyId, ApiKeyRequest request) {
+        return update(appId, keyId, request, false);
+    }
+
+    /** As above; clearExpiry removes expires_at, so the key never expires. */
+    @Transactional
+    public ApiKey update(String appId, String keyId, ApiKeyRequest request, boolean clearExpiry) {
         applications.get(appId);
         ApiKey before = lock(appId, keyId);
         if (request.keyType() != null && request.keyType() != before.keyType()) {
@@ -119,10 +126,10 @@ public class ApiKeys {
         checkExpiry(request.expiresAt());
         jdbc.sql("""
                 UPDATE api_keys SET name = coalesce(?, name), scopes = coalesce(?::text[], scopes),
-                  rate_limit = coalesce(?, rate_limit), expires_at = coalesce(?, expires_at),
+                  rate_limit = coalesce(?, rate_limit), expires_at = CASE WHEN ? THEN NULL ELSE coalesce(?, expires_at) END,
                   metadata = coalesce(?::jsonb, metadata), updated_at = now()
                 WHERE id = ?""")
-                .params(request.name(), scopes == null ? null : scopes.toArray(String[]::new), request.rateLimit(),
+                .params(request.name(), scopes == null ? null : scopes.toArray(String[]::new), request.rateLimit(), clearExpiry,
                         request.expiresAt() == null ? null : Timestamp.from(request.expiresAt()),
                         request.metadata() == null ? null : json.write(Metadata.check(request.metadata(), json)), keyId)
                 .update();

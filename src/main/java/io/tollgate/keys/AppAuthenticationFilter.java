@@ -81,7 +81,7 @@ class AppAuthenticationFilter extends OncePerRequestFilter {
         lastUsed.touch(record.id(), now);
         AppSnapshot a = app.get();
         request.setAttribute(AppCaller.ATTRIBUTE, new AppCaller(a.id(), a.organizationId(), a.name(), a.pricingModel(),
-                record.id(), record.prefix(), record.type(), record.environment(), record.scopes(), record.rateLimitPerHour()));
+                record.id(), record.name(), record.prefix(), record.type(), record.environment(), record.scopes(), record.rateLimitPerHour()));
         RequestContext.setActor(new Actor("api_key", record.id(), null));
         chain.doFilter(request, response);
     }

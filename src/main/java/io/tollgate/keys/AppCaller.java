@@ -8,7 +8,7 @@ import java.util.Set;
  * Controllers take it as a parameter; it is resolved from the request the key filter already checked.
  */
 public record AppCaller(String appId, String organizationId, String appName, PricingModel pricingModel,
-                        String keyId, String keyPrefix, KeyType keyType, KeyEnvironment environment,
+                        String keyId, String keyName, String keyPrefix, KeyType keyType, KeyEnvironment environment,
                         Set<String> scopes, int rateLimitPerHour) {
     public static final String ATTRIBUTE = "tollgate.appCaller";
 

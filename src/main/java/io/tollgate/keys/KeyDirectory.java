@@ -15,19 +15,28 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Key hash → key facts, in memory. A miss costs one indexed query; unknown hashes are cached as
- * absent too. The cache is bounded (a million stored keys need not all sit in the heap) and every
- * change to a key reaches it through {@link CacheInvalidation} at commit, on every node.
+ * Key hash → key facts, in memory. A miss costs one indexed query. Unknown hashes are remembered too,
+ * but in a separate, smaller cache: a flood of made-up keys can evict only other made-up keys, never
+ * the real ones callers are using. Both caches are bounded (a million stored keys need not all sit in
+ * the heap) and every change to a key reaches them through {@link CacheInvalidation} at commit, on
+ * every node.
  */
 @Component
 class KeyDirectory {
     static final String CACHE_TOPIC = "api_key";
+    /** Unknown keys kept at most: a twentieth of the real ones, at least a thousand. */
+    static long absentEntriesFor(long maxEntries) {
+        return Math.max(1_000, maxEntries / 20);
+    }
+
     private final JdbcClient jdbc;
-    private final Cache<HashKey, Optional<KeyRecord>> cache;
+    private final Cache<HashKey, KeyRecord> cache;
+    private final Cache<HashKey, Boolean> absent;
     /** Thousands of keys share a handful of scope sets; keep one copy of each. */
     private final ConcurrentHashMap<Set<String>, Set<String>> scopeSets = new ConcurrentHashMap<>();
 
     private final Function<HashKey, Optional<KeyRecord>> loader;
+    private final Function<HashKey, KeyRecord> loadOrRemember = this::loadOrRemember;
 
     @Autowired
     KeyDirectory(JdbcClient jdbc, CacheInvalidation invalidation,
@@ -35,28 +44,50 @@ class KeyDirectory {
         this.jdbc = jdbc;
         this.loader = this::load;
         this.cache = newCache(maxEntries);
-        invalidation.subscribe(CACHE_TOPIC, base64 -> cache.invalidate(HashKey.ofBase64(base64)), cache::invalidateAll);
+        this.absent = newCache(absentEntriesFor(maxEntries));
+        invalidation.subscribe(CACHE_TOPIC, base64 -> invalidate(HashKey.ofBase64(base64)), this::invalidateAll);
     }
 
-    /** For the micro-benchmark: the same cache in front of another source of key facts. */
+    /** For tests and the micro-benchmark: the same caches in front of another source of key facts. */
     KeyDirectory(Function<HashKey, Optional<KeyRecord>> loader, long maxEntries) {
         this.jdbc = null;
         this.loader = loader;
         this.cache = newCache(maxEntries);
+        this.absent = newCache(absentEntriesFor(maxEntries));
     }
 
-    private static Cache<HashKey, Optional<KeyRecord>> newCache(long maxEntries) {
+    private static <V> Cache<HashKey, V> newCache(long maxEntries) {
         // Expiry is a safety net only: invalidation normally arrives within milliseconds.
         return Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(Duration.ofMinutes(15)).build();
     }
 
     Optional<KeyRecord> lookup(byte[] hash) {
-        return cache.get(HashKey.of(hash), loader);
+        HashKey key = HashKey.of(hash);
+        if (absent.getIfPresent(key) != null) return Optional.empty();
+        // A null from the loader is not stored in the cache: unknown keys go to the other one.
+        return Optional.ofNullable(cache.get(key, loadOrRemember));
+    }
+
+    private KeyRecord loadOrRemember(HashKey hash) {
+        Optional<KeyRecord> found = loader.apply(hash);
+        if (found.isPresent()) return found.get();
+        absent.put(hash, Boolean.TRUE);
+        return null;
+    }
+
+    private void invalidate(HashKey hash) {
+        cache.invalidate(hash);
+        absent.invalidate(hash);
+    }
+
+    private void invalidateAll() {
+        cache.invalidateAll();
+        absent.invalidateAll();
     }
 
     private Optional<KeyRecord> load(HashKey hash) {
         return jdbc.sql("""
-                SELECT id, app_id, key_type, environment, scopes, rate_limit, expires_at, status, key_prefix
+                SELECT id, app_id, key_type, environment, scopes, rate_limit, expires_at, status, key_prefix, name
                 FROM api_keys WHERE key_hash = ?""").param(hash.bytes())
                 .query((rs, i) -> {
                     var expires = rs.getTimestamp("expires_at");
@@ -66,11 +97,17 @@ class KeyDirectory {
                             KeyEnvironment.valueOf(rs.getString("environment").toUpperCase()),
                             scopeSets.computeIfAbsent(scopes, s -> s), rs.getInt("rate_limit"),
                             expires == null ? Long.MAX_VALUE : expires.getTime(), "revoked".equals(rs.getString("status")),
-                            rs.getString("key_prefix"));
+                            rs.getString("key_prefix"), rs.getString("name"));
                 }).optional();
     }
 
     long size() {
         return cache.estimatedSize();
+    }
+
+    /** Runs pending evictions now, so a test sees the caches' settled sizes. */
+    void cleanUp() {
+        cache.cleanUp();
+        absent.cleanUp();
     }
 }

@@ -105,8 +105,11 @@ public class AdminTokens {
 
     enum EnsureResult { CREATED, PRESENT, REVOKED }
 
+    /** Tokens that still let someone in: not revoked and not expired. */
+    private static final String USABLE = "status = 'active' AND (expires_at IS NULL OR expires_at > now())";
+
     long countActive() {
-        return jdbc.sql("SELECT count(*) FROM admin_tokens WHERE status = 'active'").query(Long.class).single();
+        return jdbc.sql("SELECT count(*) FROM admin_tokens WHERE " + USABLE).query(Long.class).single();
     }
 
     private AdminToken insert(String name, OperatorRole role, String token, java.time.Instant expiresAt) {
@@ -140,7 +143,7 @@ public class AdminTokens {
         AdminToken before = get(id);
         if ("revoked".equals(before.status())) return before;
         if (before.role() == OperatorRole.OWNER && jdbc.sql(
-                "SELECT count(*) FROM admin_tokens WHERE status = 'active' AND role = 'owner' AND id <> ?").param(id)
+                "SELECT count(*) FROM admin_tokens WHERE " + USABLE + " AND role = 'owner' AND id <> ?").param(id)
                 .query(Long.class).single() == 0 && operators.countActiveOwners() == 0) {
             throw ApiException.conflict("LAST_OWNER", "This is the last way in as an owner; create another owner token first");
         }

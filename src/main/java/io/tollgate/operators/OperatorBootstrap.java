@@ -103,7 +103,8 @@ class OperatorBootstrap implements ApplicationRunner {
             log.warn("""
 
                     ================================================================
-                    No admin token existed, so one was generated. It is shown once:
+                    No usable admin token existed (none, or all revoked or expired),
+                    so one was generated. It is shown once:
 
                         {}
 

@@ -67,4 +67,31 @@ class ApplicationsTest extends ApiTest {
         assertThat(admin.get("/api/external-apps/" + id + "/usage?from=2026-02-01&to=2026-01-01").status()).isEqualTo(400);
         assertThat(admin.get("/api/external-apps/" + id + "/usage?from=2020-01-01&to=2026-01-01").status()).isEqualTo(400);
     }
+
+    /** PUT: an absent field keeps its value, an explicit null clears the nullable ones. */
+    @Test
+    void explicitNullClearsDescriptionUrlAndIdentifier() {
+        String org = createOrganization();
+        String identifier = "com.clear." + System.nanoTime();
+        String id = admin.post("/api/external-apps", Map.of("organization_id", org, "name", "Clearable", "app_type", "web",
+                "description", "about", "app_url", "https://clear.example", "app_identifier", identifier)).data().get("id").asString();
+        Api.Res kept = admin.put("/api/external-apps/" + id, Map.of("name", "Renamed"));
+        assertThat(kept.data().get("description").asString()).isEqualTo("about");
+        assertThat(kept.data().get("app_identifier").asString()).isEqualTo(identifier);
+
+        Api.Res cleared = admin.put("/api/external-apps/" + id, "{\"description\": null, \"app_url\": null, \"app_identifier\": null}");
+        assertThat(cleared.status()).as(cleared.toString()).isEqualTo(200);
+        assertThat(cleared.data().get("description").isNull()).isTrue();
+        assertThat(cleared.data().get("app_url").isNull()).isTrue();
+        assertThat(cleared.data().get("app_identifier").isNull()).isTrue();
+        assertThat(cleared.data().get("name").asString()).isEqualTo("Renamed");
+        // The identifier is free again, and the rules still hold for values.
+        assertThat(admin.post("/api/external-apps", Map.of("organization_id", org, "name", "Other", "app_type", "web",
+                "app_identifier", identifier)).status()).isEqualTo(201);
+        Api.Res bad = admin.put("/api/external-apps/" + id, Map.of("app_url", "ftp://nope"));
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().get("error").get("details").get("fields").get(0).get("field").asString()).isEqualTo("app_url");
+        assertThat(admin.put("/api/external-apps/" + id, Map.of("app_identifier", "!")).status()).isEqualTo(400);
+        assertThat(admin.put("/api/external-apps/" + id, Map.of("description", "x".repeat(5001))).status()).isEqualTo(400);
+    }
 }

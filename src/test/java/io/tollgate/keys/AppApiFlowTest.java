@@ -36,6 +36,9 @@ class AppApiFlowTest extends ApiTest {
         assertThat(me.data().get("app").get("id").asString()).isEqualTo(appId);
         assertThat(me.data().get("key").get("id").asString()).isEqualTo(key.get("id").asString());
         assertThat(me.data().get("key").get("prefix").asString()).isEqualTo(key.get("key_prefix").asString());
+        assertThat(me.data().get("key").get("name").asString()).isEqualTo("server");
+        assertThat(me.data().get("app").get("name").asString()).isEqualTo("Sunset");
+        assertThat(me.data().get("key").get("scopes").isArray()).isTrue();
         assertThat(me.data().get("key").get("rate_limit").asInt()).isEqualTo(1000);
         // The app id works as X-App-Id as well as the identifier.
         assertThat(appClient(appId, secret).get("/api/v1/app").status()).isEqualTo(200);

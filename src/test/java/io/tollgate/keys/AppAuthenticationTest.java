@@ -54,6 +54,21 @@ class AppAuthenticationTest extends ApiTest {
                 .isEqualTo(400);
     }
 
+    /** PUT with "expires_at": null removes the expiry; leaving it out keeps it. */
+    @Test
+    void anExpiryCanBeRemoved() {
+        String appId = createApp();
+        String soon = Instant.now().plusSeconds(3600).toString();
+        String keyId = createKey(appId, Map.of("expires_at", soon)).get("id").asString();
+        String path = "/api/external-apps/" + appId + "/api-keys/" + keyId;
+        assertThat(admin.put(path, Map.of("name", "renamed")).data().get("expires_at").isNull()).isFalse();
+        Api.Res cleared = admin.put(path, "{\"expires_at\": null}");
+        assertThat(cleared.status()).as(cleared.toString()).isEqualTo(200);
+        assertThat(cleared.data().get("expires_at").isNull()).isTrue();
+        assertThat(cleared.data().get("name").asString()).isEqualTo("renamed");
+        assertThat(admin.put(path, Map.of("expires_at", "2001-01-01T00:00:00Z")).status()).isEqualTo(400);
+    }
+
     @Test
     void suspendedPendingAndDeletedApps() {
         String org = createOrganization();
@@ -104,23 +119,44 @@ class AppAuthenticationTest extends ApiTest {
         assertThat(admin.post("/api/external-apps/" + appId + "/api-keys", Map.of("scopes", List.of("everything"))).status()).isEqualTo(400);
     }
 
+    /**
+     * Every UPDATE of a row gives it a new version with a new xmin; counting the versions the key's row
+     * goes through while it is used shows whether requests write. Only the periodic flush (every
+     * 200 ms in tests) may: a write per request would make about one version per request.
+     */
     @Test
     void lastUsedAtIsKeptWithoutAWritePerRequest() throws Exception {
         String appId = createApp();
         JsonNode key = createKey(appId, Map.of());
+        String keyId = key.get("id").asString();
         assertThat(key.get("last_used_at").isNull()).isTrue();
         Api client = appClient(appId, key.get("key").asString());
-        for (int i = 0; i < 20; i++) assertThat(client.get("/api/v1/app").status()).isEqualTo(200);
-        // Visible at once through the in-memory tracker…
-        assertThat(admin.get("/api/external-apps/" + appId + "/api-keys/" + key.get("id").asString()).data()
-                .get("last_used_at").isNull()).isFalse();
-        // …and written to the database by the periodic flush, not by each request.
-        long deadline = System.currentTimeMillis() + 5_000;
-        while (jdbc.sql("SELECT last_used_at FROM api_keys WHERE id = ?").param(key.get("id").asString())
-                .query(java.sql.Timestamp.class).optional().isEmpty() && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
+        java.util.Set<String> versions = new java.util.HashSet<>();
+        versions.add(rowVersion(keyId));
+        int requests = 60;
+        long started = System.nanoTime();
+        for (int i = 0; i < requests; i++) {
+            assertThat(client.get("/api/v1/app").status()).isEqualTo(200);
+            versions.add(rowVersion(keyId));
         }
-        assertThat(jdbc.sql("SELECT last_used_at FROM api_keys WHERE id = ?").param(key.get("id").asString())
-                .query(java.sql.Timestamp.class).optional()).isPresent();
+        long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
+        // The first version plus at most one per flush that ran meanwhile.
+        assertThat(versions.size() - 1).as("row versions after %d requests in %d ms", requests, elapsedMillis)
+                .isLessThanOrEqualTo((int) (elapsedMillis / 200) + 2)
+                .isLessThan(requests / 2);
+        // Visible at once through the in-memory tracker…
+        assertThat(admin.get("/api/external-apps/" + appId + "/api-keys/" + keyId).data().get("last_used_at").isNull()).isFalse();
+        // …and written to the database by the periodic flush.
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (lastUsedInDatabase(keyId).isEmpty() && System.currentTimeMillis() < deadline) Thread.sleep(50);
+        assertThat(lastUsedInDatabase(keyId)).isPresent();
+    }
+
+    private String rowVersion(String keyId) {
+        return jdbc.sql("SELECT xmin::text FROM api_keys WHERE id = ?").param(keyId).query(String.class).single();
+    }
+
+    private java.util.Optional<java.sql.Timestamp> lastUsedInDatabase(String keyId) {
+        return jdbc.sql("SELECT last_used_at FROM api_keys WHERE id = ?").param(keyId).query(java.sql.Timestamp.class).optional();
     }
 }

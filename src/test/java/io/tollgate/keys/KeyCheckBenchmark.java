@@ -41,7 +41,7 @@ public class KeyCheckBenchmark {
         for (int i = 0; i < cachedKeys; i++) {
             keys[i] = TokenCodec.generate("tg_sk_live_");
             store.put(HashKey.of(hasher.hash(keys[i])), new KeyRecord("key_" + i, "app_bench", KeyType.SECRET, KeyEnvironment.LIVE,
-                    scopes, 1000, Long.MAX_VALUE, false, keys[i].substring(0, 15)));
+                    scopes, 1000, Long.MAX_VALUE, false, keys[i].substring(0, 15), "bench"));
         }
         check = new KeyCheck(hasher, new KeyDirectory(hash -> Optional.ofNullable(store.get(hash)), 200_000));
         for (String key : keys) check.check(key, 0); // every key cached, as in steady state

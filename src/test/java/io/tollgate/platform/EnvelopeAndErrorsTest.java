@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tollgate.Api;
 import io.tollgate.ApiTest;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,15 +14,27 @@ import tools.jackson.databind.JsonNode;
 
 class EnvelopeAndErrorsTest extends ApiTest {
 
-    private static void assertEnvelopeError(Api.Res res, int status, String code) {
+    static void assertEnvelopeError(Api.Res res, int status, String code) {
         assertThat(res.status()).as(res.toString()).isEqualTo(status);
-        JsonNode json = res.json();
-        assertThat(json.get("success").asBoolean()).isFalse();
-        assertThat(json.get("error").get("code").asString()).isEqualTo(code);
+        assertEnvelopeError(res.text(), code);
+    }
+
+    /** Seed 000's error shape: success false, error{code, message, details} (details {} when empty), meta. */
+    static void assertEnvelopeError(String body, String code) {
+        JsonNode json;
+        try {
+            json = Api.JSON.readTree(body);
+        } catch (Exception e) {
+            throw new AssertionError("Not JSON: " + body, e);
+        }
+        assertThat(json.get("success").asBoolean()).as(body).isFalse();
+        assertThat(json.get("error").get("code").asString()).as(body).isEqualTo(code);
         assertThat(json.get("error").get("message").asString()).isNotBlank();
+        assertThat(json.get("error").get("details")).as("error.details in " + body).isNotNull();
+        assertThat(json.get("error").get("details").isObject()).as(body).isTrue();
         assertThat(json.get("meta").get("request_id").asString()).isNotBlank();
         assertThat(json.get("meta").get("timestamp").asString()).isNotBlank();
-        assertThat(res.text()).doesNotContain("Exception").doesNotContain("at io.tollgate");
+        assertThat(body).doesNotContain("Exception").doesNotContain("at io.tollgate");
     }
 
     @Test
@@ -88,25 +98,17 @@ class EnvelopeAndErrorsTest extends ApiTest {
         String big = "{\"name\":\"" + "a".repeat(1_100_000) + "\"}";
         assertEnvelopeError(admin.post("/api/admin/organizations", big), 413, "PAYLOAD_TOO_LARGE");
         // Chunked, so no Content-Length to refuse early: the limit trips while reading.
-        try (Socket socket = new Socket("localhost", port)) {
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST /api/admin/organizations HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + ADMIN_TOKEN
-                    + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            byte[] chunk = ("{\"name\":\"" + "b".repeat(65_000)).getBytes(StandardCharsets.US_ASCII);
-            for (int i = 0; i < 20; i++) {
-                byte[] piece = i == 0 ? chunk : "b".repeat(65_000).getBytes(StandardCharsets.US_ASCII);
-                out.write((Integer.toHexString(piece.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.write(piece);
-                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-            }
-            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(response).startsWith("HTTP/1.1 413").contains("PAYLOAD_TOO_LARGE");
-        } catch (java.net.SocketException e) {
-            // The server may close the connection once it has answered 413 and stopped reading.
-            assertThat(e.getMessage()).isNotBlank();
+        List<byte[]> pieces = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String piece = (i == 0 ? "{\"name\":\"" : "") + "b".repeat(65_000);
+            pieces.add((Integer.toHexString(piece.length()) + "\r\n" + piece + "\r\n").getBytes(StandardCharsets.US_ASCII));
         }
+        pieces.add("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        RawHttp.Response chunked = RawHttp.exchange(port, "POST /api/admin/organizations HTTP/1.1\r\nHost: localhost\r\n"
+                + "Authorization: Bearer " + ADMIN_TOKEN + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+                + "Connection: close\r\n\r\n", pieces);
+        assertThat(chunked.status()).as(chunked.head()).isEqualTo(413);
+        assertEnvelopeError(chunked.body(), "PAYLOAD_TOO_LARGE");
         assertThat(admin.get("/api/admin/organizations").status()).isEqualTo(200);
     }
 

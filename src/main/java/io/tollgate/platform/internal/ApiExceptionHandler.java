@@ -4,6 +4,8 @@ import io.tollgate.platform.ApiError;
 import io.tollgate.platform.ApiException;
 import io.tollgate.platform.ApiException.FieldProblem;
 import io.tollgate.platform.Envelope;
+import java.sql.SQLException;
+import java.time.DateTimeException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -11,10 +13,12 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.validation.FieldError;
@@ -56,11 +60,39 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return api(ApiException.invalidField(e.getName(), "must be " + expected));
     }
 
-    @ExceptionHandler(DataIntegrityViolationException.class)
-    ResponseEntity<Object> integrity(DataIntegrityViolationException e) {
-        // Validation should have caught this first; a constraint is the last line, so say conflict.
-        log.info("Constraint violation answered as 409: {}", e.getMostSpecificCause().getMessage());
-        return respond(HttpStatus.CONFLICT, new ApiError("CONFLICT", "The change conflicts with existing data"), HttpHeaders.EMPTY);
+    @ExceptionHandler(DataAccessException.class)
+    ResponseEntity<Object> database(DataAccessException e) {
+        // Validation should have caught these first; the database is the last line. SQLSTATE class 22
+        // (data exception: a value out of range, text PostgreSQL cannot hold) is bad input; class 23
+        // (integrity: a unique or foreign key) is a conflict with what is stored.
+        String state = sqlState(e);
+        if (state != null && state.startsWith("22")) {
+            log.info("Data exception answered as 400: {}", e.getMostSpecificCause().getMessage());
+            return respond(HttpStatus.BAD_REQUEST, new ApiError("VALIDATION_FAILED", "A value in the request cannot be stored "
+                    + "(out of range, or text with characters that are not allowed)", Map.of("sql_state", state), Map.of()), HttpHeaders.EMPTY);
+        }
+        if (e instanceof DataIntegrityViolationException) {
+            log.info("Constraint violation answered as 409: {}", e.getMostSpecificCause().getMessage());
+            return respond(HttpStatus.CONFLICT, new ApiError("CONFLICT", "The change conflicts with existing data"), HttpHeaders.EMPTY);
+        }
+        return unexpected(e);
+    }
+
+    /**
+     * java.time throws this when arithmetic on a date leaves its range. Tollgate's own dates never
+     * get there (inputs are bounded to years 1-9999), so one that does came from the request.
+     */
+    @ExceptionHandler(DateTimeException.class)
+    ResponseEntity<Object> dateOutOfRange(DateTimeException e) {
+        log.info("Date out of range answered as 400: {}", e.getMessage());
+        return respond(HttpStatus.BAD_REQUEST, new ApiError("VALIDATION_FAILED", "A date in the request is out of range"), HttpHeaders.EMPTY);
+    }
+
+    private static String sqlState(Throwable e) {
+        for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) return sql.getSQLState();
+        }
+        return null;
     }
 
     @ExceptionHandler(Exception.class)
@@ -97,6 +129,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         if (BodyTooLargeException.isCause(e)) return tooLarge();
         Throwable cause = e.getCause();
+        if (cause instanceof RejectedInput r) {
+            return api(ApiException.invalidField(path(r).isEmpty() ? "body" : path(r), r.getOriginalMessage()));
+        }
         if (cause instanceof UnrecognizedPropertyException u) {
             return api(ApiException.invalidField(path(u), "is not a known field"));
         }
@@ -142,7 +177,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     private static ResponseEntity<Object> respond(HttpStatusCode status, ApiError error, HttpHeaders headers) {
         HttpHeaders out = new HttpHeaders();
         out.putAll(headers);
-        out.remove(HttpHeaders.CONTENT_TYPE);
+        // Set, not negotiated: an error is JSON even when the Accept header asked for something else.
+        out.setContentType(MediaType.APPLICATION_JSON);
         return ResponseEntity.status(status).headers(out).body(Envelope.error(error));
     }
 

@@ -33,13 +33,29 @@ class DatabaseConfig {
             EmbeddedPostgres postgres = startEmbedded(properties.dataDir().resolve("postgres"), db.embeddedPort());
             hikari.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
             hikari.setUsername("postgres");
-            return new EmbeddedDataSource(hikari, postgres);
+            try {
+                return new EmbeddedDataSource(hikari, postgres);
+            } catch (RuntimeException e) {
+                postgres.close(); // no shutdown hook would stop it otherwise
+                throw e;
+            }
         }
+        external(hikari, db);
+        log.info("Using external PostgreSQL at {}", masked(hikari.getJdbcUrl()));
+        return new HikariDataSource(hikari);
+    }
+
+    /** TOLLGATE_DATABASE_URL, _USER and _PASSWORD onto the pool's settings. */
+    static HikariConfig external(HikariConfig hikari, TollgateProperties.Database db) {
         hikari.setJdbcUrl(jdbcUrl(db.url()));
         if (db.user() != null && !db.user().isBlank()) hikari.setUsername(db.user());
         if (db.password() != null && !db.password().isBlank()) hikari.setPassword(db.password());
-        log.info("Using external PostgreSQL at {}", hikari.getJdbcUrl().replaceAll("//[^@/]*@", "//***@"));
-        return new HikariDataSource(hikari);
+        return hikari;
+    }
+
+    /** The URL as it may be logged: no password, whether given as user:pass@ or as ?password=. */
+    static String masked(String jdbcUrl) {
+        return jdbcUrl.replaceAll("//[^@/?#]*@", "//***@").replaceAll("(?i)([?&;]password=)[^&;#]*", "$1***");
     }
 
     /** Accepts both the JDBC form and the postgresql://user:pass@host/db form the seeds use. */
@@ -74,7 +90,10 @@ class DatabaseConfig {
                 .setServerConfig("synchronous_commit", "on")
                 .setServerConfig("fsync", "on")
                 .setServerConfig("full_page_writes", "on")
-                .setServerConfig("max_connections", "200");
+                .setServerConfig("max_connections", "200")
+                // Not the library's own JVM hook: it would stop PostgreSQL while Spring's beans still
+                // write at shutdown (last_used_at, requeued jobs). The DataSource's close stops it, last.
+                .setRegisterShutdownHook(false);
         if (port > 0) builder.setPort(port);
         EmbeddedPostgres postgres = builder.start();
         log.info("Embedded PostgreSQL running on port {} with data in {}", postgres.getPort(), dataDir.toAbsolutePath());

@@ -19,11 +19,13 @@ import org.springframework.web.bind.annotation.RestController;
 @io.swagger.v3.oas.annotations.Hidden
 class EnvelopeErrorController implements ErrorController {
 
-    @RequestMapping(path = "/error", produces = MediaType.APPLICATION_JSON_VALUE)
+    // No "produces": an error answers in JSON whatever the Accept header asked for.
+    @RequestMapping(path = "/error")
     ResponseEntity<Envelope<Void>> error(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         Throwable failure = (Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
-        HttpStatus status = code instanceof Integer i ? HttpStatus.resolve(i) : null;
+        // Without a status the container did not forward here: someone asked for /error itself.
+        HttpStatus status = code == null ? HttpStatus.NOT_FOUND : code instanceof Integer i ? HttpStatus.resolve(i) : null;
         if (status == null) status = HttpStatus.INTERNAL_SERVER_ERROR;
         if (BodyTooLargeException.isCause(failure)) status = HttpStatus.CONTENT_TOO_LARGE;
         ApiError error = switch (status) {

@@ -33,12 +33,15 @@ class WebConfig implements WebMvcConfigurer {
 
     /**
      * JSON as the seeds spell it (snake_case, lower-case enum values), and strict: an unknown field,
-     * a number where text belongs or text where a number belongs is a 400, not a silent guess.
+     * a number where text belongs or text where a number belongs is a 400, not a silent guess; so is
+     * a value PostgreSQL cannot store ({@link InputChecks}).
      */
     @Bean
     JsonMapperBuilderCustomizer strictSnakeCaseJson() {
         return builder -> builder
                 .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .addModule(InputChecks.module())
+                .addModule(AbsentOptionals.module())
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)

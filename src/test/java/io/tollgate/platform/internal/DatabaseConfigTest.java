@@ -1,0 +1,63 @@
+package io.tollgate.platform.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariConfig;
+import io.tollgate.platform.TollgateProperties;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+/** TOLLGATE_DATABASE_URL in both forms, the separate user and password, and a log line without the password. */
+@ExtendWith(OutputCaptureExtension.class)
+class DatabaseConfigTest {
+
+    private static TollgateProperties.Database db(String url, String user, String password) {
+        return new TollgateProperties.Database(url, user, password, 2, 0);
+    }
+
+    @Test
+    void jdbcUrlsPassThroughAndSeedStyleUrlsAreTranslated() {
+        assertThat(DatabaseConfig.jdbcUrl("jdbc:postgresql://db:5432/tollgate?sslmode=require"))
+                .isEqualTo("jdbc:postgresql://db:5432/tollgate?sslmode=require");
+        assertThat(DatabaseConfig.jdbcUrl("postgresql://app:s3cr%40t@db:5433/tollgate"))
+                .isEqualTo("jdbc:postgresql://db:5433/tollgate?user=app&password=s3cr%40t");
+        assertThat(DatabaseConfig.jdbcUrl("postgres://app@db/tollgate?sslmode=require"))
+                .isEqualTo("jdbc:postgresql://db/tollgate?sslmode=require&user=app");
+        assertThatThrownBy(() -> DatabaseConfig.jdbcUrl("mysql://db/x")).hasMessageContaining("TOLLGATE_DATABASE_URL");
+    }
+
+    @Test
+    void userAndPasswordComeFromTheirOwnVariables() {
+        HikariConfig config = DatabaseConfig.external(new HikariConfig(), db("jdbc:postgresql://db/tollgate", "tollgate", "pw-from-env"));
+        assertThat(config.getJdbcUrl()).isEqualTo("jdbc:postgresql://db/tollgate");
+        assertThat(config.getUsername()).isEqualTo("tollgate");
+        assertThat(config.getPassword()).isEqualTo("pw-from-env");
+        HikariConfig blank = DatabaseConfig.external(new HikariConfig(), db("jdbc:postgresql://db/tollgate", "", ""));
+        assertThat(blank.getUsername()).isNull();
+        assertThat(blank.getPassword()).isNull();
+    }
+
+    @Test
+    void passwordsAreMaskedInEveryForm() {
+        assertThat(DatabaseConfig.masked("jdbc:postgresql://db/t?user=app&password=hunter2&sslmode=require"))
+                .isEqualTo("jdbc:postgresql://db/t?user=app&password=***&sslmode=require");
+        assertThat(DatabaseConfig.masked("jdbc:postgresql://db/t?PASSWORD=hunter2")).doesNotContain("hunter2");
+        assertThat(DatabaseConfig.masked("jdbc:postgresql://app:hunter2@db/t")).isEqualTo("jdbc:postgresql://***@db/t");
+        assertThat(DatabaseConfig.masked(DatabaseConfig.jdbcUrl("postgresql://app:hunter2@db/t"))).doesNotContain("hunter2");
+        assertThat(DatabaseConfig.masked("jdbc:postgresql://db/t?user=app")).isEqualTo("jdbc:postgresql://db/t?user=app");
+    }
+
+    /** The real start-up path: the URL is logged before connecting, and must not carry the password. */
+    @Test
+    void theLoggedUrlCarriesNoPassword(CapturedOutput output) {
+        TollgateProperties properties = new TollgateProperties(Path.of("target/test-data/unused"),
+                db("postgresql://app:Very-Secret-Pw-1@127.0.0.1:1/tollgate", null, null), false, 1024);
+        assertThatThrownBy(() -> new DatabaseConfig().dataSource(properties)).isNotNull();
+        assertThat(output.getAll()).contains("Using external PostgreSQL at jdbc:postgresql://127.0.0.1:1/tollgate?user=app&password=***")
+                .doesNotContain("Very-Secret-Pw-1");
+    }
+}
