@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class SandboxPolicyTest {
 
     private static AppCaller caller(KeyEnvironment environment) {
-        return new AppCaller("app_x", "org_x", "App", PricingModel.values()[0], "key_x", "tg_sk_x", KeyType.SECRET, environment, Set.of(), 1000);
+        return new AppCaller("app_x", "org_x", "App", PricingModel.values()[0], "key_x", "Key", "tg_sk_x", KeyType.SECRET, environment, Set.of(), 1000);
     }
 
     @Test
