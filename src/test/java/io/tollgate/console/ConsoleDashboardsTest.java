@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tollgate.Api;
 import io.tollgate.ApiTest;
 import io.tollgate.operators.OperatorAccounts;
-import io.tollgate.operators.OperatorRequest;
 import io.tollgate.operators.OperatorRole;
 import java.util.List;
 import java.util.Map;
@@ -38,10 +37,7 @@ class ConsoleDashboardsTest extends ApiTest {
         long events = jdbc.sql("SELECT count(*) FROM usage_events WHERE app_id = ?").param(appId).query(Long.class).single();
         assertThat(events).isGreaterThanOrEqualTo(5);
 
-        String email = "dash-" + UUID.randomUUID() + "@example.com";
-        accounts.create(new OperatorRequest(email, "dashboards password", OperatorRole.VIEWER, null));
-        ConsoleClient console = new ConsoleClient(port);
-        console.signIn(email, "dashboards password");
+        ConsoleClient console = ConsoleClient.signedIn(port, accounts, OperatorRole.VIEWER);
         List<String> pages = List.of("/console/apps/" + appId + "/usage", "/console/apps/" + appId + "/users",
                 "/console/apps/" + appId + "/users/" + userId);
         JsonNode before = io.tollgate.Api.JSON.readTree(console.get("/console/usage.json?app=" + appId).body());

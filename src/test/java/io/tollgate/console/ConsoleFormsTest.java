@@ -2,30 +2,13 @@ package io.tollgate.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tollgate.ApiTest;
-import io.tollgate.operators.OperatorAccounts;
-import io.tollgate.operators.OperatorRequest;
-import io.tollgate.operators.OperatorRole;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /** Refused edits show their messages beside the fields of the form that was sent; optional settings can be emptied. */
-class ConsoleFormsTest extends ApiTest {
-    @Autowired
-    OperatorAccounts accounts;
-    ConsoleClient console;
-
-    @BeforeEach
-    void signIn() {
-        String email = "forms-" + UUID.randomUUID() + "@example.com";
-        accounts.create(new OperatorRequest(email, "forms test password", OperatorRole.ADMIN, null));
-        console = new ConsoleClient(port);
-        assertThat(console.signIn(email, "forms test password").status()).isEqualTo(302);
-    }
+class ConsoleFormsTest extends ConsoleApiTest {
 
     @Test
     void keyCreateAndEditMessagesAreBesideTheirFields() {

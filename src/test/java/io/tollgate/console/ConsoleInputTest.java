@@ -2,30 +2,13 @@ package io.tollgate.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tollgate.ApiTest;
-import io.tollgate.operators.OperatorAccounts;
-import io.tollgate.operators.OperatorRequest;
-import io.tollgate.operators.OperatorRole;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 
 /** Bad input to console pages — dates beyond any calendar, NUL bytes, hand-edited links — is a 4xx or a message, never a 500. */
-class ConsoleInputTest extends ApiTest {
-    @Autowired
-    OperatorAccounts accounts;
-    ConsoleClient console;
-
-    @BeforeEach
-    void signIn() {
-        String email = "input-" + UUID.randomUUID() + "@example.com";
-        accounts.create(new OperatorRequest(email, "input test password", OperatorRole.ADMIN, null));
-        console = new ConsoleClient(port);
-        assertThat(console.signIn(email, "input test password").status()).isEqualTo(302);
-    }
+class ConsoleInputTest extends ConsoleApiTest {
 
     @Test
     void aLockLinkWithAnImpossibleTimeSaysLater() {

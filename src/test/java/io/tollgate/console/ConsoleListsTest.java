@@ -3,10 +3,6 @@ package io.tollgate.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tollgate.Api;
-import io.tollgate.ApiTest;
-import io.tollgate.operators.OperatorAccounts;
-import io.tollgate.operators.OperatorRequest;
-import io.tollgate.operators.OperatorRole;
 import io.tollgate.platform.Ids;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -15,23 +11,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 
 /** Lists over plain HTTP: any organization can be chosen, every list pages, organizations link to their apps, end users filter by link. */
-class ConsoleListsTest extends ApiTest {
-    @Autowired
-    OperatorAccounts accounts;
-    ConsoleClient console;
-
-    @BeforeEach
-    void signIn() {
-        String email = "lists-" + UUID.randomUUID() + "@example.com";
-        accounts.create(new OperatorRequest(email, "lists test password", OperatorRole.ADMIN, null));
-        console = new ConsoleClient(port);
-        assertThat(console.signIn(email, "lists test password").status()).isEqualTo(302);
-    }
+class ConsoleListsTest extends ConsoleApiTest {
 
     static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
