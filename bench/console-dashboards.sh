@@ -12,7 +12,8 @@
 #
 # The seed is plain SQL: EVENTS usage events (default 1,000,000) over DAYS days, APPS apps with
 # USERS_PER_APP end users each, four features, ~3% errors, then the daily rollups (usage_daily,
-# usage_daily_users) built from them exactly as the metering writer keeps them. All bench rows carry
+# usage_daily_users) built from them exactly as the metering writer keeps them, and the closed weeks
+# folded into usage_weekly_users as the background WeeklyUserRollup does. All bench rows carry
 # ids with "0bench" in them (org_0bench…, app_0bench…, usr_0bench…), so --clean removes only them.
 # Each page is fetched RUNS times after one warm-up; the script prints the median and the slowest, and
 # flags any median over TARGET_MS (300).
@@ -33,6 +34,7 @@ PSQL=(psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -q -X)
 
 clean() {
   "${PSQL[@]}" <<'SQL'
+DELETE FROM usage_weekly_users WHERE app_id LIKE 'app\_0bench%';
 DELETE FROM usage_daily_users WHERE app_id LIKE 'app\_0bench%';
 DELETE FROM usage_daily WHERE app_id LIKE 'app\_0bench%';
 DELETE FROM usage_events WHERE app_id LIKE 'app\_0bench%';
@@ -100,15 +102,29 @@ ON CONFLICT (app_id, day, feature, currency) DO UPDATE SET calls = u.calls + exc
   credits_used = u.credits_used + excluded.credits_used, charge_minor = u.charge_minor + excluded.charge_minor,
   cost_minor = u.cost_minor + excluded.cost_minor, duration_ms_sum = u.duration_ms_sum + excluded.duration_ms_sum,
   charged_calls = u.charged_calls + excluded.charged_calls;
-INSERT INTO usage_daily_users AS u (app_id, day, end_user_id, calls, credits_used, charge_minor)
-SELECT app_id, (created_at AT TIME ZONE 'UTC')::date, end_user_id, count(*), sum(credits_used), sum(charge_minor)
-FROM usage_events WHERE app_id LIKE 'app\_0bench%' GROUP BY 1, 2, 3
-ON CONFLICT (app_id, day, end_user_id) DO UPDATE SET calls = u.calls + excluded.calls,
-  credits_used = u.credits_used + excluded.credits_used, charge_minor = u.charge_minor + excluded.charge_minor;
+INSERT INTO usage_daily_users AS u (app_id, day, end_user_id, feature, calls, credits_used, charge_minor, errors)
+SELECT app_id, (created_at AT TIME ZONE 'UTC')::date, end_user_id, feature, count(*), sum(credits_used), sum(charge_minor),
+       count(*) FILTER (WHERE response_status >= 400)
+FROM usage_events WHERE app_id LIKE 'app\_0bench%' AND end_user_id IS NOT NULL GROUP BY 1, 2, 3, 4
+ON CONFLICT (app_id, day, end_user_id, feature) DO UPDATE SET calls = u.calls + excluded.calls,
+  credits_used = u.credits_used + excluded.credits_used, charge_minor = u.charge_minor + excluded.charge_minor,
+  errors = u.errors + excluded.errors;
+-- Closed weeks folded into the weekly per-user rollup, exactly as WeeklyUserRollup does (a week is closed a day
+-- after its Sunday, UTC; folding a week recomputes it from usage_daily_users, so doing it here too is harmless).
+CREATE TEMP TABLE bench_weeks AS
+SELECT generate_series(date_trunc('week', min(day))::date, date_trunc('week', (now() AT TIME ZONE 'UTC')::date - 7)::date,
+                       interval '1 week')::date AS week
+FROM usage_daily_users WHERE app_id LIKE 'app\_0bench%';
+DELETE FROM usage_weekly_users WHERE week IN (SELECT week FROM bench_weeks);
+INSERT INTO usage_weekly_users (week, app_id, end_user_id, calls, errors, credits_used, charge_minor)
+SELECT w.week, d.app_id, d.end_user_id, sum(d.calls), sum(d.errors), sum(d.credits_used), sum(d.charge_minor)
+FROM bench_weeks w JOIN usage_daily_users d ON d.day BETWEEN w.week AND w.week + 6 GROUP BY 1, 2, 3;
+UPDATE usage_weekly_progress SET through = greatest(coalesce(through, '-infinity'::date), (SELECT max(week) FROM bench_weeks));
 COMMIT;
 ANALYZE usage_events;
 ANALYZE usage_daily;
 ANALYZE usage_daily_users;
+ANALYZE usage_weekly_users;
 ANALYZE end_users;
 SQL
   echo "seeded in $(( $(date +%s) - start )) s"
@@ -139,12 +155,16 @@ PAGES=(
   "/console/apps/$APP/usage?from=$FROM90&to=$TODAY"
   "/console/usage.json?app=$APP&from=$FROM90&to=$TODAY"
   "/console/apps/$APP/users"
+  "/console/apps/$APP/users/usr_0bench$(printf '%020d' 1)"
   "/console/revenue"
   "/console/revenue.json"
   "/console/revenue?from=$FROM90&to=$TODAY"
   "/console/apps/$APP/features"
+  "/console/apps/$APP/docs"
   "/console/organizations"
+  "/console/plans"
   "/console/audit"
+  "/console/operators"
 )
 printf '%-62s %8s %8s %6s\n' "page" "median" "max" "status"
 slow=0

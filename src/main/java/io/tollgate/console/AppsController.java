@@ -21,6 +21,7 @@ import io.tollgate.platform.PageQuery;
 import io.tollgate.platform.PageResult;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -38,6 +39,8 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 @Controller
 class AppsController {
     static final List<Long> OVERLAPS = List.of(0L, 3600L, 86_400L, 7 * 86_400L);
+    /** Organizations offered at once in the register form; a search finds any of the others. */
+    static final int ORGANIZATION_CHOICES = 20;
     private final Applications applications;
     private final Organizations organizations;
     private final ApiKeys keys;
@@ -52,12 +55,13 @@ class AppsController {
 
     @GetMapping("/console/apps")
     String list(@RequestParam(required = false) String search, @RequestParam(required = false) String status,
-                @RequestParam(required = false) String type, @RequestParam(required = false) Integer page,
-                HttpServletRequest request, Model model) {
+                @RequestParam(required = false) String type, @RequestParam(name = "organization_id", required = false) String organizationId,
+                @RequestParam(required = false) Integer page, HttpServletRequest request, Model model) {
         AppStatus statusFilter = parse(AppStatus.class, status);
         AppType typeFilter = parse(AppType.class, type);
+        String organizationFilter = Forms.search("organization_id", organizationId);
         PageResult<Application> apps = applications.list(Forms.page(page),
-                new Applications.Filter(statusFilter, typeFilter, null, Forms.blankToNull(search)));
+                new Applications.Filter(statusFilter, typeFilter, organizationFilter, Forms.search("search", search)));
         Map<String, String> organizationNames = new HashMap<>();
         apps.items().forEach(a -> organizationNames.computeIfAbsent(a.organizationId(),
                 id -> organizations.find(id).map(Organization::name).orElse(id)));
@@ -67,16 +71,22 @@ class AppsController {
         model.addAttribute("search", search == null ? "" : search);
         model.addAttribute("status", statusFilter == null ? "" : statusFilter.name().toLowerCase());
         model.addAttribute("type", typeFilter == null ? "" : typeFilter.name().toLowerCase());
+        model.addAttribute("organizationId", organizationFilter == null ? "" : organizationFilter);
+        model.addAttribute("organizationName", organizationFilter == null ? null
+                : organizations.find(organizationFilter).map(Organization::name).orElse(organizationFilter));
         model.addAttribute("statuses", AppStatus.values());
         model.addAttribute("types", AppType.values());
         return "console/apps";
     }
 
+    /** The form; organization_search narrows the organization choice (htmx swaps just the select as one types). */
     @GetMapping("/console/apps/new")
-    String newApp(@RequestParam(name = "organization_id", required = false) String organizationId, Model model) {
+    String newApp(@RequestParam(name = "organization_id", required = false) String organizationId,
+                  @RequestParam(name = "organization_search", required = false) String organizationSearch, Model model) {
         Roles.requireWriter();
         Map<String, String> form = new HashMap<>();
-        if (organizationId != null) form.put("organization_id", organizationId);
+        if (organizationId != null) form.put("organization_id", Forms.search("organization_id", organizationId));
+        if (organizationSearch != null) form.put("organization_search", Forms.search("organization_search", organizationSearch));
         return registerForm(model, form, Map.of());
     }
 
@@ -111,24 +121,37 @@ class AppsController {
     private String registerForm(Model model, Map<String, String> form, Map<String, String> errors) {
         model.addAttribute("form", form);
         model.addAttribute("errors", errors);
-        model.addAttribute("organizations", organizations.list(PageQuery.of(1, PageQuery.MAX_PER_PAGE), null).items());
+        PageResult<Organization> matches = organizations.list(PageQuery.of(1, ORGANIZATION_CHOICES),
+                Forms.blankToNull(form.get("organization_search")));
+        List<Organization> choices = new ArrayList<>(matches.items());
+        // The organization already chosen (a link from its row, or a refused submit) stays choosable whatever the search.
+        String chosen = Forms.blankToNull(form.get("organization_id"));
+        if (chosen != null && choices.stream().noneMatch(o -> o.id().equals(chosen))) {
+            organizations.find(chosen).ifPresent(o -> choices.addFirst(o));
+        }
+        model.addAttribute("organizations", choices);
+        model.addAttribute("organizationMatches", matches.pagination().total());
         model.addAttribute("types", AppType.values());
         model.addAttribute("pricingModels", PricingModel.values());
         return "console/app-new";
     }
 
     @GetMapping("/console/apps/{id}")
-    String detail(@PathVariable String id, @RequestParam(name = "keys_page", required = false) Integer keysPage, Model model) {
+    String detail(@PathVariable String id, @RequestParam(name = "keys_page", required = false) Integer keysPage,
+                  HttpServletRequest request, Model model) {
         Application app = applications.get(id);
         model.addAttribute("app", app);
         model.addAttribute("organization", organizations.find(app.organizationId()).orElse(null));
-        model.addAttribute("keys", keys.list(id, PageQuery.of(keysPage == null || keysPage < 1 ? 1 : keysPage, PageQuery.MAX_PER_PAGE), null));
+        PageResult<io.tollgate.keys.ApiKey> appKeys = keys.list(id, Forms.page(keysPage), null);
+        model.addAttribute("keys", appKeys);
+        model.addAttribute("keysPager", Forms.pager(appKeys.pagination(), request, "keys_page", "keys"));
         model.addAttribute("allScopes", Scopes.ALL);
         model.addAttribute("secretOnly", Scopes.SECRET_ONLY);
         model.addAttribute("overlaps", OVERLAPS);
         model.addAttribute("types", AppType.values());
         model.addAttribute("pricingModels", PricingModel.values());
         if (!model.containsAttribute("errors")) model.addAttribute("errors", Map.of());
+        if (!model.containsAttribute("keyForm")) model.addAttribute("keyForm", Map.of());
         return "console/app";
     }
 
@@ -142,6 +165,15 @@ class AppsController {
                 params.get("description"), type, Forms.blankToNull(params.get("app_url")),
                 Forms.blankToNull(params.get("app_identifier")), null, pricing, null);
         checks.validate(request, errors);
+        // Applications.update keeps a field it is not given, so an emptied box cannot clear it (yet): say so
+        // rather than answer "Saved." with the old value still there.
+        Application current = applications.get(id);
+        if (params.containsKey("app_url") && request.appUrl() == null && current.appUrl() != null) {
+            errors.putIfAbsent("app_url", "cannot be removed here yet; enter another URL or keep this one");
+        }
+        if (params.containsKey("app_identifier") && request.appIdentifier() == null && current.appIdentifier() != null) {
+            errors.putIfAbsent("app_identifier", "cannot be removed here yet; enter another identifier or keep this one");
+        }
         if (errors.isEmpty()) {
             try {
                 applications.update(id, request);
@@ -203,10 +235,12 @@ class AppsController {
                 errors.putAll(Forms.fieldErrors(e));
             }
         }
+        Map<String, String> typed = new LinkedHashMap<>(params);
+        typed.remove("_csrf");
         redirect.addFlashAttribute("keyErrors", errors);
-        redirect.addFlashAttribute("problem", "The key was not created: " + String.join("; ", errors.entrySet().stream()
-                .map(e -> e.getKey() + " " + e.getValue()).toList()));
-        return "redirect:/console/apps/" + id + "#keys";
+        redirect.addFlashAttribute("keyForm", typed);
+        redirect.addFlashAttribute("problem", "The key was not created: " + Forms.describe(errors));
+        return "redirect:/console/apps/" + id + "#create-key";
     }
 
     /** The one moment a full key exists outside the caller's hands: a flash attribute, gone after one page view. */
@@ -231,10 +265,7 @@ class AppsController {
                 errors.putAll(Forms.fieldErrors(e));
             }
         }
-        if (!errors.isEmpty()) {
-            redirect.addFlashAttribute("problem", "The key was not saved: " + String.join("; ", errors.entrySet().stream()
-                    .map(e -> e.getKey() + " " + e.getValue()).toList()));
-        }
+        if (!errors.isEmpty()) Forms.editFailed(redirect, keyId, errors, params);
         return "redirect:/console/apps/" + id + "#keys";
     }
 

@@ -12,11 +12,14 @@ import io.tollgate.metering.PlanRequest;
 import io.tollgate.metering.Plans;
 import io.tollgate.metering.PricingType;
 import io.tollgate.platform.ApiException;
-import io.tollgate.platform.PageQuery;
+import io.tollgate.platform.PageResult;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -41,11 +44,12 @@ class CatalogController {
     }
 
     @GetMapping("/console/apps/{id}/features")
-    String features(@PathVariable String id, Model model) {
+    String features(@PathVariable String id, @RequestParam(required = false) Integer page, HttpServletRequest request, Model model) {
         Application app = applications.get(id);
-        List<Feature> list = features.list(id, PageQuery.of(1, PageQuery.MAX_PER_PAGE)).items();
+        PageResult<Feature> list = features.list(id, Forms.page(page));
         model.addAttribute("app", app);
-        model.addAttribute("features", list);
+        model.addAttribute("features", list.items());
+        model.addAttribute("pager", Forms.pager(list.pagination(), request));
         model.addAttribute("pricingTypes", PricingType.values());
         model.addAttribute("periods", FreeTierPeriod.values());
         model.addAttribute("backends", FeatureBackend.values());
@@ -82,17 +86,22 @@ class CatalogController {
         Roles.requireWriter();
         Map<String, String> errors = new LinkedHashMap<>();
         FeatureRequest request = featureRequest(params, errors, false);
+        // In the edit form an optional box left empty means "none": no free allowance, no upstream URL.
+        Set<String> cleared = new HashSet<>();
+        for (String optional : Features.CLEARABLE) {
+            if (params.containsKey(optional) && Forms.blankToNull(params.get(optional)) == null) cleared.add(optional);
+        }
         if (errors.isEmpty()) {
             try {
-                features.update(id, featureId, request);
+                features.update(id, featureId, request, cleared);
                 redirect.addFlashAttribute("notice", "Price rule saved.");
             } catch (ApiException e) {
                 if (e.status().value() == 404) throw e;
                 errors.putAll(Forms.fieldErrors(e));
             }
         }
-        if (!errors.isEmpty()) redirect.addFlashAttribute("problem", "Not saved: " + describe(errors));
-        return "redirect:/console/apps/" + id + "/features";
+        if (!errors.isEmpty()) Forms.editFailed(redirect, featureId, errors, params);
+        return "redirect:/console/apps/" + id + "/features" + (errors.isEmpty() ? "" : "#feature-" + featureId);
     }
 
     @PostMapping("/console/apps/{id}/features/{featureId}/delete")
@@ -168,8 +177,8 @@ class CatalogController {
                 errors.putAll(Forms.fieldErrors(e));
             }
         }
-        if (!errors.isEmpty()) redirect.addFlashAttribute("problem", "Not saved: " + describe(errors));
-        return "redirect:/console/plans";
+        if (!errors.isEmpty()) Forms.editFailed(redirect, id, errors, params);
+        return "redirect:/console/plans" + (errors.isEmpty() ? "" : "#plan-" + id);
     }
 
     @PostMapping("/console/plans/{id}/retire")
@@ -210,9 +219,5 @@ class CatalogController {
 
     private static List<String> words(String text) {
         return Arrays.stream(text.split("[,\\s]+")).map(String::strip).filter(s -> !s.isEmpty()).toList();
-    }
-
-    static String describe(Map<String, String> errors) {
-        return String.join("; ", errors.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList());
     }
 }

@@ -3,10 +3,15 @@ package io.tollgate.console;
 import io.tollgate.platform.ApiException;
 import io.tollgate.platform.RequestContext;
 import jakarta.servlet.http.HttpServletResponse;
+import java.time.DateTimeException;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -52,8 +57,9 @@ class ConsoleAdvice {
     @ExceptionHandler(ApiException.class)
     ModelAndView api(ApiException e, HttpServletResponse response) {
         response.setStatus(e.status().value());
-        return error(e.status().value(), e.status().is4xxClientError() && e.status().value() == 404 ? "Not found" : "That did not work",
-                e.getMessage());
+        Map<String, String> fields = Forms.fieldErrors(e);
+        return error(e.status().value(), e.status().value() == 404 ? "Not found" : "That did not work",
+                fields.containsKey("_form") ? e.getMessage() : e.getMessage() + ": " + Forms.describe(fields));
     }
 
     @ExceptionHandler({MethodArgumentTypeMismatchException.class, MissingServletRequestParameterException.class})
@@ -61,6 +67,27 @@ class ConsoleAdvice {
         response.setStatus(400);
         return error(400, "That request was malformed", e instanceof MethodArgumentTypeMismatchException m
                 ? "The value of " + m.getName() + " is not valid." : e.getMessage());
+    }
+
+    /**
+     * A value the database refused (PostgreSQL's data exceptions: a date beyond its range, a NUL byte, a
+     * number too large) or a date Java cannot represent: the request was bad, so a 400, not a 500. The
+     * forms check their fields first; this is the net under whatever slips past them.
+     */
+    @ExceptionHandler({DataIntegrityViolationException.class, DateTimeException.class})
+    ModelAndView unstorable(Exception e, HttpServletResponse response) {
+        log.info("Console request refused: {}", e.getMessage());
+        response.setStatus(400);
+        return error(400, "That request was malformed", "A value in it cannot be used (a date out of range or a character that is "
+                + "not allowed, for example). Check what was typed and try again.");
+    }
+
+    @ExceptionHandler({TransientDataAccessException.class, DataAccessResourceFailureException.class})
+    ModelAndView databaseDown(Exception e, HttpServletResponse response) {
+        log.warn("Console request failed: database unavailable", e);
+        response.setStatus(503);
+        return error(503, "The database is not answering", "Try again in a moment; quote request id " + RequestContext.requestId()
+                + " if it persists.");
     }
 
     @ExceptionHandler(Exception.class)

@@ -63,6 +63,12 @@ class DocsController {
         return "console/docs";
     }
 
+    /**
+     * Ready-to-paste clients, each complete enough to run as it stands with TOLLGATE_API_KEY set (the
+     * console tests run every one of them against a live server): who am I, an image generation, a
+     * credit purchase. sandbox payments work until TOLLGATE_SANDBOX_PAYMENTS=false; real apps pay with
+     * stripe or mpesa.
+     */
     static List<Sample> samples(String base, String appId) {
         String curl = """
                 # Who am I? (any key of the app)
@@ -70,16 +76,23 @@ class DocsController {
                   -H "Authorization: Bearer $TOLLGATE_API_KEY" \\
                   -H "X-App-Id: %2$s"
 
-                # Generate an image (metered; send an Idempotency-Key so a retry is charged once)
+                # Generate an image (metered; an Idempotency-Key makes a retry be charged once: reuse it only to retry)
                 curl -s -X POST %1$s/api/v1/media/generate/image \\
                   -H "Authorization: Bearer $TOLLGATE_API_KEY" \\
                   -H "X-App-Id: %2$s" \\
                   -H "Content-Type: application/json" \\
-                  -H "Idempotency-Key: $(uuidgen)" \\
+                  -H "Idempotency-Key: sunset-$(date +%%s)" \\
                   -d '{"prompt": "A beautiful sunset", "style": "realistic"}'
+
+                # Buy 100 credits (payment_method: stripe, or mpesa with phone_number; sandbox while testing)
+                curl -s -X POST %1$s/api/v1/credits/purchase \\
+                  -H "Authorization: Bearer $TOLLGATE_API_KEY" \\
+                  -H "X-App-Id: %2$s" \\
+                  -H "Content-Type: application/json" \\
+                  -d '{"amount": 100, "payment_method": "sandbox"}'
                 """.formatted(base, appId);
         String javascript = """
-                // Tollgate API client (fetch: browsers, React Native, Node 18+)
+                // Tollgate API client (fetch: browsers, React Native, Node 18+). Run as a module: node tollgate.mjs
                 class TollgateAPI {
                   constructor(apiKey, appId = '%2$s') {
                     this.apiKey = apiKey;
@@ -104,12 +117,19 @@ class DocsController {
 
                   getContent(contentId) { return this.request(`/content/${contentId}`); }
                   generateImage(prompt) { return this.request('/media/generate/image', 'POST', { prompt }); }
-                  purchaseCredits(packageId) { return this.request('/credits/purchase', 'POST', { package_id: packageId }); }
+                  getJob(jobId) { return this.request(`/jobs/${jobId}`); }
+                  // amount is a number of credits; paymentMethod 'stripe', or 'mpesa' with { phone_number }; 'sandbox' while testing
+                  purchaseCredits(amount, paymentMethod = 'sandbox', extra = {}) {
+                    return this.request('/credits/purchase', 'POST', { amount, payment_method: paymentMethod, ...extra });
+                  }
                 }
 
                 // Usage
                 const api = new TollgateAPI(process.env.TOLLGATE_API_KEY);
                 const job = await api.generateImage('A beautiful sunset');
+                console.log('job', job.job_id, job.status);
+                const payment = await api.purchaseCredits(100);
+                console.log('payment', payment.id, payment.status);
                 """.formatted(base, appId);
         String python = """
                 import os
@@ -137,9 +157,19 @@ class DocsController {
                     def generate_image(self, prompt):
                         return self.request('/media/generate/image', 'POST', {'prompt': prompt})
 
+                    def get_job(self, job_id):
+                        return self.request(f'/jobs/{job_id}')
+
+                    # amount is a number of credits; payment_method 'stripe', or 'mpesa' with phone_number=...; 'sandbox' while testing
+                    def purchase_credits(self, amount, payment_method='sandbox', **extra):
+                        return self.request('/credits/purchase', 'POST', {'amount': amount, 'payment_method': payment_method, **extra})
+
                 # Usage
                 api = TollgateAPI(os.environ['TOLLGATE_API_KEY'])
                 job = api.generate_image('A beautiful sunset')
+                print('job', job['job_id'], job['status'])
+                payment = api.purchase_credits(100)
+                print('payment', payment['id'], payment['status'])
                 """.formatted(base, appId);
         String java = """
                 import java.net.URI;
@@ -170,6 +200,8 @@ class DocsController {
                     public static void main(String[] args) throws Exception {
                         TollgateApi api = new TollgateApi(System.getenv("TOLLGATE_API_KEY"));
                         System.out.println(api.request("POST", "/media/generate/image", "{\\"prompt\\": \\"A beautiful sunset\\"}"));
+                        // amount is a number of credits; payment_method stripe, or mpesa with phone_number; sandbox while testing
+                        System.out.println(api.request("POST", "/credits/purchase", "{\\"amount\\": 100, \\"payment_method\\": \\"sandbox\\"}"));
                     }
                 }
                 """.formatted(base, appId);

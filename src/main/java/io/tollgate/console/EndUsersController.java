@@ -62,10 +62,12 @@ class EndUsersController {
 
     @GetMapping("/console/apps/{id}/users")
     String list(@PathVariable String id, @RequestParam(required = false) String search, @RequestParam(required = false) String kind,
-                @RequestParam(required = false) Integer page, HttpServletRequest request, Model model) {
+                @RequestParam(required = false) String linked, @RequestParam(required = false) Integer page,
+                HttpServletRequest request, Model model) {
         Application app = applications.get(id);
         String kindFilter = kind != null && KINDS.contains(kind) ? kind : null;
-        PageResult<EndUser> users = endUsers.list(id, Forms.page(page), Forms.blankToNull(search), kindFilter);
+        Boolean linkedFilter = "linked".equals(linked) ? Boolean.TRUE : "unlinked".equals(linked) ? Boolean.FALSE : null;
+        PageResult<EndUser> users = endUsers.list(id, Forms.page(page), Forms.search("search", search), kindFilter, linkedFilter);
         List<String> ids = users.items().stream().map(EndUser::id).toList();
         Map<String, Long> balances = ledger.balances(WalletOwner.END_USER, ids);
         LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
@@ -77,6 +79,7 @@ class EndUsersController {
         model.addAttribute("pager", Forms.pager(users.pagination(), request));
         model.addAttribute("search", search == null ? "" : search);
         model.addAttribute("kind", kindFilter == null ? "" : kindFilter);
+        model.addAttribute("linked", linkedFilter == null ? "" : linkedFilter ? "linked" : "unlinked");
         model.addAttribute("kinds", List.of("registered", "anonymous", "external"));
         return "console/users";
     }
@@ -116,12 +119,12 @@ class EndUsersController {
         String target = "redirect:/console/apps/" + id + "/users/" + userId;
         Map<String, String> errors = new LinkedHashMap<>();
         Long amount = Forms.number("amount", params.get("amount"), errors);
-        String reason = Forms.blankToNull(params.get("reason"));
+        String reason = Forms.text("reason", params.get("reason"), errors);
         Instant expiresAt = Forms.instant("expires_at", params.get("expires_at"), errors);
         if (amount == null && !errors.containsKey("amount")) errors.put("amount", "is required");
         if (amount != null && (amount < 1 || amount > MAX_GRANT)) errors.put("amount", "must be between 1 and " + MAX_GRANT);
-        if (reason == null) errors.put("reason", "is required (it is kept in the ledger)");
-        else if (reason.length() > 500) errors.put("reason", "must be at most 500 characters");
+        if (reason == null && !errors.containsKey("reason")) errors.put("reason", "is required (it is kept in the ledger)");
+        else if (reason != null && reason.length() > 500) errors.put("reason", "must be at most 500 characters");
         if (!errors.isEmpty()) {
             redirect.addFlashAttribute("problem", "No credits granted: " + String.join("; ",
                     errors.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList()));

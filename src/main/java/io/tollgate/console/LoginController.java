@@ -1,5 +1,6 @@
 package io.tollgate.console;
 
+import java.time.DateTimeException;
 import java.time.Instant;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -22,10 +23,11 @@ class LoginController {
             String until;
             try {
                 until = fmt.time(Instant.ofEpochSecond(Long.parseLong(locked)));
-            } catch (NumberFormatException e) {
+            } catch (NumberFormatException | DateTimeException e) { // a hand-edited link, not one the sign-in made
                 until = "later";
             }
-            model.addAttribute("problem", "Too many failed sign-ins: this account is locked until " + until + ".");
+            // Worded for any email: unknown ones are locked alike, so the page never tells which accounts exist.
+            model.addAttribute("problem", "Too many failed sign-ins with this email: it is locked until " + until + ".");
         }
         if (signedOut != null) model.addAttribute("notice", "You are signed out.");
         return "console/login";

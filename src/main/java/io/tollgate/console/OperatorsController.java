@@ -84,7 +84,7 @@ class OperatorsController {
                 errors.putAll(e.status().value() == 409 ? Map.of("role", e.getMessage()) : Forms.fieldErrors(e));
             }
         }
-        if (!errors.isEmpty()) redirect.addFlashAttribute("problem", "Not saved: " + CatalogController.describe(errors));
+        if (!errors.isEmpty()) redirect.addFlashAttribute("problem", "Not saved: " + Forms.describe(errors));
         return "redirect:/console/operators";
     }
 }

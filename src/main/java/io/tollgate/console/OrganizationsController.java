@@ -44,7 +44,7 @@ class OrganizationsController {
     @GetMapping("/console/organizations")
     String list(@RequestParam(required = false) String search, @RequestParam(required = false) Integer page,
                 HttpServletRequest request, Model model) {
-        PageResult<Organization> result = organizations.list(Forms.page(page), Forms.blankToNull(search));
+        PageResult<Organization> result = organizations.list(Forms.page(page), Forms.search("search", search));
         model.addAttribute("organizations", result.items());
         model.addAttribute("balances", ledger.balances(WalletOwner.ORGANIZATION, result.items().stream().map(Organization::id).toList()));
         model.addAttribute("pager", Forms.pager(result.pagination(), request));
@@ -96,7 +96,11 @@ class OrganizationsController {
                 errors.putAll(Forms.fieldErrors(e));
             }
         }
-        if (!errors.isEmpty()) redirect.addFlashAttribute("problem", "Not saved: " + CatalogController.describe(errors));
+        if (!errors.isEmpty()) {
+            Forms.editFailed(redirect, id, errors, params);
+            return "redirect:/console/organizations?search=" + java.net.URLEncoder.encode(organizations.get(id).name(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+        }
         return "redirect:/console/organizations";
     }
 
@@ -121,13 +125,13 @@ class OrganizationsController {
         Organization organization = organizations.get(id);
         Map<String, String> errors = new LinkedHashMap<>();
         Long amount = Forms.number("amount", params.get("amount"), errors);
-        String reason = Forms.blankToNull(params.get("reason"));
+        String reason = Forms.text("reason", params.get("reason"), errors);
         if (amount == null && !errors.containsKey("amount")) errors.put("amount", "is required");
         if (amount != null && (amount < 1 || amount > EndUsersController.MAX_GRANT)) errors.put("amount", "must be between 1 and " + EndUsersController.MAX_GRANT);
-        if (reason == null) errors.put("reason", "is required");
-        else if (reason.length() > 500) errors.put("reason", "must be at most 500 characters");
+        if (reason == null && !errors.containsKey("reason")) errors.put("reason", "is required");
+        else if (reason != null && reason.length() > 500) errors.put("reason", "must be at most 500 characters");
         if (!errors.isEmpty()) {
-            redirect.addFlashAttribute("problem", "No credits granted: " + CatalogController.describe(errors));
+            redirect.addFlashAttribute("problem", "No credits granted: " + Forms.describe(errors));
             return "redirect:/console/organizations";
         }
         String walletId = ledger.walletFor(WalletOwner.ORGANIZATION, organization.id(), null);

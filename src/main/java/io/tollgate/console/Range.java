@@ -17,7 +17,8 @@ record Range(LocalDate from, LocalDate to, String problem) {
         LocalDate from = parse(fromText);
         String problem = null;
         if ((fromText != null && !fromText.isBlank() && from == null) || (toText != null && !toText.isBlank() && to == null)) {
-            problem = "Dates must be written YYYY-MM-DD; showing the last " + DEFAULT_DAYS + " days.";
+            problem = "Dates must be written YYYY-MM-DD, in the years " + Forms.MIN_YEAR + " to " + Forms.MAX_YEAR
+                    + "; showing the last " + DEFAULT_DAYS + " days.";
             from = null;
             to = null;
         }
@@ -43,7 +44,8 @@ record Range(LocalDate from, LocalDate to, String problem) {
     private static LocalDate parse(String text) {
         if (text == null || text.isBlank()) return null;
         try {
-            return LocalDate.parse(text.strip());
+            LocalDate date = LocalDate.parse(text.strip());
+            return date.getYear() < Forms.MIN_YEAR || date.getYear() > Forms.MAX_YEAR ? null : date;
         } catch (DateTimeParseException e) {
             return null;
         }

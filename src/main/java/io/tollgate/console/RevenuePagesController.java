@@ -116,8 +116,9 @@ class RevenuePagesController {
         model.addAttribute("mrr", mrr.byCurrency());
         model.addAttribute("mrrByPlan", mrr.byPlan());
         model.addAttribute("payments", paymentPage.items());
-        model.addAttribute("paymentsPager", Forms.pager(paymentPage.pagination(), request));
+        model.addAttribute("paymentsPager", Forms.pager(paymentPage.pagination(), request, "page", "payments"));
         model.addAttribute("invoices", invoicePageResult.items());
+        model.addAttribute("invoicesPager", Forms.pager(invoicePageResult.pagination(), request, "invoice_page", "invoices"));
         model.addAttribute("names", names);
         model.addAttribute("statuses", PaymentStatus.values());
         model.addAttribute("providers", ProviderName.values());

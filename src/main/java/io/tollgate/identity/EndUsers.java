@@ -25,9 +25,15 @@ public class EndUsers {
 
     /** @param search matches email, phone, external id, device id or user id */
     public PageResult<EndUser> list(String appId, PageQuery page, String search, String kind) {
+        return list(appId, page, search, kind, null);
+    }
+
+    /** @param linked true: only users linked to a platform account (master_user_id); false: only those not linked; null: all */
+    public PageResult<EndUser> list(String appId, PageQuery page, String search, String kind, Boolean linked) {
         StringBuilder where = new StringBuilder(" WHERE app_id = ? AND status <> 'merged'");
         List<Object> params = new ArrayList<>(List.of(appId));
         if (kind != null) { where.append(" AND kind = ?"); params.add(kind); }
+        if (linked != null) where.append(linked ? " AND master_user_id IS NOT NULL" : " AND master_user_id IS NULL");
         if (search != null && !search.isBlank()) {
             String like = "%" + search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
             where.append(" AND (email ILIKE ? OR phone LIKE ? OR external_user_id ILIKE ? OR device_id ILIKE ? OR id = ?)");

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -95,9 +96,22 @@ public class Features {
         return created;
     }
 
+    /** Optional settings a PUT cannot clear (an absent field keeps its value), and the column each clears. */
+    public static final Set<String> CLEARABLE = Set.of("free_tier_limit", "upstream_url");
+
     @Transactional
     public Feature update(String appId, String featureId, FeatureRequest r) {
+        return update(appId, featureId, r, Set.of());
+    }
+
+    /** As update, and sets the named CLEARABLE settings to none (no free allowance, no upstream URL) in the same change. */
+    @Transactional
+    public Feature update(String appId, String featureId, FeatureRequest r, Set<String> clear) {
+        if (!CLEARABLE.containsAll(clear)) throw new IllegalArgumentException("cannot clear " + clear);
         Feature before = get(appId, featureId);
+        if (clear.contains("upstream_url") && (r.backend() == null ? before.backend() : r.backend()) == FeatureBackend.UPSTREAM) {
+            throw ApiException.invalidField("upstream_url", "is required for backend upstream"); // before the table's CHECK refuses it
+        }
         if (r.featureName() != null && !r.featureName().equals(before.featureName())) {
             throw ApiException.invalidField("feature_name", "cannot be changed; create a new feature instead");
         }
@@ -115,6 +129,9 @@ public class Features {
                         r.timeoutSeconds(), r.status(), r.metadata() == null ? null : json.write(Metadata.check(r.metadata(), json)),
                         featureId)
                 .update();
+        for (String column : clear) { // from CLEARABLE only, checked above
+            jdbc.sql("UPDATE features SET " + column + " = NULL WHERE id = ?").param(featureId).update();
+        }
         Feature after = get(appId, featureId);
         checkCoherent(after);
         invalidation.publish(CACHE_TOPIC, appId + "/" + after.featureName());

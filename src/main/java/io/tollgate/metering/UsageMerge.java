@@ -39,5 +39,14 @@ class UsageMerge {
                   errors = u.errors + excluded.errors""")
                 .params(into, from).update();
         jdbc.sql("DELETE FROM usage_daily_users WHERE end_user_id = ?").param(from).update();
+        // Waits for a week being folded right now, so that fold cannot re-create rows under the old id.
+        jdbc.sql("SELECT through FROM usage_weekly_progress FOR SHARE").query(Object.class).optional();
+        jdbc.sql("""
+                INSERT INTO usage_weekly_users AS u (week, app_id, end_user_id, calls, errors, credits_used, charge_minor)
+                SELECT week, app_id, ?, calls, errors, credits_used, charge_minor FROM usage_weekly_users WHERE end_user_id = ?
+                ON CONFLICT (week, app_id, end_user_id) DO UPDATE SET calls = u.calls + excluded.calls, errors = u.errors + excluded.errors,
+                  credits_used = u.credits_used + excluded.credits_used, charge_minor = u.charge_minor + excluded.charge_minor""")
+                .params(into, from).update();
+        jdbc.sql("DELETE FROM usage_weekly_users WHERE end_user_id = ?").param(from).update();
     }
 }

@@ -99,19 +99,45 @@ public class UsageReports {
 
     public record TopUser(String appId, String endUserId, long calls, long errors, long creditsUsed, long chargeMinor) {}
 
-    /** The busiest end users in [from, to] of one app (or all, appId null), optionally for one feature, from the per-user rollup. */
+    /**
+     * The busiest end users in [from, to] of one app (or all, appId null), optionally for one feature.
+     * Whole weeks already folded by WeeklyUserRollup are read from usage_weekly_users (a row per user and
+     * week); only the days at the edges, and any feature filter, come from the per-day rollup.
+     */
     public List<TopUser> topUsers(String appId, LocalDate from, LocalDate to, String feature, int limit) {
         if (limit < 1 || limit > 100) throw new IllegalArgumentException("limit must be 1-100");
-        List<Object> params = new ArrayList<>(List.of(from, to));
-        String where = " WHERE day BETWEEN ? AND ?";
-        if (appId != null) { where += " AND app_id = ?"; params.add(appId); }
-        if (feature != null) { where += " AND feature = ?"; params.add(feature); }
+        List<Object> params = new ArrayList<>();
+        List<String> parts = new ArrayList<>();
+        LocalDate folded = feature != null ? null
+                : jdbc.sql("SELECT through FROM usage_weekly_progress").query(LocalDate.class).optional().orElse(null);
+        LocalDate firstWeek = WeeklyUserRollup.monday(from.plusDays(6));
+        LocalDate lastWeek = WeeklyUserRollup.monday(to.minusDays(6));
+        if (folded != null && folded.isBefore(lastWeek)) lastWeek = folded;
+        if (folded != null && !firstWeek.isAfter(lastWeek)) {
+            parts.add(userRows("usage_weekly_users", "week", firstWeek, lastWeek, appId, null, params));
+            if (from.isBefore(firstWeek)) parts.add(userRows("usage_daily_users", "day", from, firstWeek.minusDays(1), appId, null, params));
+            if (to.isAfter(lastWeek.plusDays(6))) parts.add(userRows("usage_daily_users", "day", lastWeek.plusDays(7), to, appId, null, params));
+        } else {
+            parts.add(userRows("usage_daily_users", "day", from, to, appId, feature, params));
+        }
         params.add(limit);
         // End-user ids are unique across apps, so grouping by the user alone is enough (and cheaper to hash).
-        return jdbc.sql("SELECT max(app_id), end_user_id, sum(calls), sum(errors), sum(credits_used), sum(charge_minor) FROM usage_daily_users"
-                        + where + " GROUP BY end_user_id ORDER BY sum(calls) DESC, end_user_id LIMIT ?").params(params)
+        return jdbc.sql("SELECT max(app_id), end_user_id, sum(calls), sum(errors), sum(credits_used), sum(charge_minor) FROM ("
+                        + String.join(" UNION ALL ", parts) + ") u GROUP BY end_user_id ORDER BY sum(calls) DESC, end_user_id LIMIT ?")
+                .params(params)
                 .query((rs, i) -> new TopUser(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)))
                 .list();
+    }
+
+    private static String userRows(String table, String dayColumn, LocalDate from, LocalDate to, String appId, String feature,
+                                   List<Object> params) {
+        String sql = "SELECT app_id, end_user_id, calls, errors, credits_used, charge_minor FROM " + table
+                + " WHERE " + dayColumn + " BETWEEN ? AND ?";
+        params.add(from);
+        params.add(to);
+        if (appId != null) { sql += " AND app_id = ?"; params.add(appId); }
+        if (feature != null) { sql += " AND feature = ?"; params.add(feature); }
+        return sql;
     }
 
     public Map<String, UserTotals> userTotals(String appId, LocalDate from, LocalDate to, Collection<String> userIds) {

@@ -6,6 +6,9 @@ import io.tollgate.platform.Ids;
 import io.tollgate.platform.PageQuery;
 import io.tollgate.platform.PageResult;
 import io.tollgate.platform.PasswordHasher;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -14,6 +17,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -25,6 +30,8 @@ import org.springframework.transaction.annotation.Transactional;
 public class OperatorAccounts {
     public static final int MAX_FAILED_LOGINS = 5;
     public static final Duration LOCKOUT = Duration.ofMinutes(15);
+    /** Failures further apart than this do not add up to a lockout. */
+    public static final Duration FAILURE_WINDOW = Duration.ofMinutes(15);
     private final JdbcClient jdbc;
     private final PasswordHasher passwords;
     private final AuditTrail audit;
@@ -43,30 +50,87 @@ public class OperatorAccounts {
         record Locked(Instant until) implements SignIn {}
     }
 
-    /** Checks a password; failures count toward a lockout, which even the right password cannot pass. */
+    /**
+     * Checks a password. Failures within FAILURE_WINDOW count toward a lockout, which even the right
+     * password cannot pass. Emails of no account are counted and locked alike (in their own table) and
+     * cost the same Argon2id check, so neither the answer nor its timing tells which accounts exist.
+     */
     @Transactional
     public SignIn signIn(String email, String password) {
-        Optional<Row> row = jdbc.sql("SELECT * FROM operators WHERE lower(email) = lower(?) FOR UPDATE").param(email == null ? "" : email)
-                .query(this::row).optional();
+        String address = email == null ? "" : email;
+        String given = password == null ? "" : password;
+        // A NUL cannot be in any stored email and PostgreSQL refuses it in a query: such an email names no account.
+        boolean queryable = address.indexOf('\0') < 0;
+        Optional<Row> row = queryable ? jdbc.sql("SELECT * FROM operators WHERE lower(email) = lower(?) FOR UPDATE").param(address)
+                .query(this::row).optional() : Optional.empty();
         Instant now = clock.instant();
-        if (row.isPresent() && row.get().operator.lockedUntil() != null && row.get().operator.lockedUntil().isAfter(now)) {
-            passwords.matches(password, null);
-            return new SignIn.Locked(row.get().operator.lockedUntil());
+        if (row.isEmpty()) {
+            passwords.matches(given, null);
+            return queryable ? unknownEmail(address, now) : new SignIn.Failure();
         }
-        boolean ok = passwords.matches(password == null ? "" : password, row.map(Row::hash).orElse(null));
-        if (row.isEmpty()) return new SignIn.Failure();
         Operator operator = row.get().operator;
-        if (ok && "active".equals(operator.status())) {
-            jdbc.sql("UPDATE operators SET failed_logins = 0, locked_until = NULL, last_login_at = ? WHERE id = ?")
+        if (operator.lockedUntil() != null && operator.lockedUntil().isAfter(now)) {
+            passwords.matches(given, null);
+            return new SignIn.Locked(operator.lockedUntil());
+        }
+        if (passwords.matches(given, row.get().hash) && "active".equals(operator.status())) {
+            jdbc.sql("UPDATE operators SET failed_logins = 0, locked_until = NULL, last_failed_at = NULL, last_login_at = ? WHERE id = ?")
                     .params(Timestamp.from(now), operator.id()).update();
             return new SignIn.Success(get(operator.id()));
         }
-        int failures = row.get().failedLogins + 1;
-        Instant lockedUntil = failures >= MAX_FAILED_LOGINS ? now.plus(LOCKOUT) : null;
-        jdbc.sql("UPDATE operators SET failed_logins = ?, locked_until = ? WHERE id = ?")
-                .params(lockedUntil == null ? failures : 0, lockedUntil == null ? null : Timestamp.from(lockedUntil), operator.id())
-                .update();
-        return lockedUntil == null ? new SignIn.Failure() : new SignIn.Locked(lockedUntil);
+        Failures next = Failures.after(row.get().failedLogins, row.get().lastFailedAt, now);
+        jdbc.sql("UPDATE operators SET failed_logins = ?, locked_until = ?, last_failed_at = ? WHERE id = ?")
+                .params(next.count, next.lockedUntilTimestamp(), Timestamp.from(now), operator.id()).update();
+        return next.answer();
+    }
+
+    private SignIn unknownEmail(String email, Instant now) {
+        byte[] key = emailHash(email);
+        jdbc.sql("DELETE FROM operator_sign_in_failures WHERE last_failed_at < ? AND (locked_until IS NULL OR locked_until < ?)")
+                .params(Timestamp.from(now.minus(FAILURE_WINDOW).minus(LOCKOUT)), Timestamp.from(now)).update();
+        jdbc.sql("INSERT INTO operator_sign_in_failures (email_hash, last_failed_at) VALUES (?, ?) ON CONFLICT DO NOTHING")
+                .params(key, Timestamp.from(now)).update();
+        Map<String, Object> seen = jdbc.sql("SELECT failed_logins, last_failed_at, locked_until FROM operator_sign_in_failures "
+                + "WHERE email_hash = ? FOR UPDATE").param(key).query().singleRow();
+        Instant locked = instant(seen.get("locked_until"));
+        if (locked != null && locked.isAfter(now)) return new SignIn.Locked(locked);
+        Failures next = Failures.after((Integer) seen.get("failed_logins"), instant(seen.get("last_failed_at")), now);
+        jdbc.sql("UPDATE operator_sign_in_failures SET failed_logins = ?, locked_until = ?, last_failed_at = ? WHERE email_hash = ?")
+                .params(next.count, next.lockedUntilTimestamp(), Timestamp.from(now), key).update();
+        return next.answer();
+    }
+
+    /** The failure count after one more failure (earlier ones older than the window forgotten), and the lock it sets. */
+    private record Failures(int count, Instant lockedUntil) {
+        static Failures after(int failedBefore, Instant lastFailedAt, Instant now) {
+            int failures = (lastFailedAt != null && lastFailedAt.isAfter(now.minus(FAILURE_WINDOW)) ? failedBefore : 0) + 1;
+            return failures >= MAX_FAILED_LOGINS ? new Failures(0, now.plus(LOCKOUT)) : new Failures(failures, null);
+        }
+
+        Timestamp lockedUntilTimestamp() {
+            return lockedUntil == null ? null : Timestamp.from(lockedUntil);
+        }
+
+        SignIn answer() {
+            return lockedUntil == null ? new SignIn.Failure() : new SignIn.Locked(lockedUntil);
+        }
+    }
+
+    private static byte[] emailHash(String email) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(email.strip().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Instant instant(Object value) {
+        return switch (value) {
+            case null -> null;
+            case Timestamp t -> t.toInstant();
+            case java.time.OffsetDateTime t -> t.toInstant();
+            default -> throw new IllegalStateException("unexpected time " + value.getClass());
+        };
     }
 
     @Transactional
@@ -90,19 +154,29 @@ public class OperatorAccounts {
         return created;
     }
 
-    /** Makes sure an owner with this email exists and can sign in with this password (start-up settings). */
+    /**
+     * Makes sure an owner with this email exists and can sign in with this password (start-up settings):
+     * a changed password is set again, and a demoted, disabled or locked account is made an active,
+     * unlocked owner again.
+     */
     @Transactional
     public boolean ensureOwner(String email, String password) {
-        Optional<Row> existing = jdbc.sql("SELECT * FROM operators WHERE lower(email) = lower(?)").param(email).query(this::row).optional();
+        Optional<Row> existing = jdbc.sql("SELECT * FROM operators WHERE lower(email) = lower(?) FOR UPDATE").param(email)
+                .query(this::row).optional();
         if (existing.isEmpty()) {
             create(new OperatorRequest(email, password, OperatorRole.OWNER, null));
             return true;
         }
-        if (!passwords.matches(password, existing.get().hash)) {
-            jdbc.sql("UPDATE operators SET password_hash = ?, role = 'owner', status = 'active', failed_logins = 0, locked_until = NULL, updated_at = now() WHERE id = ?")
-                    .params(passwords.hash(password), existing.get().operator.id()).update();
-            audit.record("operator.password_reset", "operator", existing.get().operator.id(), null, get(existing.get().operator.id()));
-        }
+        Operator before = existing.get().operator;
+        boolean samePassword = passwords.matches(password, existing.get().hash);
+        boolean usable = before.role() == OperatorRole.OWNER && "active".equals(before.status()) && before.lockedUntil() == null
+                && existing.get().failedLogins == 0;
+        if (samePassword && usable) return false;
+        jdbc.sql("""
+                UPDATE operators SET password_hash = ?, role = 'owner', status = 'active', failed_logins = 0, locked_until = NULL,
+                  last_failed_at = NULL, updated_at = now() WHERE id = ?""")
+                .params(samePassword ? existing.get().hash : passwords.hash(password), before.id()).update();
+        audit.record(samePassword ? "operator.restored" : "operator.password_reset", "operator", before.id(), before, get(before.id()));
         return false;
     }
 
@@ -152,7 +226,7 @@ public class OperatorAccounts {
         return jdbc.sql("SELECT count(*) FROM operators WHERE role = 'owner' AND status = 'active'").query(Long.class).single();
     }
 
-    private record Row(Operator operator, String hash, int failedLogins) {}
+    private record Row(Operator operator, String hash, int failedLogins, Instant lastFailedAt) {}
 
     private Row row(ResultSet rs, int i) throws SQLException {
         Timestamp locked = rs.getTimestamp("locked_until");
@@ -160,6 +234,6 @@ public class OperatorAccounts {
         return new Row(new Operator(rs.getString("id"), rs.getString("email"), OperatorRole.valueOf(rs.getString("role").toUpperCase()),
                 rs.getString("status"), locked == null ? null : locked.toInstant(), login == null ? null : login.toInstant(),
                 rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant()),
-                rs.getString("password_hash"), rs.getInt("failed_logins"));
+                rs.getString("password_hash"), rs.getInt("failed_logins"), instant(rs.getTimestamp("last_failed_at")));
     }
 }

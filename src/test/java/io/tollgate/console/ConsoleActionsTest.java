@@ -3,32 +3,15 @@ package io.tollgate.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tollgate.Api;
-import io.tollgate.ApiTest;
-import io.tollgate.operators.OperatorAccounts;
-import io.tollgate.operators.OperatorRequest;
-import io.tollgate.operators.OperatorRole;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /** Console actions over plain HTTP: rotation with an overlap, end users and grants, the price-rule editor, plans. */
-class ConsoleActionsTest extends ApiTest {
-    @Autowired
-    OperatorAccounts accounts;
-    ConsoleClient console;
-
-    @BeforeEach
-    void signIn() {
-        String email = "actions-" + UUID.randomUUID() + "@example.com";
-        accounts.create(new OperatorRequest(email, "actions test password", OperatorRole.ADMIN, null));
-        console = new ConsoleClient(port);
-        assertThat(console.signIn(email, "actions test password").status()).isEqualTo(302);
-    }
+class ConsoleActionsTest extends ConsoleApiTest {
 
     static String newKeyOn(String page) {
         Matcher m = Pattern.compile("id=\"new-key-value\" readonly[^>]*value=\"([^\"]+)\"|value=\"([^\"]+)\"[^>]*id=\"new-key-value\"").matcher(page);

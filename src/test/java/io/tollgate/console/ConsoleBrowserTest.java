@@ -1,7 +1,6 @@
 package io.tollgate.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.tollgate.Api;
 import io.tollgate.ApiTest;
@@ -18,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,8 +36,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * The console in a real browser: headless Chromium from the system packages (chromium, chromium-driver),
  * driven by Selenium through /usr/bin/chromedriver, so nothing is ever downloaded. Without Chromium the
- * class is skipped with a message, unless CI is set: there a missing browser is a failure.
- * Screenshots of the main screens go to target/screenshots/ (1280 px wide, some at 390 px).
+ * class is skipped with a message, unless CI is set (.ci/run sets it): there a missing browser is a failure.
+ * Full-page screenshots of the main screens go to target/screenshots/ (1280 px wide, some at 390 px).
  */
 class ConsoleBrowserTest extends ApiTest {
     static final Path CHROMIUM = Path.of(System.getProperty("tollgate.chromium", "/usr/bin/chromium"));
@@ -57,11 +55,8 @@ class ConsoleBrowserTest extends ApiTest {
     @BeforeAll
     static void startBrowser() throws IOException {
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            String message = "Chromium or ChromeDriver is missing (" + CHROMIUM + ", " + CHROMEDRIVER
-                    + "): install the Debian packages chromium and chromium-driver (listed in .ci/packages)";
-            String ci = System.getenv("CI");
-            if (ci != null && !ci.isBlank() && !"false".equalsIgnoreCase(ci)) fail(message);
-            Assumptions.abort(message + "; console browser tests skipped");
+            RequiredTool.missing("Chromium or ChromeDriver is missing (" + CHROMIUM + ", " + CHROMEDRIVER
+                    + "): install the Debian packages chromium and chromium-driver (listed in .ci/packages)", RequiredTool.ci());
         }
         // A driver path that is set means Selenium Manager is never asked to download one.
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
@@ -115,20 +110,30 @@ class ConsoleBrowserTest extends ApiTest {
     }
 
     /**
-     * Full-page PNG: the window is made as tall as the page for the shot, so the page is laid out at the
-     * window's width exactly as a person sees it (no scrollbar stealing width), then put back.
+     * Full-page PNG from the top, whatever the scroll position (a #new-key anchor scrolls the page): the
+     * viewport is made as tall as the document through Chrome DevTools (Emulation.setDeviceMetricsOverride)
+     * at the window's width, the charts are given a frame to redraw at that size, then Page.captureScreenshot
+     * takes it all and the viewport is put back.
      */
+    @SuppressWarnings("unchecked")
     void screenshot(String name) {
-        Dimension window = driver.manage().window().getSize();
+        driver.executeScript("window.scrollTo(0, 0);");
+        long width = ((Number) driver.executeScript("return window.innerWidth;")).longValue();
         try {
-            Number height = (Number) driver.executeScript(
-                    "return Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0);");
-            driver.manage().window().setSize(new Dimension(window.getWidth(), Math.min(height.intValue() + 40, 10_000)));
-            Files.write(SCREENSHOTS.resolve(name + ".png"), driver.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+            for (int pass = 0; pass < 2; pass++) { // the page can reflow once no scrollbar takes width: measure again
+                long height = Math.min(((Number) driver.executeScript(
+                        "return Math.max(document.documentElement.scrollHeight, document.body.scrollHeight);")).longValue(), 16_000);
+                driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", width, "height", height,
+                        "deviceScaleFactor", 1, "mobile", false));
+                driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                        + "requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 200)));");
+            }
+            Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot", Map.of("format", "png"));
+            Files.write(SCREENSHOTS.resolve(name + ".png"), java.util.Base64.getDecoder().decode((String) shot.get("data")));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } finally {
-            driver.manage().window().setSize(window);
+            driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
         }
     }
 
@@ -168,6 +173,10 @@ class ConsoleBrowserTest extends ApiTest {
         signedInAs(OperatorRole.ADMIN);
         driver.findElement(By.id("register-app")).click();
         wait.until(ExpectedConditions.urlContains("/console/apps/new"));
+        // Typing part of the name narrows the organization choice (htmx swaps the select), however many there are.
+        driver.findElement(By.id("organization_search")).sendKeys(orgName.substring("Browser Org ".length()));
+        wait.until(d -> d.findElements(By.cssSelector("#organization_id option")).size() == 2
+                && !d.findElements(By.cssSelector("#organization_id option[value='" + org + "']")).isEmpty());
         new Select(driver.findElement(By.id("organization_id"))).selectByValue(org);
         driver.findElement(By.id("name")).sendKeys("Browser App");
         new Select(driver.findElement(By.id("app_type"))).selectByValue("mobile");
@@ -240,9 +249,16 @@ class ConsoleBrowserTest extends ApiTest {
             Api.Res consumed = app.post("/api/v1/customer/tokens/consume", Map.of("app_id", "vto-001", "tokens_consumed", 10));
             assertThat(consumed.status()).as(consumed.toString()).isEqualTo(200);
         }
-        Api.Res generated = app.with("X-External-User-Id", "player-1").post("/api/v1/customer/tokens/consume",
-                Map.of("app_id", "vto-002", "tokens_consumed", 1));
-        assertThat(generated.status()).as(generated.toString()).isIn(200, 402);
+        // Metered calls made as end users (content views), so the top-users chart has people in it.
+        admin.post("/api/external-apps/" + appId + "/features", Map.of("feature_name", "content_view", "pricing_type", "free"));
+        String item = admin.post("/api/external-apps/" + appId + "/content", Map.of("title", "Sunset clip", "type", "video",
+                "url", "https://cdn.example/sunset.mp4", "status", "published")).data().get("id").asString();
+        for (String player : List.of("player-1", "player-1", "player-2")) {
+            Api.Res viewed = app.with("X-External-User-Id", player).post("/api/v1/content/" + item + "/view", null);
+            assertThat(viewed.status()).as(viewed.toString()).isEqualTo(200);
+        }
+        String playerWallet = app.with("X-External-User-Id", "player-1").get("/api/v1/credits/balance").data().get("wallet_id").asString();
+        admin.post("/api/admin/wallets/" + playerWallet + "/grants", Map.of("amount", 25, "reason", "welcome credits"));
 
         signedInAs(OperatorRole.VIEWER);
         driver.get(base + "/console/apps/" + appId + "/usage");
@@ -253,7 +269,7 @@ class ConsoleBrowserTest extends ApiTest {
         Number drawnCalls = (Number) js.executeScript("""
                 const chart = Chart.getChart(document.getElementById('chart-calls-per-day'));
                 return chart.data.datasets[0].data.reduce((a, b) => a + b, 0);""");
-        assertThat(drawnCalls.longValue()).isEqualTo(5);
+        assertThat(drawnCalls.longValue()).isEqualTo(7);
         @SuppressWarnings("unchecked")
         List<String> features = (List<String>) js.executeScript(
                 "return Chart.getChart(document.getElementById('chart-calls-per-feature')).data.labels;");
@@ -262,7 +278,16 @@ class ConsoleBrowserTest extends ApiTest {
                 const chart = Chart.getChart(document.getElementById('chart-calls-per-feature'));
                 return chart.data.datasets[0].data[chart.data.labels.indexOf('vto-001')];""");
         assertThat(vto.longValue()).isEqualTo(4);
-        assertThat(text("#total-calls")).isEqualTo("5");
+        assertThat(text("#total-calls")).isEqualTo("7");
+        wait.until(ExpectedConditions.attributeToBe(By.id("chart-top-users"), "data-chart-ready", "true"));
+        @SuppressWarnings("unchecked")
+        List<String> topLabels = (List<String>) js.executeScript(
+                "return Chart.getChart(document.getElementById('chart-top-users')).data.labels;");
+        @SuppressWarnings("unchecked")
+        List<Number> topCalls = (List<Number>) js.executeScript(
+                "return Chart.getChart(document.getElementById('chart-top-users')).data.datasets[0].data;");
+        assertThat(topLabels).containsExactly("external player-1", "external player-2");
+        assertThat(topCalls.stream().map(Number::longValue).toList()).containsExactly(2L, 1L);
         screenshot("usage-app");
         driver.manage().window().setSize(new Dimension(390, 844));
         driver.navigate().refresh();
@@ -282,6 +307,9 @@ class ConsoleBrowserTest extends ApiTest {
         screenshot("revenue");
         driver.get(base + "/console/apps/" + appId + "/users");
         screenshot("end-users");
+        driver.findElement(By.linkText("external player-1")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("ledger-table"), "welcome credits"));
+        screenshot("end-user");
         driver.get(base + "/console/apps/" + appId + "/features");
         screenshot("features");
         driver.get(base + "/console/apps/" + appId + "/docs");
@@ -294,6 +322,12 @@ class ConsoleBrowserTest extends ApiTest {
         screenshot("plans");
         driver.get(base + "/console/audit");
         screenshot("audit-log");
+
+        driver.manage().deleteAllCookies();
+        signedInAs(OperatorRole.OWNER);
+        driver.get(base + "/console/operators");
+        assertThat(text("h1")).isEqualTo("Operators");
+        screenshot("operators");
     }
 
     @Test

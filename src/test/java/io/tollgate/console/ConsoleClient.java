@@ -62,6 +62,19 @@ final class ConsoleClient {
         return post(path, withToken);
     }
 
+    /** A new operator of that role (a random email), signed in: the usual start of a console test. */
+    static ConsoleClient signedIn(int port, io.tollgate.operators.OperatorAccounts accounts, io.tollgate.operators.OperatorRole role) {
+        String email = role.name().toLowerCase() + "-" + java.util.UUID.randomUUID() + "@example.com";
+        String password = "console test password " + role.name().toLowerCase();
+        accounts.create(new io.tollgate.operators.OperatorRequest(email, password, role, null));
+        ConsoleClient client = new ConsoleClient(port);
+        Page answer = client.signIn(email, password);
+        if (answer.status() != 302 || !answer.location().endsWith("/console")) {
+            throw new AssertionError("sign-in as " + email + " answered " + answer.status() + " " + answer.location());
+        }
+        return client;
+    }
+
     Page signIn(String email, String password) {
         Page login = get("/console/login");
         return post("/console/login", Map.of("_csrf", login.csrf(), "email", email, "password", password));
