@@ -25,8 +25,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -162,21 +164,17 @@ class AppsController {
         AppType type = parseField(AppType.class, params.get("app_type"), "app_type", errors);
         PricingModel pricing = parseField(PricingModel.class, params.get("pricing_model"), "pricing_model", errors);
         ApplicationRequest request = new ApplicationRequest(null, Forms.blankToNull(params.get("name")),
-                params.get("description"), type, Forms.blankToNull(params.get("app_url")),
+                Forms.blankToNull(params.get("description")), type, Forms.blankToNull(params.get("app_url")),
                 Forms.blankToNull(params.get("app_identifier")), null, pricing, null);
         checks.validate(request, errors);
-        // Applications.update keeps a field it is not given, so an emptied box cannot clear it (yet): say so
-        // rather than answer "Saved." with the old value still there.
-        Application current = applications.get(id);
-        if (params.containsKey("app_url") && request.appUrl() == null && current.appUrl() != null) {
-            errors.putIfAbsent("app_url", "cannot be removed here yet; enter another URL or keep this one");
-        }
-        if (params.containsKey("app_identifier") && request.appIdentifier() == null && current.appIdentifier() != null) {
-            errors.putIfAbsent("app_identifier", "cannot be removed here yet; enter another identifier or keep this one");
+        // An emptied box clears its optional field (the form always sends every box).
+        Set<String> cleared = new LinkedHashSet<>();
+        for (String field : List.of("description", "app_url", "app_identifier")) {
+            if (params.containsKey(field) && Forms.blankToNull(params.get(field)) == null) cleared.add(field);
         }
         if (errors.isEmpty()) {
             try {
-                applications.update(id, request);
+                applications.update(id, request, cleared);
                 redirect.addFlashAttribute("notice", "Saved.");
             } catch (ApiException e) {
                 if (e.status().value() == 404) throw e;

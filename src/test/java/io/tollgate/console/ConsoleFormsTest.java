@@ -82,15 +82,16 @@ class ConsoleFormsTest extends ConsoleApiTest {
     }
 
     @Test
-    void emptyingAnAppsUrlOrIdentifierIsRefusedBesideTheFieldNotIgnored() {
+    void emptyingAnAppsUrlOrIdentifierClearsItAndAFieldNotSentIsKept() {
         String appId = createApp();
         String page = "/console/apps/" + appId;
-        console.submit(page, page, Map.of("name", "Kept", "app_url", "https://kept.example"));
+        console.submit(page, page, Map.of("name", "Kept", "app_url", "https://kept.example", "description", "Stays"));
+        assertThat(admin.get("/api/external-apps/" + appId).data().get("app_url").asString()).isEqualTo("https://kept.example");
         console.submit(page, page, Map.of("name", "Kept", "app_url", "", "app_identifier", ""));
-        String body = console.get(page).body();
-        assertThat(body).contains("cannot be removed here yet").doesNotContain("Saved.");
+        assertThat(console.get(page).body()).contains("Saved.");
         JsonNode app = admin.get("/api/external-apps/" + appId).data();
-        assertThat(app.get("app_url").asString()).isEqualTo("https://kept.example");
-        assertThat(app.get("app_identifier").isNull()).isFalse();
+        assertThat(app.get("app_url").isNull()).isTrue();
+        assertThat(app.get("app_identifier").isNull()).isTrue();
+        assertThat(app.get("description").asString()).isEqualTo("Stays");
     }
 }
