@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.springframework.dao.DataAccessException;
 import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -136,8 +137,10 @@ public class AuthService {
         for (int attempt = 1; ; attempt++) {
             try {
                 return work.get();
-            } catch (PessimisticLockingFailureException e) {
-                if (attempt < MERGE_ATTEMPTS && !EndUserStore.isLockTimeout(e)) continue;
+            } catch (DataAccessException e) {
+                boolean timedOut = EndUserStore.isLockTimeout(e);
+                if (!timedOut && !(e instanceof PessimisticLockingFailureException)) throw e;
+                if (!timedOut && attempt < MERGE_ATTEMPTS) continue;
                 throw new MergeBusy();
             }
         }
