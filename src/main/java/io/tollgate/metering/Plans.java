@@ -60,6 +60,12 @@ public class Plans {
         return find(id).orElseThrow(() -> ApiException.notFound("plan", id));
     }
 
+    /** From the table, not the cache: after a change in this transaction the cache is dropped only at commit. */
+    private Plan fresh(String id) {
+        return jdbc.sql("SELECT * FROM plans WHERE id = ?").param(id).query(this::map).optional()
+                .orElseThrow(() -> ApiException.notFound("plan", id));
+    }
+
     /** The plan of payers without a subscription (seed 004's free tier for end users). */
     public Optional<Plan> defaultFor(Plan.PlanAudience audience) {
         return cache.get(DEFAULT_KEY + audience, k -> jdbc.sql("SELECT * FROM plans WHERE audience = ? AND is_default AND is_active")
@@ -99,14 +105,14 @@ public class Plans {
             throw ApiException.conflict("PLAN_EXISTS", "A plan with this id or stripe_price_id already exists");
         }
         invalidation.publish(CACHE_TOPIC, r.id());
-        Plan created = get(r.id());
+        Plan created = fresh(r.id());
         audit.record("plan.created", "plan", r.id(), null, created);
         return created;
     }
 
     @Transactional
     public Plan update(String id, PlanRequest r) {
-        Plan before = get(id);
+        Plan before = fresh(id);
         if (r.id() != null && !r.id().equals(id)) throw ApiException.invalidField("id", "cannot be changed");
         if (r.audience() != null && r.audience() != before.audience()) throw ApiException.invalidField("audience", "cannot be changed");
         if (Boolean.TRUE.equals(r.isDefault())) clearDefault(before.audience());
@@ -128,7 +134,7 @@ public class Plans {
             throw ApiException.conflict("PLAN_EXISTS", "Another plan already uses this stripe_price_id");
         }
         invalidation.publish(CACHE_TOPIC, id);
-        Plan after = get(id);
+        Plan after = fresh(id);
         audit.record("plan.updated", "plan", id, before, after);
         return after;
     }
@@ -136,10 +142,10 @@ public class Plans {
     /** Plans are never deleted (subscriptions and invoices name them); they are retired. */
     @Transactional
     public Plan retire(String id) {
-        Plan before = get(id);
+        Plan before = fresh(id);
         jdbc.sql("UPDATE plans SET is_active = false, is_default = false, updated_at = now() WHERE id = ?").param(id).update();
         invalidation.publish(CACHE_TOPIC, id);
-        Plan after = get(id);
+        Plan after = fresh(id);
         audit.record("plan.retired", "plan", id, before, after);
         return after;
     }
