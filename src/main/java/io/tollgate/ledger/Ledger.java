@@ -194,6 +194,13 @@ public class Ledger {
         if (taken > 0) {
             Accounts.transfer(jdbc, walletId, Accounts.REFUNDS, taken, "refund", null, reference, "payment refunded");
             Accounts.adjust(jdbc, Map.of(walletId, -taken));
+            // Credits without an expiry go first; what the refund takes beyond them comes out of the
+            // expiring lots, so no lot goes on claiming credits that have left the wallet.
+            long excess = jdbc.sql("""
+                    SELECT coalesce((SELECT sum(remaining) FROM ledger_lots WHERE account_id = ? AND remaining > 0), 0)
+                      - coalesce((SELECT sum(amount - captured) FROM ledger_holds WHERE account_id = ? AND status = 'pending'), 0)""")
+                    .params(walletId, walletId).query(Long.class).single() - (balance - taken);
+            if (excess > 0) Lots.consume(jdbc, walletId, excess, clock.instant(), true);
         }
         long debt = credits - taken;
         if (debt > 0) {
