@@ -91,36 +91,36 @@ class TierLimitsTest extends ClockedApiTest {
         assertThat(user.get("/api/v1/credits/balance").data().get("balance").asLong()).isEqualTo(3 + 20 - 6 - 4);
     }
 
-    @Test
-    void theProTierAllowsTwentyADay() {
-        App app = app();
-        Api user = user(app, 30, "pro");
+    /**
+     * A day's images up to the tier's limit, each held {@code held} credits; the next one refused; the
+     * first of the next UTC day accepted again. Returns the balance between the refusal and midnight.
+     */
+    private long aDayAtTheLimit(Api user, String plan, int limit, long held) {
         toEndOfDay();
-        for (int i = 0; i < 20; i++) {
+        for (int i = 0; i < limit; i++) {
             Api.Res res = generate(user, "image");
             assertThat(res.status()).as("image %d: %s", i + 1, res).isEqualTo(202);
+            assertThat(res.data().get("credits_held").asLong()).isEqualTo(held);
         }
-        assertDailyLimit(generate(user, "image"), "pro", 20);
-        // Pro has no allowance: the 20 were paid with credits, and the refusal cost nothing.
-        assertThat(user.get("/api/v1/credits/balance").data().get("balance").asLong()).isEqualTo(3 + 30 - 20);
+        assertDailyLimit(generate(user, "image"), plan, limit);
+        long balance = user.get("/api/v1/credits/balance").data().get("balance").asLong();
         clock.advance(Duration.ofMinutes(11));
         assertThat(generate(user, "image").status()).as("the next UTC day").isEqualTo(202);
+        return balance;
+    }
+
+    @Test
+    void theProTierAllowsTwentyADay() {
+        Api user = user(app(), 30, "pro");
+        // Pro has no allowance: the 20 were paid with credits, and the refusal cost nothing.
+        assertThat(aDayAtTheLimit(user, "pro", 20, 1)).isEqualTo(3 + 30 - 20);
     }
 
     @Test
     void thePremiumTierAllowsFiftyADayWithoutCredits() {
-        App app = app();
-        Api user = user(app, 0, "premium");
-        toEndOfDay();
-        for (int i = 0; i < 50; i++) {
-            Api.Res res = generate(user, "image");
-            assertThat(res.status()).as("image %d: %s", i + 1, res).isEqualTo(202);
-            assertThat(res.data().get("credits_held").asLong()).as("unlimited with the subscription").isZero();
-        }
-        assertDailyLimit(generate(user, "image"), "premium", 50);
-        assertThat(user.get("/api/v1/credits/balance").data().get("balance").asLong()).isEqualTo(3);
-        clock.advance(Duration.ofMinutes(11));
-        assertThat(generate(user, "image").status()).as("the next UTC day").isEqualTo(202);
+        Api user = user(app(), 0, "premium");
+        // Unlimited with the subscription: nothing held, the starting credits untouched.
+        assertThat(aDayAtTheLimit(user, "premium", 50, 0)).isEqualTo(3);
     }
 
     @Test
