@@ -18,13 +18,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.springframework.context.event.EventListener;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /** The ledger module's public face: wallets, grants, holds, history and the invariant check. */
@@ -64,6 +66,31 @@ public class Ledger {
                     .params(owner.name().toLowerCase(), ownerId).query(String.class).single();
         });
         walletIds.put(cacheKey, id);
+        return id;
+    }
+
+    /**
+     * As {@link #walletFor}, but on the caller's transaction and connection: for callers that already
+     * hold one (a sign-up), where opening a second would let a burst of them exhaust the pool. The id is
+     * cached only once the caller commits.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public String walletForInTransaction(WalletOwner owner, String ownerId, String appId) {
+        String cacheKey = owner.name() + ":" + ownerId;
+        String cached = walletIds.getIfPresent(cacheKey);
+        if (cached != null) return cached;
+        String type = owner.name().toLowerCase();
+        jdbc.sql("""
+                INSERT INTO ledger_accounts (id, kind, owner_type, owner_id, app_id) VALUES (?, 'wallet', ?, ?, ?)
+                ON CONFLICT (owner_type, owner_id) DO NOTHING""").params(Ids.next("wal"), type, ownerId, appId).update();
+        String id = jdbc.sql("SELECT id FROM ledger_accounts WHERE owner_type = ? AND owner_id = ?").params(type, ownerId)
+                .query(String.class).single();
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                walletIds.put(cacheKey, id);
+            }
+        });
         return id;
     }
 
@@ -167,6 +194,13 @@ public class Ledger {
         if (taken > 0) {
             Accounts.transfer(jdbc, walletId, Accounts.REFUNDS, taken, "refund", null, reference, "payment refunded");
             Accounts.adjust(jdbc, Map.of(walletId, -taken));
+            // Credits without an expiry go first; what the refund takes beyond them comes out of the
+            // expiring lots, so no lot goes on claiming credits that have left the wallet.
+            long excess = jdbc.sql("""
+                    SELECT coalesce((SELECT sum(remaining) FROM ledger_lots WHERE account_id = ? AND remaining > 0), 0)
+                      - coalesce((SELECT sum(amount - captured) FROM ledger_holds WHERE account_id = ? AND status = 'pending'), 0)""")
+                    .params(walletId, walletId).query(Long.class).single() - (balance - taken);
+            if (excess > 0) Lots.consume(jdbc, walletId, excess, clock.instant(), true);
         }
         long debt = credits - taken;
         if (debt > 0) {
@@ -284,14 +318,17 @@ public class Ledger {
         return expired;
     }
 
-    /** An anonymous user merged into a registered one brings its credits, lots and pending holds along. */
-    @EventListener
+    /**
+     * An anonymous user merged into a registered one brings its credits, lots and pending holds along.
+     * Run by the metering module's merge (after the allowance counters, the order every metered call
+     * locks in), in the merging transaction.
+     */
     @Transactional(propagation = Propagation.MANDATORY)
-    void onEndUserMerged(EndUserMerged merged) {
+    public void mergeEndUser(EndUserMerged merged) {
         Optional<String> from = jdbc.sql("SELECT id FROM ledger_accounts WHERE owner_type = 'end_user' AND owner_id = ?")
                 .param(merged.fromUserId()).query(String.class).optional();
         if (from.isEmpty()) return;
-        String into = walletForInTransaction(merged.intoUserId(), merged.appId());
+        String into = walletForInTransaction(WalletOwner.END_USER, merged.intoUserId(), merged.appId());
         List<String> ordered = new ArrayList<>(List.of(from.get(), into));
         ordered.sort(null);
         ordered.forEach(this::lockOne);
@@ -305,13 +342,6 @@ public class Ledger {
         jdbc.sql("UPDATE ledger_holds SET account_id = ? WHERE account_id = ? AND status = 'pending'").params(into, from.get()).update();
     }
 
-    private String walletForInTransaction(String endUserId, String appId) {
-        jdbc.sql("""
-                INSERT INTO ledger_accounts (id, kind, owner_type, owner_id, app_id) VALUES (?, 'wallet', 'end_user', ?, ?)
-                ON CONFLICT (owner_type, owner_id) DO NOTHING""").params(Ids.next("wal"), endUserId, appId).update();
-        return jdbc.sql("SELECT id FROM ledger_accounts WHERE owner_type = 'end_user' AND owner_id = ?").param(endUserId)
-                .query(String.class).single();
-    }
 
     public PageResult<Transfer> transfers(String walletId, PageQuery page) {
         requireWallet(walletId);
@@ -327,7 +357,12 @@ public class Ledger {
         return page.result(items, total);
     }
 
-    @Transactional(readOnly = true)
+    /**
+     * One snapshot for all the statements (REPEATABLE READ): at READ COMMITTED each statement sees the
+     * commits made since the one before, so under load sums taken a moment apart disagree and the
+     * check reports problems that do not exist.
+     */
+    @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
     public LedgerCheck check() {
         List<LedgerCheck.Mismatch> mismatches = jdbc.sql("""
                 SELECT a.id, a.balance, coalesce(c.total, 0) - coalesce(d.total, 0) AS posted FROM ledger_accounts a

@@ -39,7 +39,8 @@ class CatalogAdminController {
 
     @PostMapping("/api/external-apps/{appId}/features")
     @ResponseStatus(HttpStatus.CREATED)
-    @Operation(summary = "Define a feature", description = "pricing_type per_request|credit|subscription|free; money in minor units")
+    @Operation(summary = "Define a feature", description = "pricing_type per_request|credit|subscription|free; price_per_request in minor "
+            + "units of currency (400 naming currency without one; price_per_request_minor is its old name)")
     Envelope<Feature> createFeature(@PathVariable String appId, @Valid @RequestBody FeatureRequest request) {
         return Envelope.ok(features.create(appId, request));
     }
@@ -72,7 +73,8 @@ class CatalogAdminController {
 
     @PostMapping("/api/admin/plans")
     @ResponseStatus(HttpStatus.CREATED)
-    @Operation(summary = "Create a plan", description = "tokens_per_month -1 for unlimited; daily_limit caps calls per feature per day")
+    @Operation(summary = "Create a plan", description = "tokens_per_month -1 for unlimited; daily_limit caps calls per feature per day of "
+            + "the features in daily_limit_features (default: image_generation, video_generation, audio_generation; [\"*\"] for all)")
     Envelope<Plan> createPlan(@Valid @RequestBody PlanRequest request) {
         return Envelope.ok(plans.create(request));
     }

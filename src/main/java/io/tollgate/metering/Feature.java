@@ -1,5 +1,6 @@
 package io.tollgate.metering;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.Map;
@@ -13,7 +14,8 @@ public record Feature(
         @Schema(example = "Image generation") String displayName,
         PricingType pricingType,
         @Schema(description = "Credits per call", example = "10") int creditCost,
-        @Schema(description = "Money per call, in minor units of currency", example = "0") long pricePerRequestMinor,
+        @JsonProperty("price_per_request") @Schema(description = "Money per call, in minor units of currency", example = "0")
+        long pricePerRequestMinor,
         @Schema(description = "What one call costs us, in minor units", example = "0") long costPerRequestMinor,
         @Schema(example = "USD") String currency,
         @Schema(description = "Free calls per period before other pricing applies; null for none", example = "10") Integer freeTierLimit,

@@ -72,6 +72,8 @@ public class Features {
         if (r.featureName() == null) missing.add(new ApiException.FieldProblem("feature_name", "is required"));
         if (r.pricingType() == null) missing.add(new ApiException.FieldProblem("pricing_type", "is required"));
         if (!missing.isEmpty()) throw ApiException.invalidFields(missing);
+        long price = orZero(r.price());
+        checkCoherent(new Rule(r.pricingType(), orZero(r.creditCost()), price, r.currency(), r.backend(), r.upstreamUrl()));
         String id = Ids.next("fea");
         try {
             jdbc.sql("""
@@ -80,7 +82,7 @@ public class Features {
                       status, metadata)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)""")
                     .params(id, appId, r.featureName(), r.displayName(), lower(r.pricingType()), orZero(r.creditCost()),
-                            orZero(r.pricePerRequestMinor()), orZero(r.costPerRequestMinor()), r.currency(), r.freeTierLimit(),
+                            price, orZero(r.costPerRequestMinor()), r.currency(), r.freeTierLimit(),
                             r.freeTierPeriod() == null ? "day" : lower(r.freeTierPeriod()),
                             r.backend() == null ? "builtin" : lower(r.backend()), r.upstreamUrl(),
                             r.timeoutSeconds() == null ? 60 : r.timeoutSeconds(), r.status() == null ? "active" : r.status(),
@@ -90,7 +92,6 @@ public class Features {
             throw ApiException.conflict("FEATURE_EXISTS", "The app already has a feature named " + r.featureName());
         }
         Feature created = get(appId, id);
-        checkCoherent(created);
         invalidation.publish(CACHE_TOPIC, appId + "/" + created.featureName());
         audit.record("feature.created", "feature", id, null, created);
         return created;
@@ -115,6 +116,12 @@ public class Features {
         if (r.featureName() != null && !r.featureName().equals(before.featureName())) {
             throw ApiException.invalidField("feature_name", "cannot be changed; create a new feature instead");
         }
+        Long price = r.price();
+        // Checked before writing: the table's own CHECKs would only say "conflict".
+        checkCoherent(new Rule(r.pricingType() == null ? before.pricingType() : r.pricingType(),
+                r.creditCost() == null ? before.creditCost() : r.creditCost(), price == null ? before.pricePerRequestMinor() : price,
+                r.currency() == null ? before.currency() : r.currency(), r.backend() == null ? before.backend() : r.backend(),
+                r.upstreamUrl() == null ? before.upstreamUrl() : r.upstreamUrl()));
         jdbc.sql("""
                 UPDATE features SET display_name = coalesce(?, display_name), pricing_type = coalesce(?, pricing_type),
                   credit_cost = coalesce(?, credit_cost), price_per_request_minor = coalesce(?, price_per_request_minor),
@@ -124,7 +131,7 @@ public class Features {
                   timeout_seconds = coalesce(?, timeout_seconds), status = coalesce(?, status),
                   metadata = coalesce(?::jsonb, metadata), updated_at = now()
                 WHERE id = ?""")
-                .params(r.displayName(), lower(r.pricingType()), r.creditCost(), r.pricePerRequestMinor(), r.costPerRequestMinor(),
+                .params(r.displayName(), lower(r.pricingType()), r.creditCost(), price, r.costPerRequestMinor(),
                         r.currency(), r.freeTierLimit(), lower(r.freeTierPeriod()), lower(r.backend()), r.upstreamUrl(),
                         r.timeoutSeconds(), r.status(), r.metadata() == null ? null : json.write(Metadata.check(r.metadata(), json)),
                         featureId)
@@ -133,7 +140,6 @@ public class Features {
             jdbc.sql("UPDATE features SET " + column + " = NULL WHERE id = ?").param(featureId).update();
         }
         Feature after = get(appId, featureId);
-        checkCoherent(after);
         invalidation.publish(CACHE_TOPIC, appId + "/" + after.featureName());
         audit.record("feature.updated", "feature", featureId, before, after);
         return after;
@@ -147,20 +153,25 @@ public class Features {
         audit.record("feature.deleted", "feature", featureId, before, null);
     }
 
+    /** What a feature's price rule and backend would be after a write. */
+    private record Rule(PricingType type, long creditCost, long price, String currency, FeatureBackend backend, String upstreamUrl) {}
+
     /** Rules that would make a feature unusable are refused when they are written, not when called. */
-    private static void checkCoherent(Feature f) {
-        if (f.pricingType() == PricingType.CREDIT && f.creditCost() <= 0) {
-            throw ApiException.invalidField("credit_cost", "must be positive for pricing_type credit");
+    private static void checkCoherent(Rule f) {
+        List<ApiException.FieldProblem> problems = new ArrayList<>();
+        if (f.type() == PricingType.CREDIT && f.creditCost() <= 0) {
+            problems.add(new ApiException.FieldProblem("credit_cost", "must be positive for pricing_type credit"));
         }
-        if (f.pricingType() == PricingType.PER_REQUEST && f.pricePerRequestMinor() <= 0 && f.creditCost() <= 0) {
-            throw ApiException.invalidField("price_per_request_minor", "must be positive for pricing_type per_request");
+        if (f.type() == PricingType.PER_REQUEST && f.price() <= 0 && f.creditCost() <= 0) {
+            problems.add(new ApiException.FieldProblem("price_per_request", "must be positive for pricing_type per_request (or give a credit_cost)"));
         }
-        if (f.pricePerRequestMinor() > 0 && f.currency() == null) {
-            throw ApiException.invalidField("currency", "is required with a price_per_request_minor");
+        if (f.price() > 0 && f.currency() == null) {
+            problems.add(new ApiException.FieldProblem("currency", "is required with a price_per_request"));
         }
         if (f.backend() == FeatureBackend.UPSTREAM && f.upstreamUrl() == null) {
-            throw ApiException.invalidField("upstream_url", "is required for backend upstream");
+            problems.add(new ApiException.FieldProblem("upstream_url", "is required for backend upstream"));
         }
+        if (!problems.isEmpty()) throw ApiException.invalidFields(problems);
     }
 
     static FeatureRule toRule(Feature f) {

@@ -59,6 +59,11 @@ public class Meter {
         return new Payer(Payer.Type.ORGANIZATION, organizationId, ledger.walletFor(WalletOwner.ORGANIZATION, organizationId, null), null);
     }
 
+    /** The plans a payer like this one could subscribe to for the feature. */
+    List<String> plansIncluding(Payer payer, String featureName) {
+        return plans.including(payer.type() == Payer.Type.END_USER ? Plan.PlanAudience.END_USER : Plan.PlanAudience.ORGANIZATION, featureName);
+    }
+
     /** Resolved once: looking a bean up by type on every call showed in the profile. */
     private volatile PlanResolver resolvedPlanResolver;
 
@@ -122,7 +127,8 @@ public class Meter {
     void onEndUserCreated(EndUserCreated created) {
         Optional<Plan> plan = plans.defaultFor(Plan.PlanAudience.END_USER);
         if (plan.isEmpty() || plan.get().initialCredits() <= 0) return;
-        String wallet = ledger.walletFor(WalletOwner.END_USER, created.userId(), created.appId());
+        // The sign-up's own connection: a second one per sign-up lets a burst of them starve the pool.
+        String wallet = ledger.walletForInTransaction(WalletOwner.END_USER, created.userId(), created.appId());
         ledger.grant(wallet, plan.get().initialCredits(), "starting credits of the " + plan.get().name() + " plan", null,
                 "initial:" + created.userId());
     }

@@ -4,6 +4,7 @@ import io.tollgate.platform.ApiError;
 import io.tollgate.platform.ApiException;
 import io.tollgate.platform.Idempotency;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 
@@ -27,6 +28,15 @@ public record MeterOutcome(boolean accepted, PricingSource source, long creditsU
 
         public ApiException toException() {
             return new ApiException(HttpStatus.valueOf(status), code, message, details, extra);
+        }
+
+        /** SUBSCRIPTION_REQUIRED naming the plans that include the feature; other refusals as they are. */
+        public Refusal offering(List<String> planIds) {
+            if (!"SUBSCRIPTION_REQUIRED".equals(code) || planIds.isEmpty()) return this;
+            Map<String, Object> named = new LinkedHashMap<>(details);
+            named.put("hint", "Subscribe to " + String.join(" or ", planIds) + " with POST /api/v1/subscriptions");
+            named.put("plans", planIds);
+            return new Refusal(status, code, message, named, extra, retryAfterSeconds);
         }
     }
 

@@ -8,6 +8,7 @@ import io.tollgate.platform.Json;
 import io.tollgate.platform.RequestContext;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.springframework.http.HttpHeaders;
@@ -35,6 +36,8 @@ public final class MeteredCall {
     private int successStatus = 200;
     private Function<MeterOutcome, Object> data = o -> o.usageFields();
     private Consumer<MeterOutcome> inTransaction;
+    /** For a subscription-priced feature: the plans that include it, named when the call is refused. */
+    private List<String> offering;
 
     MeteredCall(Meter meter, Json json, AppCaller caller, EndUserCaller user, HttpServletRequest http, FeatureRule rule, long units) {
         this.meter = meter;
@@ -66,17 +69,29 @@ public final class MeteredCall {
         String requestId = RequestContext.requestId();
         String key = Idempotency.checkKey(http.getHeader(Idempotency.HEADER));
         String path = http.getRequestURI();
-        Idempotency.ScopedKey scoped = key == null ? null : new Idempotency.ScopedKey("app:" + caller.appId(), key);
+        // Per payer: another user of the app sending the same key makes a call of its own, never a replay of this one.
+        Idempotency.ScopedKey scoped = key == null ? null : new Idempotency.ScopedKey(scope(caller.appId(), payer), key);
         byte[] hash = key == null ? null : Idempotency.requestHash(http.getMethod(), path, json.write(body));
+        // Read here, from a cache, so the responder (on the writer thread) stays pure.
+        if (rule.pricingType() == PricingType.SUBSCRIPTION) offering = meter.plansIncluding(payer, rule.name());
         Function<MeterOutcome, Idempotency.Reply> responder = key == null ? null
                 : outcome -> outcome.accepted()
                         ? new Idempotency.Reply(successStatus, json.write(Envelope.ok(data.apply(outcome), requestId)), false)
-                        : new Idempotency.Reply(outcome.refusal().status(), json.write(Envelope.error(outcome.refusal().toError(), requestId)), false);
+                        : new Idempotency.Reply(outcome.refusal().status(), json.write(Envelope.error(refusal(outcome).toError(), requestId)), false);
         MeterRequest request = new MeterRequest(payer, meter.planOf(payer), caller.appId(), caller.organizationId(), caller.keyId(),
                 user == null ? null : user.id(), rule, units, holdTtl == null ? MeterRequest.Mode.DEBIT : MeterRequest.Mode.HOLD,
                 holdTtl, successStatus, path, http.getMethod(), sessionId, requestId, System.nanoTime(), scoped, hash, responder,
                 inTransaction);
         return meter.submit(request);
+    }
+
+    private MeterOutcome.Refusal refusal(MeterOutcome outcome) {
+        return offering == null ? outcome.refusal() : outcome.refusal().offering(offering);
+    }
+
+    /** The Idempotency-Key scope of a metered call: the app and who pays. */
+    static String scope(String appId, Payer payer) {
+        return "app:" + appId + ":" + payer.type().name().toLowerCase() + ":" + payer.id();
     }
 
     public ResponseEntity<?> answer(MeterOutcome outcome) {
@@ -86,7 +101,7 @@ public final class MeteredCall {
             return builder.body(outcome.reply().json());
         }
         if (!outcome.accepted()) {
-            MeterOutcome.Refusal refusal = outcome.refusal();
+            MeterOutcome.Refusal refusal = refusal(outcome);
             HttpHeaders headers = new HttpHeaders();
             if (refusal.retryAfterSeconds() != null) headers.set(HttpHeaders.RETRY_AFTER, Long.toString(refusal.retryAfterSeconds()));
             return ResponseEntity.status(refusal.status()).headers(headers).body(Envelope.error(refusal.toError()));

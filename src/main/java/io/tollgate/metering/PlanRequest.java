@@ -23,4 +23,15 @@ public record PlanRequest(
         @Size(max = 200) List<@Pattern(regexp = "\\*|[a-z0-9][a-z0-9_.:-]{0,99}") String> includedFeatures,
         @Size(max = 100) String stripePriceId,
         Boolean isDefault,
-        Boolean isActive) {}
+        Boolean isActive,
+        @Schema(description = "Feature names daily_limit counts; \"*\" for all. Default: image_generation, video_generation, audio_generation")
+        @Size(max = 200) List<@Pattern(regexp = "\\*|[a-z0-9][a-z0-9_.:-]{0,99}") String> dailyLimitFeatures) {
+
+    /** Without daily_limit_features (left as it is, or the default for a new plan). */
+    public PlanRequest(String id, String name, String description, Plan.PlanAudience audience, Long priceMinor, String currency,
+                       Plan.BillingCycle billingCycle, Long tokensPerMonth, Integer dailyLimit, Long initialCredits, List<String> features,
+                       List<String> includedFeatures, String stripePriceId, Boolean isDefault, Boolean isActive) {
+        this(id, name, description, audience, priceMinor, currency, billingCycle, tokensPerMonth, dailyLimit, initialCredits, features,
+                includedFeatures, stripePriceId, isDefault, isActive, null);
+    }
+}

@@ -29,6 +29,7 @@ public class Plans {
     private final CacheInvalidation invalidation;
     private final Cache<String, Optional<Plan>> cache = Caffeine.newBuilder().maximumSize(10_000)
             .expireAfterWrite(Duration.ofMinutes(10)).build();
+    private final Cache<Plan.PlanAudience, List<Plan>> active = Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(10)).build();
 
     Plans(JdbcClient jdbc, Json json, AuditTrail audit, CacheInvalidation invalidation) {
         this.jdbc = jdbc;
@@ -36,7 +37,18 @@ public class Plans {
         this.audit = audit;
         this.invalidation = invalidation;
         // Any plan change may move the default, so drop the whole (small) cache.
-        invalidation.subscribe(CACHE_TOPIC, key -> cache.invalidateAll(), cache::invalidateAll);
+        invalidation.subscribe(CACHE_TOPIC, key -> dropCaches(), this::dropCaches);
+    }
+
+    private void dropCaches() {
+        cache.invalidateAll();
+        active.invalidateAll();
+    }
+
+    /** Active plans of the audience whose allowance pays for the feature (what to offer on SUBSCRIPTION_REQUIRED). Cached. */
+    public List<String> including(Plan.PlanAudience audience, String featureName) {
+        return active.get(audience, a -> list(a, true)).stream()
+                .filter(p -> p.covers(featureName) && p.tokensPerMonth() != 0).map(Plan::id).toList();
     }
 
     public Optional<Plan> find(String id) {
@@ -46,6 +58,12 @@ public class Plans {
 
     public Plan get(String id) {
         return find(id).orElseThrow(() -> ApiException.notFound("plan", id));
+    }
+
+    /** From the table, not the cache: after a change in this transaction the cache is dropped only at commit. */
+    private Plan fresh(String id) {
+        return jdbc.sql("SELECT * FROM plans WHERE id = ?").param(id).query(this::map).optional()
+                .orElseThrow(() -> ApiException.notFound("plan", id));
     }
 
     /** The plan of payers without a subscription (seed 004's free tier for end users). */
@@ -72,28 +90,29 @@ public class Plans {
             if (Boolean.TRUE.equals(r.isDefault())) clearDefault(r.audience() == null ? Plan.PlanAudience.END_USER : r.audience());
             jdbc.sql("""
                     INSERT INTO plans (id, name, description, audience, price_minor, currency, billing_cycle, tokens_per_month,
-                      daily_limit, initial_credits, features, included_features, stripe_price_id, is_default, is_active)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?)""")
+                      daily_limit, initial_credits, features, included_features, stripe_price_id, is_default, is_active, daily_limit_features)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?::jsonb)""")
                     .params(r.id(), r.name(), r.description(), lower(r.audience() == null ? Plan.PlanAudience.END_USER : r.audience()),
                             r.priceMinor() == null ? 0 : r.priceMinor(), r.currency() == null ? "USD" : r.currency(),
                             lower(r.billingCycle() == null ? Plan.BillingCycle.MONTHLY : r.billingCycle()),
                             r.tokensPerMonth() == null ? 0 : r.tokensPerMonth(), r.dailyLimit(),
                             r.initialCredits() == null ? 0 : r.initialCredits(), json.write(r.features() == null ? List.of() : r.features()),
                             json.write(r.includedFeatures() == null ? List.of("*") : r.includedFeatures()), r.stripePriceId(),
-                            Boolean.TRUE.equals(r.isDefault()), r.isActive() == null || r.isActive())
+                            Boolean.TRUE.equals(r.isDefault()), r.isActive() == null || r.isActive(),
+                            json.write(r.dailyLimitFeatures() == null ? Plan.GENERATION_FEATURES : r.dailyLimitFeatures()))
                     .update();
         } catch (DuplicateKeyException e) {
             throw ApiException.conflict("PLAN_EXISTS", "A plan with this id or stripe_price_id already exists");
         }
         invalidation.publish(CACHE_TOPIC, r.id());
-        Plan created = get(r.id());
+        Plan created = fresh(r.id());
         audit.record("plan.created", "plan", r.id(), null, created);
         return created;
     }
 
     @Transactional
     public Plan update(String id, PlanRequest r) {
-        Plan before = get(id);
+        Plan before = fresh(id);
         if (r.id() != null && !r.id().equals(id)) throw ApiException.invalidField("id", "cannot be changed");
         if (r.audience() != null && r.audience() != before.audience()) throw ApiException.invalidField("audience", "cannot be changed");
         if (Boolean.TRUE.equals(r.isDefault())) clearDefault(before.audience());
@@ -104,18 +123,18 @@ public class Plans {
                       daily_limit = coalesce(?, daily_limit), initial_credits = coalesce(?, initial_credits),
                       features = coalesce(?::jsonb, features), included_features = coalesce(?::jsonb, included_features),
                       stripe_price_id = coalesce(?, stripe_price_id), is_default = coalesce(?, is_default), is_active = coalesce(?, is_active),
-                      updated_at = now()
+                      daily_limit_features = coalesce(?::jsonb, daily_limit_features), updated_at = now()
                     WHERE id = ?""")
                     .params(r.name(), r.description(), r.priceMinor(), r.currency(), lower(r.billingCycle()), r.tokensPerMonth(),
                             r.dailyLimit(), r.initialCredits(), r.features() == null ? null : json.write(r.features()),
                             r.includedFeatures() == null ? null : json.write(r.includedFeatures()), r.stripePriceId(), r.isDefault(),
-                            r.isActive(), id)
+                            r.isActive(), r.dailyLimitFeatures() == null ? null : json.write(r.dailyLimitFeatures()), id)
                     .update();
         } catch (DuplicateKeyException e) {
             throw ApiException.conflict("PLAN_EXISTS", "Another plan already uses this stripe_price_id");
         }
         invalidation.publish(CACHE_TOPIC, id);
-        Plan after = get(id);
+        Plan after = fresh(id);
         audit.record("plan.updated", "plan", id, before, after);
         return after;
     }
@@ -123,10 +142,10 @@ public class Plans {
     /** Plans are never deleted (subscriptions and invoices name them); they are retired. */
     @Transactional
     public Plan retire(String id) {
-        Plan before = get(id);
+        Plan before = fresh(id);
         jdbc.sql("UPDATE plans SET is_active = false, is_default = false, updated_at = now() WHERE id = ?").param(id).update();
         invalidation.publish(CACHE_TOPIC, id);
-        Plan after = get(id);
+        Plan after = fresh(id);
         audit.record("plan.retired", "plan", id, before, after);
         return after;
     }
@@ -146,7 +165,8 @@ public class Plans {
                 Plan.BillingCycle.valueOf(rs.getString("billing_cycle").toUpperCase()), rs.getLong("tokens_per_month"),
                 daily == null ? null : ((Number) daily).intValue(), rs.getLong("initial_credits"),
                 Arrays.asList(json.read(rs.getString("features"), String[].class)),
-                Arrays.asList(json.read(rs.getString("included_features"), String[].class)), rs.getString("stripe_price_id"),
+                Arrays.asList(json.read(rs.getString("included_features"), String[].class)),
+                Arrays.asList(json.read(rs.getString("daily_limit_features"), String[].class)), rs.getString("stripe_price_id"),
                 rs.getBoolean("is_default"), rs.getBoolean("is_active"), rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("updated_at").toInstant());
     }

@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * The price rule cascade for one call, against counters and balances its caller holds locked:
- * free allowance → (daily cap) → plan allowance → credits → per-request charge → refusal.
+ * free allowance → (daily cap, for the features the plan caps) → plan allowance → credits → per-request
+ * charge → refusal.
  * Pure: the same request and state always give the same decision, which is what lets a batch decide
  * many calls in arrival order and the tests check the rules without a database.
  */
@@ -36,10 +37,8 @@ final class PriceEvaluator {
         if (rule.freeTierLimit() != null && rule.freeTierLimit() > 0) buckets.add(Buckets.free(payer, rule, now));
         if (rule.pricingType() == PricingType.FREE) return buckets;
         Plan plan = r.plan() == null ? null : r.plan().plan();
-        if (plan != null && plan.covers(rule.name())) {
-            if (plan.dailyLimit() != null) buckets.add(Buckets.daily(payer, rule, now));
-            if (plan.tokensPerMonth() > 0) buckets.add(Buckets.plan(payer, r.plan(), now));
-        }
+        if (plan != null && plan.capsDaily(rule.name())) buckets.add(Buckets.daily(payer, rule, now));
+        if (plan != null && plan.covers(rule.name()) && plan.tokensPerMonth() > 0) buckets.add(Buckets.plan(payer, r.plan(), now));
         return buckets;
     }
 
@@ -67,7 +66,7 @@ final class PriceEvaluator {
         Plan plan = r.plan() == null ? null : r.plan().plan();
         boolean covered = plan != null && plan.covers(rule.name());
         Buckets.Bucket daily = null;
-        if (covered && plan.dailyLimit() != null) {
+        if (plan != null && plan.capsDaily(rule.name())) {
             daily = Buckets.daily(payer, rule, now);
             if (state.counter(daily) >= plan.dailyLimit()) {
                 return refuse(429, "DAILY_LIMIT_REACHED", "The " + plan.name() + " plan allows " + plan.dailyLimit() + " of these a day",
@@ -120,13 +119,19 @@ final class PriceEvaluator {
             return accept(PricingSource.PER_REQUEST, 0, 0, null, rule.pricePerRequestMinor(), uses);
         }
 
-        if (rule.pricingType() == PricingType.SUBSCRIPTION && covered && r.plan().subscribed()) {
+        // Used up only if there was an allowance: a plan without one for this feature (pro's 0 tokens) does not include it.
+        if (rule.pricingType() == PricingType.SUBSCRIPTION && covered && r.plan().subscribed() && plan.tokensPerMonth() > 0) {
             return refuse(429, "QUOTA_EXCEEDED", "This period's allowance of the " + plan.name() + " plan is used up",
                     detailsWithHint(Map.of("plan", plan.id(), "limit", plan.tokensPerMonth()), "Upgrade the plan with POST /api/v1/subscriptions"),
                     Map.of(), secondsUntil(Buckets.plan(payer, r.plan(), now).resetsAt(), now));
         }
-        return refuse(402, "SUBSCRIPTION_REQUIRED", "This feature needs a subscription that includes " + rule.name(),
-                detailsWithHint(Map.of("feature", rule.name()), SUBSCRIBE_HINT), Map.of(), null);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("feature", rule.name());
+        if (plan != null) details.put("plan", plan.id());
+        String message = plan != null && r.plan().subscribed()
+                ? "The " + plan.name() + " plan does not include " + rule.name() + "; it needs a plan that does"
+                : "This feature needs a subscription that includes " + rule.name();
+        return refuse(402, "SUBSCRIPTION_REQUIRED", message, detailsWithHint(details, SUBSCRIBE_HINT), Map.of(), null);
     }
 
     private static void use(State state, List<HoldTicket.CounterUse> uses, Buckets.Bucket bucket, long amount) {

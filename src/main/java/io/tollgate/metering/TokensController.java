@@ -76,7 +76,9 @@ class TokensController {
 
     @GetMapping("/api/v1/customer/tokens/usage")
     @RequiresScope(Scopes.TOKENS_READ)
-    @Operation(summary = "Token usage of the current period", description = "current_period, usage_by_app and daily_usage as seed 001 shows them")
+    @Operation(summary = "Token usage of the current period", description = "current_period (the plan's allowance: tokens_total = "
+            + "tokens_used + tokens_remaining, -1 unlimited), usage_by_app (token consumption only, with the app's name) and daily_usage as "
+            + "seed 001 shows them; purchased_tokens: wallet tokens used this period and left")
     Envelope<TokenUsage.Report> usage(AppCaller caller) {
         return Envelope.ok(usage.report(caller.organizationId()));
     }

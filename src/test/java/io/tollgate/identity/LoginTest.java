@@ -88,4 +88,16 @@ class LoginTest extends IdentityTest {
         assertThat(Long.parseLong(throttled.header("Retry-After"))).isBetween(1L, 60L);
         assertThat(throttled.json().get("error").get("details").get("retry_after_seconds").asLong()).isPositive();
     }
+
+    /** Without TOLLGATE_TRUSTED_PROXIES the TCP peer is the client: a made-up X-Forwarded-For changes nothing. */
+    @Test
+    void forwardedForIsNotBelievedUnlessAProxyIsTrusted() {
+        Api client = appClient(createApp());
+        for (int i = 0; i < 30; i++) {
+            Api.Res res = client.with("X-Forwarded-For", "203.0.113." + i).post("/api/v1/auth/login", Map.of("email", email(), "password", PASSWORD));
+            assertError(res, 401, "INVALID_CREDENTIALS");
+        }
+        assertError(client.with("X-Forwarded-For", "198.51.100.99").post("/api/v1/auth/login", Map.of("email", email(), "password", PASSWORD)),
+                429, "RATE_LIMITED");
+    }
 }

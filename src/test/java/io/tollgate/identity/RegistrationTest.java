@@ -3,8 +3,16 @@ package io.tollgate.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tollgate.Api;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
@@ -12,6 +20,40 @@ import tools.jackson.databind.JsonNode;
 class RegistrationTest extends IdentityTest {
     @Autowired
     IdentityEvents events;
+
+    /**
+     * Each new user gets its starting credits in the sign-up's transaction. 130 sign-ups at once against
+     * the pool's 20 connections: were the wallet made on a second connection, the sign-ups would hold
+     * all 20 and wait for more until the pool timed out.
+     */
+    @Test
+    void aBurstOfSignUpsLargerThanThePoolCompletesQuickly() throws Exception {
+        String appId = createApp();
+        Api client = appClient(appId, createKey(appId, Map.of("rate_limit", 100_000)).get("key").asString());
+        int each = 60;
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Api.Res>> answers = new ArrayList<>();
+        long began = System.nanoTime();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < each; i++) {
+                answers.add(pool.submit(() -> { start.await(); return client.post("/api/v1/auth/anonymous", Map.of("device_id", deviceId())); }));
+                answers.add(pool.submit(() -> { start.await(); return client.with("X-External-User-Id", deviceId()).get("/api/v1/credits/balance"); }));
+                // A few with passwords: Argon2id is CPU-bound, and this test is about connections.
+                if (i % 6 == 0) answers.add(pool.submit(() -> { start.await(); return client.post("/api/v1/auth/register", Map.of("email", email(), "password", PASSWORD)); }));
+            }
+            start.countDown();
+            for (Future<Api.Res> answer : answers) {
+                Api.Res res = answer.get(60, TimeUnit.SECONDS);
+                assertThat(res.status()).as(res.toString()).isIn(200, 201);
+            }
+        }
+        // Within the pool's 30-second connection timeout, which a starved pool would run into.
+        assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(30));
+        assertThat(answers.get(1).get().data().get("balance").asLong()).as("starting credits").isEqualTo(3);
+        assertThat(jdbc.sql("""
+                SELECT count(*) FROM end_users u JOIN ledger_accounts a ON a.owner_type = 'end_user' AND a.owner_id = u.id
+                WHERE u.app_id = ? AND a.balance = 3""").param(appId).query(Long.class).single()).isEqualTo((long) answers.size());
+    }
 
     @Test
     void registersWithEmailPhoneOrBothAndAnswersTokens() {

@@ -41,6 +41,19 @@ class LedgerTest extends ClockedApiTest {
         });
     }
 
+    /** Found by the property test: a refund that took expiring credits left their lot claiming credits no longer there. */
+    @Test
+    void aRefundBeyondTheCreditsWithoutExpiryTakesTheRestFromTheLots() {
+        String wallet = wallet(0);
+        ledger.grantPurchase(wallet, 10, "pay_refunded");
+        ledger.grant(wallet, 5, "promo", clock.instant().plus(Duration.ofDays(1)), null);
+        Ledger.Refund refund = ledger.refund(wallet, 12, "pay_refunded");
+        assertThat(refund.takenBack()).isEqualTo(12);
+        assertThat(ledger.balance(wallet)).isEqualTo(3);
+        assertThat(jdbc.sql("SELECT sum(remaining) FROM ledger_lots WHERE account_id = ?").param(wallet).query(Long.class).single()).isEqualTo(3);
+        assertThat(ledger.check().ok()).isTrue();
+    }
+
     @Test
     void holdsReserveThenCaptureOrRelease() {
         String wallet = wallet(100);

@@ -25,7 +25,8 @@ import tools.jackson.databind.JsonNode;
         "tollgate.data-dir=target/test-data/limits",
         "tollgate.limits.per-user-per-hour=2",
         "tollgate.limits.token-consumption.per-hour=3600",
-        "tollgate.limits.token-consumption.burst=2"})
+        "tollgate.limits.token-consumption.burst=2",
+        TestEndUserConfig.PROPERTY + "=true"})
 class RateLimitRefillTest extends ApiTest {
 
     @TestConfiguration(proxyBeanMethods = false)

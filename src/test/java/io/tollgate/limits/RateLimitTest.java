@@ -141,9 +141,9 @@ class RateLimitTest extends ApiTest {
     void limitsEndpointShowsTheCallersBudgets() {
         String org = createOrganization();
         String appId = createApp(org, "active");
-        JsonNode key = createKey(appId, Map.of("rate_limit", 50, "scopes", java.util.List.of("content:read")));
+        JsonNode key = createKey(appId, Map.of("rate_limit", 50, "scopes", java.util.List.of("content:read", "users:impersonate")));
         Api client = appClient(appId, key.get("key").asString());
-        Api.Res res = client.with(TestEndUserConfig.HEADER, "usr_limits_default").get("/api/v1/limits");
+        Api.Res res = client.with("X-External-User-Id", "limits-default").get("/api/v1/limits");
         assertThat(res.status()).as(res.toString()).isEqualTo(200);
         JsonNode data = res.data();
         assertThat(data.get("key").get("id").asString()).isEqualTo(key.get("id").asString());
@@ -160,6 +160,16 @@ class RateLimitTest extends ApiTest {
         // Per-user limits are off unless TOLLGATE_RATE_LIMIT_PER_USER_PER_HOUR is set.
         assertThat(data.get("user").isNull()).isTrue();
         assertThat(res.header("RateLimit-Remaining")).isEqualTo("49");
+    }
+
+    @Test
+    void theTestOnlyEndUserHeaderIsOffUnlessATestTurnsItOn() {
+        String appId = createApp();
+        admin.post("/api/external-apps/" + appId + "/features", Map.of("feature_name", "probe", "pricing_type", "free"));
+        Api.Res res = appClient(appId).with(TestEndUserConfig.HEADER, "usr_impostor").post("/api/v1/test-meter/probe", null);
+        assertThat(res.status()).as(res.toString()).isEqualTo(200);
+        assertThat(jdbc.sql("SELECT count(*) FROM usage_events WHERE app_id = ? AND end_user_id IS NULL").param(appId)
+                .query(Long.class).single()).isEqualTo(1);
     }
 
     @Test

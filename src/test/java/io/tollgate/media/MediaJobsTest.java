@@ -91,18 +91,18 @@ class MediaJobsTest extends MediaTestSupport {
     @Test
     void jobsAreVisibleToTheirAppAndTheirUserOnly() throws Exception {
         Setup s = setup(0, Map.of("feature_name", "image_generation", "pricing_type", "free"));
-        Api alice = s.app().with("X-Test-End-User", "usr_alice_" + s.appId());
+        Api alice = s.app().with("X-External-User-Id", "alice");
         String jobId = submit(alice, "image", Map.of("prompt", "Alice's"));
         assertThat(alice.get("/api/v1/jobs/" + jobId).status()).isEqualTo(200);
         assertThat(s.app().get("/api/v1/jobs/" + jobId).status()).as("the app's server sees its users' jobs").isEqualTo(200);
-        assertThat(s.app().with("X-Test-End-User", "usr_bob").get("/api/v1/jobs/" + jobId).status()).isEqualTo(404);
+        assertThat(s.app().with("X-External-User-Id", "bob").get("/api/v1/jobs/" + jobId).status()).isEqualTo(404);
         assertThat(appClient(createApp()).get("/api/v1/jobs/" + jobId).status()).as("another app").isEqualTo(404);
         assertThat(s.app().get("/api/v1/jobs/job_01jf3k9w6h2xv8n4q5r7s9t1u3").status()).isEqualTo(404);
         assertThat(s.app().get("/api/v1/jobs/nonsense").status()).isEqualTo(404);
         String noScope = createKey(s.appId(), Map.of("scopes", List.of("content:read"))).get("key").asString();
         assertThat(appClient(s.appId(), noScope).get("/api/v1/jobs/" + jobId).errorCode()).isEqualTo("INSUFFICIENT_SCOPE");
         assertThat(jdbc.sql("SELECT end_user_id FROM media_jobs WHERE id = ?").param(jobId).query(String.class).single())
-                .isEqualTo("usr_alice_" + s.appId());
+                .isEqualTo(alice.get("/api/v1/auth/me").data().get("user").get("id").asString());
     }
 
     @Test

@@ -46,6 +46,38 @@ class IdempotencyTest extends ApiTest {
     }
 
     @Test
+    void anotherUsersCallWithTheSameKeyIsItsOwnCallNeverAReplay() {
+        String appId = createApp();
+        Api.Res item = admin.post("/api/external-apps/" + appId + "/content", Map.of("title", "Paid clip", "type", "video",
+                "url", "https://cdn.example/secret.mp4", "status", "published", "pricing_type", "credits", "credits_required", 5));
+        assertThat(item.status()).as(item.toString()).isEqualTo(201);
+        String view = "/api/v1/content/" + item.data().get("id").asString() + "/view";
+        Api app = client(appId);
+        Api alice = app.with("X-External-User-Id", "alice").with("Idempotency-Key", "view-1");
+        Api bob = app.with("X-External-User-Id", "bob").with("Idempotency-Key", "view-1");
+        String aliceWallet = alice.get("/api/v1/credits/balance").data().get("wallet_id").asString();
+        admin.post("/api/admin/wallets/" + aliceWallet + "/grants", Map.of("amount", 10, "reason", "top up"));
+
+        Api.Res first = alice.post(view, null);
+        assertThat(first.status()).as(first.toString()).isEqualTo(200);
+        assertThat(first.data().get("content").get("url").asString()).isEqualTo("https://cdn.example/secret.mp4");
+        assertThat(alice.post(view, null).header("Idempotent-Replayed")).isEqualTo("true");
+        // Bob (3 starting credits) sends Alice's key and body: his own call, refused for his own wallet, not Alice's answer.
+        Api.Res bobs = bob.post(view, null);
+        assertThat(bobs.status()).as(bobs.toString()).isEqualTo(402);
+        assertThat(bobs.errorCode()).isEqualTo("INSUFFICIENT_CREDITS");
+        assertThat(bobs.header("Idempotent-Replayed")).isNull();
+        assertThat(bobs.text()).doesNotContain("secret.mp4");
+        assertThat(alice.get("/api/v1/credits/balance").data().get("balance").asLong()).isEqualTo(8);
+        // The app's organization is a payer of its own too.
+        fundOrganization(organizationOf(appId), 20);
+        Api.Res orgs = app.with("Idempotency-Key", "view-1").post(view, null);
+        assertThat(orgs.status()).as(orgs.toString()).isEqualTo(200);
+        assertThat(orgs.header("Idempotent-Replayed")).isNull();
+        assertThat(orgs.data().get("credits_remaining").asLong()).isEqualTo(15);
+    }
+
+    @Test
     void refusalsAreReplayedToo() {
         String appId = createApp();
         String wallet = fundOrganization(organizationOf(appId), 0);

@@ -32,9 +32,14 @@ class PriceEvaluatorTest {
         }
     }
 
+    /** A plan whose daily limit counts the features its allowance covers. */
     private static Plan plan(String id, long tokensPerMonth, Integer daily, List<String> included) {
+        return plan(id, tokensPerMonth, daily, included, included);
+    }
+
+    private static Plan plan(String id, long tokensPerMonth, Integer daily, List<String> included, List<String> capped) {
         return new Plan(id, id, null, Plan.PlanAudience.END_USER, 0, "USD", Plan.BillingCycle.MONTHLY, tokensPerMonth, daily, 0,
-                List.of(), included, null, false, true, NOON, NOON);
+                List.of(), included, capped, null, false, true, NOON, NOON);
     }
 
     private static ActivePlan subscribed(Plan plan) {
@@ -94,6 +99,35 @@ class PriceEvaluatorTest {
         assertThat(capped.refusal().code()).isEqualTo("DAILY_LIMIT_REACHED");
         assertThat(capped.refusal().status()).isEqualTo(429);
         assertThat(state.wallet).isEqualTo(998);
+    }
+
+    @Test
+    void theDailyLimitCountsOnlyTheFeaturesThePlanCaps() {
+        Memory state = new Memory(1000);
+        ActivePlan free = new ActivePlan(plan("free", 0, 3, List.of("*"), Plan.GENERATION_FEATURES), null, "active", null, null);
+        FeatureRule view = new FeatureRule("fea_v", "app_x", "content_view", PricingType.CREDIT, 1, 0, 0, null, null, FreeTierPeriod.DAY,
+                FeatureBackend.BUILTIN, null, 60, true);
+        for (int i = 0; i < 10; i++) assertThat(state.call(request(view, free, 1)).source()).isEqualTo(PricingSource.CREDITS);
+        assertThat(PriceEvaluator.buckets(request(view, free, 1), NOON)).isEmpty();
+        MeterRequest video = request(new FeatureRule("fea_g", "app_x", "video_generation", PricingType.CREDIT, 1, 0, 0, null, null,
+                FreeTierPeriod.DAY, FeatureBackend.BUILTIN, null, 60, true), free, 1);
+        for (int i = 0; i < 3; i++) assertThat(state.call(video).source()).isEqualTo(PricingSource.CREDITS);
+        assertThat(state.call(video).refusal().code()).isEqualTo("DAILY_LIMIT_REACHED");
+        assertThat(state.wallet).isEqualTo(987);
+    }
+
+    @Test
+    void aPlanWithoutAnAllowanceDoesNotIncludeASubscriptionFeature() {
+        Memory state = new Memory(1_000);
+        ActivePlan pro = subscribed(plan("pro", 0, 20, List.of("*"), Plan.GENERATION_FEATURES));
+        PriceEvaluator.Decision refused = state.call(request(rule(PricingType.SUBSCRIPTION, 0, 0, null), pro, 0));
+        assertThat(refused.refusal().code()).isEqualTo("SUBSCRIPTION_REQUIRED");
+        assertThat(refused.refusal().status()).isEqualTo(402);
+        assertThat(refused.refusal().message()).contains("pro plan does not include image_generation");
+        assertThat(refused.refusal().details()).containsEntry("plan", "pro").containsEntry("feature", "image_generation");
+        MeterOutcome.Refusal named = refused.refusal().offering(List.of("premium"));
+        assertThat(named.details()).containsEntry("plans", List.of("premium"))
+                .containsEntry("hint", "Subscribe to premium with POST /api/v1/subscriptions");
     }
 
     @Test

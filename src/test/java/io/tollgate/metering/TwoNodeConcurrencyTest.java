@@ -11,94 +11,166 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * A wallet with exactly N credits, 250 concurrent clients on two Tollgate processes sharing one
- * database: this test's server (batched group commit) and a second JVM running one transaction per
- * call. Exactly N / cost calls may succeed; every other one is INSUFFICIENT_CREDITS; nothing goes
- * below zero, usage rows match, the ledger check passes.
+ * Several Tollgate processes on one database, hundreds of clients released at once: this test's
+ * server A (batched group commit), node B (a second JVM, one transaction per call) and node C (a
+ * third JVM, batched too). Each race lets more calls succeed than one node alone could make, so both
+ * nodes must have won some: they really contended for the same wallet or counter. Exactly as many
+ * succeed as the credits or the allowance allow; nothing goes below zero; usage rows match; the
+ * ledger check passes.
  */
 class TwoNodeConcurrencyTest extends ApiTest {
-    private static final int CREDITS = 300;
-    private static final int COST = 3;
-    private static final int CLIENTS = 250;
-    private static final int CALLS_PER_CLIENT = 2;
+    private static Node nodeB;
+    private static Node nodeC;
 
     @Autowired
     DataSource dataSource;
 
-    @Test
-    void exactlyNOverCostCallsSucceedAcrossTwoProcesses() throws Exception {
-        String appId = createApp();
-        String wallet = fundOrganization(organizationOf(appId), CREDITS);
-        admin.post("/api/external-apps/" + appId + "/features", Map.of("feature_name", "race", "pricing_type", "credit", "credit_cost", COST));
-        String key = createKey(appId, Map.of("rate_limit", 1_000_000)).get("key").asString();
+    /** Per node: answers that succeeded, and answers refused with the expected code. */
+    private record Tally(int[] okOn, int[] refusedOn) {
+        int ok() { return okOn[0] + okOn[1]; }
+        int refused() { return refusedOn[0] + refusedOn[1]; }
+    }
 
-        Node nodeB = startSecondNode();
-        try {
-            int portB = nodeB.waitForHealth();
-            Api onA = appClient(appId, key);
-            Api onB = Api.at(portB).bearer(key).with("X-App-Id", appId);
-            ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor();
-            List<Future<int[]>> results = new ArrayList<>();
-            for (int c = 0; c < CLIENTS; c++) {
-                Api node = c % 2 == 0 ? onA : onB;
-                results.add(clients.submit(() -> {
+    /** 200 clients, one seed 001 token consumption each, half on each node; 450 tokens: 150 may succeed. */
+    private void tokensRace(Api onOther) throws Exception {
+        String appId = createApp();
+        String wallet = fundOrganization(organizationOf(appId), 450);
+        String key = createKey(appId, Map.of("rate_limit", 1_000_000)).get("key").asString();
+        Api a = appClient(appId, key);
+        Api other = onOther.bearer(key).with("X-App-Id", appId);
+        Tally tally = race(List.of(a, other), 200, 1,
+                node -> node.post("/api/v1/customer/tokens/consume", Map.of("app_id", "vto-001", "tokens_consumed", 3, "session_id", "race")),
+                200, res -> res.status() == 402 && "INSUFFICIENT_CREDITS".equals(res.errorCode()));
+        assertThat(tally.ok()).isEqualTo(150);
+        assertThat(tally.refused()).isEqualTo(50);
+        assertThat(tally.okOn()[0]).as("node A's successes").isPositive();
+        assertThat(tally.okOn()[1]).as("the other node's successes").isPositive();
+        assertThat(balance(wallet)).isZero();
+        assertThat(count("SELECT count(*) FROM usage_events WHERE app_id = ? AND response_status = 200", appId)).isEqualTo(150);
+        assertThat(count("SELECT count(*) FROM usage_events WHERE app_id = ? AND response_status = 402", appId)).isEqualTo(50);
+        assertThat(jdbc.sql("SELECT coalesce(sum(amount), 0) FROM ledger_transfers WHERE debit_account = ? AND kind = 'spend'").param(wallet)
+                .query(Long.class).single()).isEqualTo(450);
+        Api.Res usage = a.get("/api/v1/customer/tokens/usage");
+        assertThat(usage.data().get("usage_by_app").get(0).get("tokens_consumed").asLong()).as(usage.toString()).isEqualTo(450);
+        assertThat(usage.data().get("purchased_tokens").get("tokens_used").asLong()).isEqualTo(450);
+        assertLedgerConsistent();
+    }
+
+    @Test
+    void creditsAcrossABatchingAndAPerCallNode() throws Exception {
+        tokensRace(nodes()[0]);
+    }
+
+    @Test
+    void creditsAcrossTwoBatchingNodes() throws Exception {
+        tokensRace(nodes()[1]);
+    }
+
+    /** A free allowance of 300 a month, 250 clients × 2 content views on each of two nodes: exactly 300 views are free. */
+    @Test
+    void aFreeAllowanceCounterAcrossNodes() throws Exception {
+        String appId = createApp();
+        admin.post("/api/external-apps/" + appId + "/features", Map.of("feature_name", "content_view", "pricing_type", "free",
+                "free_tier_limit", 300, "free_tier_period", "month"));
+        String item = admin.post("/api/external-apps/" + appId + "/content", Map.of("title", "Clip", "type", "video",
+                "url", "https://cdn.example/clip.mp4", "status", "published")).data().get("id").asString();
+        String key = createKey(appId, Map.of("rate_limit", 1_000_000)).get("key").asString();
+        Api a = appClient(appId, key);
+        Api b = nodes()[0].bearer(key).with("X-App-Id", appId);
+        Tally tally = race(List.of(a, b), 250, 2, node -> node.post("/api/v1/content/" + item + "/view", null),
+                200, res -> res.status() == 429 && "QUOTA_EXCEEDED".equals(res.errorCode()));
+        assertThat(tally.ok()).isEqualTo(300);
+        assertThat(tally.refused()).isEqualTo(200);
+        assertThat(tally.okOn()[0]).as("node A's successes").isPositive();
+        assertThat(tally.okOn()[1]).as("node B's successes").isPositive();
+        assertThat(jdbc.sql("SELECT sum(used) FROM meter_counters WHERE payer_id = ? AND bucket LIKE 'free:content_view:%'")
+                .param(organizationOf(appId)).query(Long.class).single()).isEqualTo(300);
+        assertThat(count("SELECT count(*) FROM usage_events WHERE app_id = ? AND pricing = 'free_tier'", appId)).isEqualTo(300);
+        assertThat(count("SELECT count(*) FROM usage_events WHERE app_id = ? AND response_status = 429", appId)).isEqualTo(200);
+    }
+
+    /**
+     * Runs {@code clients} clients, alternating between the nodes, each making {@code calls} calls once
+     * all are ready; every answer must be a success or the expected refusal.
+     */
+    private static Tally race(List<Api> nodes, int clients, int calls, Function<Api, Api.Res> call, int okStatus,
+                              Predicate<Api.Res> expectedRefusal) throws Exception {
+        CountDownLatch ready = new CountDownLatch(clients);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<int[]>> results = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int c = 0; c < clients; c++) {
+                int node = c % nodes.size();
+                results.add(pool.submit(() -> {
                     int[] counts = new int[2];
-                    for (int i = 0; i < CALLS_PER_CLIENT; i++) {
-                        Api.Res res = node.post("/api/v1/test-meter/race", null);
-                        if (res.status() == 200) counts[0]++;
-                        else if (res.status() == 402 && "INSUFFICIENT_CREDITS".equals(res.errorCode())) counts[1]++;
-                        else throw new AssertionError("unexpected answer " + res);
+                    ready.countDown();
+                    go.await();
+                    for (int i = 0; i < calls; i++) {
+                        Api.Res res = call.apply(nodes.get(node));
+                        if (res.status() == okStatus) counts[0]++;
+                        else if (expectedRefusal.test(res)) counts[1]++;
+                        else throw new AssertionError("unexpected answer from node " + node + ": " + res);
                     }
                     return counts;
                 }));
             }
-            int ok = 0;
-            int refused = 0;
-            for (Future<int[]> result : results) {
-                int[] counts = result.get(2, TimeUnit.MINUTES);
-                ok += counts[0];
-                refused += counts[1];
+            assertThat(ready.await(60, TimeUnit.SECONDS)).as("all clients ready").isTrue();
+            go.countDown();
+            Tally tally = new Tally(new int[2], new int[2]);
+            for (int c = 0; c < clients; c++) {
+                int[] counts = results.get(c).get(2, TimeUnit.MINUTES);
+                tally.okOn()[c % nodes.size()] += counts[0];
+                tally.refusedOn()[c % nodes.size()] += counts[1];
             }
-            clients.shutdown();
-            assertThat(ok).isEqualTo(CREDITS / COST);
-            assertThat(refused).isEqualTo(CLIENTS * CALLS_PER_CLIENT - CREDITS / COST);
-            assertThat(balance(wallet)).isZero();
-            assertThat(jdbc.sql("SELECT count(*) FROM usage_events WHERE app_id = ? AND response_status = 200").param(appId)
-                    .query(Long.class).single()).isEqualTo(ok);
-            assertThat(jdbc.sql("SELECT count(*) FROM usage_events WHERE app_id = ? AND response_status = 402").param(appId)
-                    .query(Long.class).single()).isEqualTo(refused);
-            assertThat(jdbc.sql("SELECT coalesce(sum(amount), 0) FROM ledger_transfers WHERE debit_account = ? AND kind = 'spend'").param(wallet)
-                    .query(Long.class).single()).isEqualTo((long) ok * COST);
-            assertThat(admin.get("/api/external-apps/" + appId + "/usage").data().get("totals").get("credits_used").asLong())
-                    .isEqualTo((long) ok * COST);
-            assertLedgerConsistent();
-        } finally {
-            nodeB.stop();
+            return tally;
         }
     }
 
-    /** A second Tollgate JVM; its output goes to target/test-data/node-b.log. */
-    private record Node(Process process, int port) {
+    private long count(String sql, String appId) {
+        return jdbc.sql(sql).param(appId).query(Long.class).single();
+    }
+
+    /** Node B (one transaction per call) and node C (batching), started together on first use, once for the class. */
+    private Api[] nodes() throws Exception {
+        if (nodeB == null) {
+            nodeB = startNode("node-b", false);
+            nodeC = startNode("node-c", true);
+        }
+        return new Api[] {Api.at(nodeB.waitForHealth()), Api.at(nodeC.waitForHealth())};
+    }
+
+    @AfterAll
+    static void stopNodes() throws InterruptedException {
+        if (nodeB != null) nodeB.stop();
+        if (nodeC != null) nodeC.stop();
+    }
+
+    /** A Tollgate JVM; its output goes to target/test-data/{name}.log. */
+    private record Node(String name, Process process, int port) {
         int waitForHealth() throws Exception {
-            long deadline = System.currentTimeMillis() + 120_000;
+            long deadline = System.currentTimeMillis() + 180_000;
             while (System.currentTimeMillis() < deadline) {
-                if (!process.isAlive()) throw new AssertionError("node B died; see target/test-data/node-b.log");
+                if (!process.isAlive()) throw new AssertionError(name + " died; see target/test-data/" + name + ".log");
                 try {
                     if (Api.at(port).get("/actuator/health").status() == 200) return port;
                 } catch (IllegalStateException notListeningYet) {
                     Thread.sleep(250);
                 }
             }
-            throw new AssertionError("node B did not become healthy; see target/test-data/node-b.log");
+            throw new AssertionError(name + " did not become healthy; see target/test-data/" + name + ".log");
         }
 
         void stop() throws InterruptedException {
@@ -107,7 +179,7 @@ class TwoNodeConcurrencyTest extends ApiTest {
         }
     }
 
-    private Node startSecondNode() throws Exception {
+    private Node startNode(String name, boolean batching) throws Exception {
         String url = ((HikariDataSource) dataSource).getJdbcUrl();
         String pepper = Files.readString(Path.of("target/test-data/shared/secrets/key-pepper")).strip();
         // Surefire runs tests from a manifest-only jar; it also publishes the real test class path.
@@ -116,14 +188,16 @@ class TwoNodeConcurrencyTest extends ApiTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        Path log = Path.of("target/test-data/node-b.log");
+        Path log = Path.of("target/test-data/" + name + ".log");
         Files.createDirectories(log.getParent());
         Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx512m",
                 "-cp", classpath, "io.tollgate.TollgateApplication",
-                "--server.port=" + port, "--tollgate.data-dir=target/test-data/node-b", "--tollgate.demo=false",
+                "--server.port=" + port, "--tollgate.data-dir=target/test-data/" + name, "--tollgate.demo=false",
                 "--tollgate.database.url=" + url, "--tollgate.database.user=postgres", "--tollgate.keys.pepper=" + pepper,
-                "--tollgate.operators.admin-token=" + ADMIN_TOKEN, "--tollgate.metering.batching=false")
+                "--tollgate.operators.admin-token=" + ADMIN_TOKEN, "--tollgate.metering.batching=" + batching,
+                // Node A keeps seed 001's token_consumption burst of 100 (each race sends it 100); the others need no limit.
+                "--tollgate.limits.token-consumption.per-hour=1000000", "--tollgate.limits.token-consumption.burst=1000000")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new Node(process, port);
+        return new Node(name, process, port);
     }
 }

@@ -31,9 +31,11 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "App API: end users")
 class AuthController {
     private final AuthService auth;
+    private final ClientAddresses clientAddresses;
 
-    AuthController(AuthService auth) {
+    AuthController(AuthService auth, ClientAddresses clientAddresses) {
         this.auth = auth;
+        this.clientAddresses = clientAddresses;
     }
 
     @PostMapping("/register")
@@ -47,13 +49,16 @@ class AuthController {
     @PostMapping("/login")
     @Operation(summary = "Sign in with email or phone and password", description = "Wrong credentials are 401 INVALID_CREDENTIALS, "
             + "whichever part was wrong. Repeated failures are 429 RATE_LIMITED with Retry-After. With the X-User-Token of an anonymous "
-            + "user, that user is merged into the account.")
+            + "user, that user is merged into the account (503 MERGE_BUSY with Retry-After if its credits are in use right then).")
     Envelope<Tokens> login(AppCaller app, Optional<EndUserCaller> user, @RequestBody AuthRequests.Login request,
                            HttpServletRequest http, HttpServletResponse response) {
         try {
-            return Envelope.ok(auth.login(app, user, request, http.getRemoteAddr()));
+            return Envelope.ok(auth.login(app, user, request, clientAddresses.of(http)));
         } catch (LoginThrottle.RateLimited e) {
             response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds));
+            throw e;
+        } catch (AuthService.MergeBusy e) {
+            response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(AuthService.MergeBusy.RETRY_AFTER_SECONDS));
             throw e;
         }
     }

@@ -14,6 +14,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -26,6 +29,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public class AuthService {
     static final String TOKEN_TYPE = "Bearer";
+    private static final int MERGE_ATTEMPTS = 3;
     private final EndUserStore users;
     private final UserDirectory directory;
     private final Sessions sessions;
@@ -110,12 +114,47 @@ public class AuthService {
         if (!"active".equals(user.status())) throw userDisabled();
         String anonymousId = caller.filter(c -> "anonymous".equals(c.kind()) && !c.id().equals(user.id()))
                 .map(EndUserCaller::id).orElse(null);
-        return tx.execute(s -> {
+        if (anonymousId == null) {
+            return tx.execute(s -> {
+                users.seen(user.id());
+                return signIn(app.appId(), user.id());
+            });
+        }
+        return merging(() -> tx.execute(s -> {
             // The anonymous user's wallet and usage follow it through EndUserMerged listeners.
-            if (anonymousId != null && users.merge(app.appId(), anonymousId, user.id())) sessions.revokeAllOf(anonymousId, "merged");
+            if (users.merge(app.appId(), anonymousId, user.id())) sessions.revokeAllOf(anonymousId, "merged");
             users.seen(user.id());
             return signIn(app.appId(), user.id());
-        });
+        }));
+    }
+
+    /**
+     * A merge takes the rows metered calls of the anonymous user lock too. A deadlock the database
+     * broke is retried (the whole transaction rolled back); a lock held past the merge's lock timeout,
+     * or deadlocks again and again, end in 503 MERGE_BUSY: the client signs in again in a moment.
+     */
+    private <T> T merging(Supplier<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return work.get();
+            } catch (DataAccessException e) {
+                boolean timedOut = EndUserStore.isLockTimeout(e);
+                if (!timedOut && !(e instanceof PessimisticLockingFailureException)) throw e;
+                if (!timedOut && attempt < MERGE_ATTEMPTS) continue;
+                throw new MergeBusy();
+            }
+        }
+    }
+
+    /** 503 MERGE_BUSY; the controller adds Retry-After. */
+    static final class MergeBusy extends ApiException {
+        static final long RETRY_AFTER_SECONDS = 1;
+
+        MergeBusy() {
+            super(HttpStatus.SERVICE_UNAVAILABLE, "MERGE_BUSY",
+                    "The anonymous user's credits are in use by another request right now; sign in again in a moment",
+                    Map.of("retry_after_seconds", RETRY_AFTER_SECONDS), Map.of());
+        }
     }
 
     public AnonymousSignIn anonymous(AppCaller app, AuthRequests.Anonymous request) {

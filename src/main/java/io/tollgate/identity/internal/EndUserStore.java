@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -28,11 +29,24 @@ public class EndUserStore {
     private final ApplicationEventPublisher events;
     private final UserDirectory directory;
 
-    EndUserStore(JdbcClient jdbc, Json json, ApplicationEventPublisher events, UserDirectory directory) {
+    private final long mergeLockTimeoutMillis;
+
+    EndUserStore(JdbcClient jdbc, Json json, ApplicationEventPublisher events, UserDirectory directory,
+                 @Value("${tollgate.identity.merge-lock-timeout-millis}") long mergeLockTimeoutMillis) {
+        if (mergeLockTimeoutMillis < 1) throw new IllegalStateException("tollgate.identity.merge-lock-timeout-millis must be positive");
         this.jdbc = jdbc;
         this.json = json;
         this.events = events;
         this.directory = directory;
+        this.mergeLockTimeoutMillis = mergeLockTimeoutMillis;
+    }
+
+    /** PostgreSQL's lock_not_available: a wait ended by lock_timeout rather than a deadlock. */
+    static boolean isLockTimeout(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && "55P03".equals(sql.getSQLState())) return true;
+        }
+        return false;
     }
 
     /** What sign-in needs to know about an account; the hash never leaves this module. */
@@ -142,8 +156,13 @@ public class EndUserStore {
                 .query(String.class).single();
     }
 
-    /** Folds an active anonymous user into a registered one; false when it is no longer mergeable. */
+    /**
+     * Folds an active anonymous user into a registered one; false when it is no longer mergeable. The
+     * listeners lock the user's counters and wallet: waits for them are bounded by the merge lock
+     * timeout for the rest of the transaction, so a sign-in never hangs behind them.
+     */
     boolean merge(String appId, String anonymousId, String intoId) {
+        jdbc.sql("SELECT set_config('lock_timeout', ?, true)").param(mergeLockTimeoutMillis + "ms").query(String.class).single();
         int updated = jdbc.sql("""
                 UPDATE end_users SET status = 'merged', merged_into = ?, updated_at = now()
                 WHERE id = ? AND app_id = ? AND kind = 'anonymous' AND status = 'active'""")
