@@ -31,6 +31,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @Tag(name = "Customer API: tokens")
 class TokensController {
+    static final String CONSUME_PATH = "/api/v1/customer/tokens/consume";
     private final MeteredCalls calls;
     private final TokenUsage usage;
     private final Json json;
@@ -47,7 +48,7 @@ class TokensController {
             @Pattern(regexp = "[\\x21-\\x7e]{1,100}", message = "must be 1-100 printable characters") String sessionId,
             Map<String, Object> metadata) {}
 
-    @PostMapping("/api/v1/customer/tokens/consume")
+    @PostMapping(CONSUME_PATH)
     @RequiresScope(Scopes.TOKENS_CONSUME)
     @RateLimitClass(EndpointClass.TOKEN_CONSUMPTION)
     @Operation(summary = "Consume the organization's tokens",

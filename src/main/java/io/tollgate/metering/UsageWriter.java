@@ -38,6 +38,7 @@ class UsageWriter {
         Map<List<String>, long[]> users = new TreeMap<>(KEY_ORDER);
         Map<List<String>, long[]> orgs = new TreeMap<>(KEY_ORDER);
         Map<List<String>, long[]> sessions = new TreeMap<>(KEY_ORDER);
+        Map<List<String>, long[]> tokens = new TreeMap<>(KEY_ORDER);
         for (UsageRow r : rows) {
             String day = LocalDate.ofInstant(r.createdAt(), ZoneOffset.UTC).toString();
             boolean error = r.status() >= 400;
@@ -64,6 +65,13 @@ class UsageWriter {
                 o[0]++;
                 o[1] += r.units();
                 if (r.sessionId() != null) sessions.put(List.of(r.organizationId(), day, r.feature(), r.sessionId()), new long[0]);
+                // Seed 001's token report counts token consumption only, by catalog app and consuming app.
+                if (TokensController.CONSUME_PATH.equals(r.endpoint())) {
+                    long[] t = tokens.computeIfAbsent(List.of(r.organizationId(), day, r.feature(), r.appId()), k -> new long[3]);
+                    t[0]++;
+                    t[1] += r.units();
+                    t[2] += r.creditsUsed();
+                }
             }
         }
         if (!daily.isEmpty()) {
@@ -90,6 +98,14 @@ class UsageWriter {
                     INSERT INTO usage_daily_orgs AS u (organization_id, day, feature, calls, units)
                     SELECT * FROM unnest(?::text[], ?::date[], ?::text[], ?::bigint[], ?::bigint[])
                     ON CONFLICT (organization_id, day, feature) DO UPDATE SET calls = u.calls + excluded.calls, units = u.units + excluded.units""", columns(orgs, 3, 2));
+        }
+        if (!tokens.isEmpty()) {
+            pipeline.add("""
+                    INSERT INTO usage_daily_tokens AS t (organization_id, day, feature, app_id, calls, units, credits)
+                    SELECT * FROM unnest(?::text[], ?::date[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[])
+                    ON CONFLICT (organization_id, day, feature, app_id) DO UPDATE
+                      SET calls = t.calls + excluded.calls, units = t.units + excluded.units, credits = t.credits + excluded.credits""",
+                    columns(tokens, 4, 3));
         }
         if (!sessions.isEmpty()) {
             pipeline.add("""
