@@ -120,11 +120,10 @@ class CatalogController {
         String currency = Forms.blankToNull(p.get("currency"));
         FeatureRequest request = new FeatureRequest(creating ? Forms.blankToNull(p.get("feature_name")) : null,
                 Forms.blankToNull(p.get("display_name")), type, Forms.integer("credit_cost", p.get("credit_cost"), errors),
-                Forms.number("price_per_request_minor", p.get("price_per_request_minor"), errors),
-                Forms.number("cost_per_request_minor", p.get("cost_per_request_minor"), errors),
+                null, Forms.number("cost_per_request_minor", p.get("cost_per_request_minor"), errors),
                 currency == null ? null : currency.toUpperCase(), Forms.integer("free_tier_limit", p.get("free_tier_limit"), errors),
                 period, backend, Forms.blankToNull(p.get("upstream_url")), Forms.integer("timeout_seconds", p.get("timeout_seconds"), errors),
-                Forms.blankToNull(p.get("status")), null);
+                Forms.blankToNull(p.get("status")), null, Forms.number("price_per_request", p.get("price_per_request"), errors));
         if (creating && request.featureName() == null) errors.put("feature_name", "is required");
         if (creating && type == null && !errors.containsKey("pricing_type")) errors.put("pricing_type", "is required");
         checks.validate(request, errors);

@@ -57,6 +57,21 @@ class ConsoleFormsTest extends ConsoleApiTest {
     }
 
     @Test
+    void aFeaturesPricePerCallIsSavedAndAPriceWithoutCurrencyIsRefusedBesideTheField() {
+        String appId = createApp();
+        String id = admin.post("/api/external-apps/" + appId + "/features", Map.of("feature_name", "priced", "pricing_type", "credit",
+                "credit_cost", 2)).data().get("id").asString();
+        String features = "/console/apps/" + appId + "/features";
+        console.submit(features, features + "/" + id, Map.of("price_per_request", "150"));
+        assertThat(console.get(features).body()).containsPattern("id=\"cu-error-" + id + "\">is required with a price_per_request");
+        assertThat(admin.get("/api/external-apps/" + appId + "/features/" + id).data().get("price_per_request").asLong()).isZero();
+        console.submit(features, features + "/" + id, Map.of("price_per_request", "150", "currency", "usd"));
+        JsonNode saved = admin.get("/api/external-apps/" + appId + "/features/" + id).data();
+        assertThat(saved.get("price_per_request").asLong()).isEqualTo(150);
+        assertThat(saved.get("currency").asString()).isEqualTo("USD");
+    }
+
+    @Test
     void aFeaturesFreeAllowanceAndUpstreamUrlCanBeEmptied() {
         String appId = createApp();
         JsonNode feature = admin.post("/api/external-apps/" + appId + "/features", Map.of("feature_name", "proxied", "pricing_type", "free",
