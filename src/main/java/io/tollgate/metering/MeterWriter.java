@@ -9,7 +9,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -50,7 +49,11 @@ class MeterWriter implements SmartLifecycle {
     private final DistributionSummary batchSizes;
     private final Timer batchTimes;
 
-    private record Pending(MeterRequest request, CompletableFuture<MeterOutcome> answer) {}
+    private record Pending(MeterRequest request, CompletableFuture<MeterOutcome> answer, long deadlineNanos) {}
+
+    private static final long WATCH_EVERY_MILLIS = 250;
+    private volatile List<Pending> deciding = List.of();
+    private Thread watchdog;
 
     MeterWriter(MeterTransaction transaction, PlatformTransactionManager transactionManager, BatchMarkers markers,
                 @Value("${tollgate.metering.batching}") boolean batching,
@@ -76,13 +79,12 @@ class MeterWriter implements SmartLifecycle {
     MeterOutcome submit(MeterRequest request) {
         if (!batching) return withRetries(List.of(request)).get(0);
         if (!running) throw unavailable("Metering is shutting down");
-        Pending pending = new Pending(request, new CompletableFuture<>());
+        Pending pending = new Pending(request, new CompletableFuture<>(), System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis));
         if (!queue.offer(pending)) throw unavailable("Too many metered calls are waiting; retry shortly");
         try {
-            return pending.answer().get(waitMillis, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            // The call may still commit; a retry with the same Idempotency-Key gets its real answer.
-            throw unavailable("The metered call did not finish in time; retry with the same Idempotency-Key");
+            // An untimed wait: a timed one costs every call a timer (a scheduler task, set and cancelled);
+            // the watchdog ends waits that pass waitMillis instead.
+            return pending.answer().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw unavailable("Interrupted");
@@ -100,6 +102,10 @@ class MeterWriter implements SmartLifecycle {
                 if (first == null) continue;
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
+                // A call the watchdog already answered (503, nothing charged) is never decided.
+                batch.removeIf(p -> p.answer().isDone());
+                if (batch.isEmpty()) continue;
+                deciding = List.copyOf(batch);
                 process(batch);
             } catch (InterruptedException e) {
                 if (!running) continue;
@@ -107,7 +113,33 @@ class MeterWriter implements SmartLifecycle {
                 log.error("Metering writer failed a batch", e);
                 batch.forEach(p -> p.answer().completeExceptionally(e));
             } finally {
+                deciding = List.of();
                 batch.clear();
+            }
+        }
+    }
+
+    /**
+     * Ends waits past waitMillis: a call still queued is answered 503 and taken out of the running (it
+     * will not be decided, so nothing is charged); a call in the batch being decided is answered 503 too,
+     * but that batch may still commit, and a retry with the same Idempotency-Key gets its real answer.
+     */
+    private void watch() {
+        while (running || writer.isAlive()) {
+            try {
+                Thread.sleep(WATCH_EVERY_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = System.nanoTime();
+            for (Pending p : queue) {
+                if (now - p.deadlineNanos() < 0) break; // FIFO: everyone behind is younger
+                p.answer().completeExceptionally(unavailable("The metered call waited too long and was not made; nothing was charged. Retry shortly"));
+            }
+            for (Pending p : deciding) {
+                if (now - p.deadlineNanos() >= 0) {
+                    p.answer().completeExceptionally(unavailable("The metered call did not finish in time; retry with the same Idempotency-Key"));
+                }
             }
         }
     }
@@ -206,7 +238,9 @@ class MeterWriter implements SmartLifecycle {
     @Override
     public void start() {
         running = true;
-        if (batching) writer = Thread.ofPlatform().name("meter-writer").start(this::run);
+        if (!batching) return;
+        writer = Thread.ofPlatform().name("meter-writer").start(this::run);
+        watchdog = Thread.ofPlatform().name("meter-watchdog").daemon().start(this::watch);
     }
 
     /** Stops taking calls, then lets the writer finish everything already queued. */

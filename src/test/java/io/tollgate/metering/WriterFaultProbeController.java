@@ -15,16 +15,32 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Test-only: a metered call of one token whose batch's COMMIT reports a lost connection once, either
- * after PostgreSQL committed (the answer was lost) or before (nothing landed).
+ * Test-only faults of the metering writer: a call of one token whose batch's COMMIT reports a lost
+ * connection once, either after PostgreSQL committed (the answer was lost) or before (nothing landed);
+ * and a call whose batch takes a given time, holding the writer.
  */
 @RestController
-class CommitFailureProbeController {
+class WriterFaultProbeController {
     private final MeteredCalls calls;
     private final Set<String> failedOnce = ConcurrentHashMap.newKeySet();
 
-    CommitFailureProbeController(MeteredCalls calls) {
+    WriterFaultProbeController(MeteredCalls calls) {
         this.calls = calls;
+    }
+
+    @PostMapping("/api/v1/test-slow-batch")
+    ResponseEntity<?> slow(AppCaller caller, @RequestParam long millis, HttpServletRequest http) {
+        FeatureRule rule = FeatureRule.adHoc(caller.appId(), "slow-probe", PricingType.CREDIT, 1);
+        return calls.start(caller, null, http, rule, 1)
+                .inTransaction(outcome -> {
+                    try {
+                        Thread.sleep(millis);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                })
+                .respond(outcome -> Map.of("usage_id", outcome.usageId()))
+                .submit();
     }
 
     @PostMapping("/api/v1/test-commit-failure/{when}")
