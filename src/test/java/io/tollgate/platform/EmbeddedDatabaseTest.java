@@ -18,4 +18,12 @@ class EmbeddedDatabaseTest extends ApiTest {
             assertThat(jdbc.sql("SELECT current_setting(?)").param(setting).query(String.class).single()).as(setting).isEqualTo("on");
         }
     }
+
+    /** Checkpoints spaced for a steady stream of metering writes, page images compressed. */
+    @Test
+    void checkpointsAreSpacedForSteadyWrites() {
+        assertThat(jdbc.sql("SELECT current_setting('max_wal_size')").query(String.class).single()).isEqualTo("2GB");
+        assertThat(jdbc.sql("SELECT current_setting('checkpoint_timeout')").query(String.class).single()).isEqualTo("15min");
+        assertThat(jdbc.sql("SELECT current_setting('wal_compression')").query(String.class).single()).isEqualTo("pglz");
+    }
 }
