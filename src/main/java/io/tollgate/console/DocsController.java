@@ -66,7 +66,7 @@ class DocsController {
     /**
      * Ready-to-paste clients, each complete enough to run as it stands with TOLLGATE_API_KEY set (the
      * console tests run every one of them against a live server): who am I, an image generation, a
-     * credit purchase. sandbox payments work until TOLLGATE_SANDBOX_PAYMENTS=false; real apps pay with
+     * credit purchase. sandbox payments work with test keys (TOLLGATE_SANDBOX_PAYMENTS); real apps pay with
      * stripe or mpesa.
      */
     static List<Sample> samples(String base, String appId) {
@@ -84,7 +84,7 @@ class DocsController {
                   -H "Idempotency-Key: sunset-$(date +%%s)" \\
                   -d '{"prompt": "A beautiful sunset", "style": "realistic"}'
 
-                # Buy 100 credits (payment_method: stripe, or mpesa with phone_number; sandbox while testing)
+                # Buy 100 credits (payment_method: stripe, or mpesa with phone_number; sandbox with a test key)
                 curl -s -X POST %1$s/api/v1/credits/purchase \\
                   -H "Authorization: Bearer $TOLLGATE_API_KEY" \\
                   -H "X-App-Id: %2$s" \\
@@ -118,7 +118,7 @@ class DocsController {
                   getContent(contentId) { return this.request(`/content/${contentId}`); }
                   generateImage(prompt) { return this.request('/media/generate/image', 'POST', { prompt }); }
                   getJob(jobId) { return this.request(`/jobs/${jobId}`); }
-                  // amount is a number of credits; paymentMethod 'stripe', or 'mpesa' with { phone_number }; 'sandbox' while testing
+                  // amount is a number of credits; paymentMethod 'stripe', or 'mpesa' with { phone_number }; 'sandbox' with a test key
                   purchaseCredits(amount, paymentMethod = 'sandbox', extra = {}) {
                     return this.request('/credits/purchase', 'POST', { amount, payment_method: paymentMethod, ...extra });
                   }
@@ -160,7 +160,7 @@ class DocsController {
                     def get_job(self, job_id):
                         return self.request(f'/jobs/{job_id}')
 
-                    # amount is a number of credits; payment_method 'stripe', or 'mpesa' with phone_number=...; 'sandbox' while testing
+                    # amount is a number of credits; payment_method 'stripe', or 'mpesa' with phone_number=...; 'sandbox' with a test key
                     def purchase_credits(self, amount, payment_method='sandbox', **extra):
                         return self.request('/credits/purchase', 'POST', {'amount': amount, 'payment_method': payment_method, **extra})
 
@@ -200,7 +200,7 @@ class DocsController {
                     public static void main(String[] args) throws Exception {
                         TollgateApi api = new TollgateApi(System.getenv("TOLLGATE_API_KEY"));
                         System.out.println(api.request("POST", "/media/generate/image", "{\\"prompt\\": \\"A beautiful sunset\\"}"));
-                        // amount is a number of credits; payment_method stripe, or mpesa with phone_number; sandbox while testing
+                        // amount is a number of credits; payment_method stripe, or mpesa with phone_number; sandbox with a test key
                         System.out.println(api.request("POST", "/credits/purchase", "{\\"amount\\": 100, \\"payment_method\\": \\"sandbox\\"}"));
                     }
                 }

@@ -17,8 +17,13 @@ final class Accounts {
     private static final String ADJUST = """
             UPDATE ledger_accounts a SET balance = a.balance + t.delta, updated_at = now()
             FROM unnest(?::text[], ?::bigint[]) AS t(id, delta) WHERE a.id = t.id""";
+    private static final String ADJUST_ONE = "UPDATE ledger_accounts SET balance = balance + ?, updated_at = now() WHERE id = ?";
 
-    /** Adds each delta to its account's balance in one statement. Callers pass ids in lock order. */
+    /**
+     * Adds each delta to its account's balance, locking the rows in the map's order (callers pass a sorted
+     * map): one statement per account, since a multi-row UPDATE locks its rows in whatever order its plan
+     * visits them, and two transactions touching the same system accounts could then deadlock.
+     */
     static void adjust(JdbcClient jdbc, Map<String, Long> deltas) {
         SqlPipeline pipeline = new SqlPipeline();
         adjust(pipeline, deltas);
@@ -26,6 +31,13 @@ final class Accounts {
     }
 
     static void adjust(SqlPipeline pipeline, Map<String, Long> deltas) {
+        for (Map.Entry<String, Long> delta : deltas.entrySet()) {
+            pipeline.add(ADJUST_ONE, delta.getValue(), delta.getKey());
+        }
+    }
+
+    /** As {@link #adjust}, in one statement, for rows this transaction has already locked (in order). */
+    static void adjustLocked(SqlPipeline pipeline, Map<String, Long> deltas) {
         if (deltas.isEmpty()) return;
         pipeline.add(ADJUST, deltas.keySet().toArray(String[]::new), deltas.values().stream().mapToLong(Long::longValue).toArray());
     }

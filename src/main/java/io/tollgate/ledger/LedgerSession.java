@@ -142,7 +142,7 @@ public final class LedgerSession {
             reference = Arrays.copyOf(reference, rows);
         }
         staged.clear();
-        Accounts.adjust(pipeline, deltas);
+        Accounts.adjustLocked(pipeline, deltas);
         spends.forEach((wallet, spent) -> Lots.consume(pipeline, wallet, spent, now, false));
         pipeline.add("""
                 INSERT INTO ledger_transfers (debit_account, credit_account, amount, kind, hold_id, reference)

@@ -45,7 +45,8 @@ class ConsoleDocsSamplesTest extends ApiTest {
         admin.post("/api/external-apps/" + appId + "/features", Map.of("feature_name", "image_generation", "pricing_type", "credit",
                 "credit_cost", 3));
         fundOrganization(organizationOf(appId), 1000);
-        key = createKey(appId, Map.of("name", "docs samples")).get("key").asString();
+        // A test key: the samples buy credits with the sandbox, which live keys may not use.
+        key = createKey(appId, Map.of("name", "docs samples", "environment", "test")).get("key").asString();
         ConsoleClient console = ConsoleClient.signedIn(port, accounts, OperatorRole.VIEWER);
         String page = console.get("/console/apps/" + appId + "/docs").body();
         samples = new java.util.HashMap<>();

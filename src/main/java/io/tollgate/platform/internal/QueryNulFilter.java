@@ -17,7 +17,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * A query parameter with an encoded NUL (?search=%00) is refused with 400 naming the parameter:
  * PostgreSQL text cannot hold U+0000, so it would otherwise fail deep in a query. (Tomcat already
- * refuses NUL in the path, JSON bodies are checked by {@link InputChecks}.)
+ * refuses NUL in the path, JSON bodies are checked by {@link InputChecks}; the console checks its own
+ * parameters and answers with a page.)
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 2)
@@ -26,6 +27,13 @@ class QueryNulFilter extends OncePerRequestFilter {
 
     QueryNulFilter(EnvelopeWriter writer) {
         this.writer = writer;
+    }
+
+    /** The console checks its own forms and searches and answers with a page, not JSON. */
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        String path = request.getRequestURI();
+        return path.equals("/console") || path.startsWith("/console/");
     }
 
     @Override
