@@ -252,7 +252,7 @@ check() { # label jq-condition
   echo "| scenario | req/s | p50 ms | p95 ms | p99 ms | max ms | non-2xx | socket errors | 200s counted by the server | server CPU µs/call | exact |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|"
   for row in "${ROWS[@]}"; do
-    jq -r --arg name "${row%%:*}" ".${row##*:} | \"| \(\$name) | \(.rps|floor) | \(.p50_ms) | \(.p95_ms) | \(.p99_ms) | \(.max_ms) | \(.non_2xx) | \(.socket_errors) | \(.server_200) | \(.cpu_us_per_call) | \(.exactness.exact // \"n/a\") |\"" "$OUT/results.json"
+    jq -r --arg name "${row%:*}" ".${row##*:} | \"| \(\$name) | \(.rps|floor) | \(.p50_ms) | \(.p95_ms) | \(.p99_ms) | \(.max_ms) | \(.non_2xx) | \(.socket_errors) | \(.server_200) | \(.cpu_us_per_call) | \(.exactness.exact // \"n/a\") |\"" "$OUT/results.json"
   done
   echo
   jq -r '"(b)/(a) = \(.ratios.b_over_a*100|floor)%   (b)/(d) = \(.ratios.b_over_d*10|floor/10)x   heap after GC: \(.heap_used_mb_after_gc) MiB with \(.stored_extra_keys) extra keys stored"' "$OUT/results.json"
