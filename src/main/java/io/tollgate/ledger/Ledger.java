@@ -57,16 +57,19 @@ public class Ledger {
         String cacheKey = owner.name() + ":" + ownerId;
         String cached = walletIds.getIfPresent(cacheKey);
         if (cached != null) return cached;
-        String id = outsideCallerTransaction.execute(status -> {
-            jdbc.sql("""
-                    INSERT INTO ledger_accounts (id, kind, owner_type, owner_id, app_id) VALUES (?, 'wallet', ?, ?, ?)
-                    ON CONFLICT (owner_type, owner_id) DO NOTHING""")
-                    .params(Ids.next("wal"), owner.name().toLowerCase(), ownerId, appId).update();
-            return jdbc.sql("SELECT id FROM ledger_accounts WHERE owner_type = ? AND owner_id = ?")
-                    .params(owner.name().toLowerCase(), ownerId).query(String.class).single();
-        });
+        String id = outsideCallerTransaction.execute(status -> createWallet(owner, ownerId, appId));
         walletIds.put(cacheKey, id);
         return id;
+    }
+
+    /** Creates the owner's wallet unless it exists, on the current transaction; its id. */
+    private String createWallet(WalletOwner owner, String ownerId, String appId) {
+        String type = owner.name().toLowerCase();
+        jdbc.sql("""
+                INSERT INTO ledger_accounts (id, kind, owner_type, owner_id, app_id) VALUES (?, 'wallet', ?, ?, ?)
+                ON CONFLICT (owner_type, owner_id) DO NOTHING""").params(Ids.next("wal"), type, ownerId, appId).update();
+        return jdbc.sql("SELECT id FROM ledger_accounts WHERE owner_type = ? AND owner_id = ?").params(type, ownerId)
+                .query(String.class).single();
     }
 
     /**
@@ -79,12 +82,7 @@ public class Ledger {
         String cacheKey = owner.name() + ":" + ownerId;
         String cached = walletIds.getIfPresent(cacheKey);
         if (cached != null) return cached;
-        String type = owner.name().toLowerCase();
-        jdbc.sql("""
-                INSERT INTO ledger_accounts (id, kind, owner_type, owner_id, app_id) VALUES (?, 'wallet', ?, ?, ?)
-                ON CONFLICT (owner_type, owner_id) DO NOTHING""").params(Ids.next("wal"), type, ownerId, appId).update();
-        String id = jdbc.sql("SELECT id FROM ledger_accounts WHERE owner_type = ? AND owner_id = ?").params(type, ownerId)
-                .query(String.class).single();
+        String id = createWallet(owner, ownerId, appId);
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {

@@ -53,7 +53,6 @@ class MeterTransaction {
     List<MeterOutcome> apply(List<MeterRequest> batch, String batchId) {
         Instant now = clock.instant();
         MeterOutcome[] outcomes = new MeterOutcome[batch.size()];
-        String spendReference = batchId;
 
         // 1. Idempotency: claim new keys; answer replays and reused keys without deciding anything.
         Map<Idempotency.ScopedKey, Integer> firstWithKey = new LinkedHashMap<>();
@@ -119,7 +118,7 @@ class MeterTransaction {
             if (!decide[i]) continue;
             MeterRequest r = batch.get(i);
             PriceEvaluator.Decision d = PriceEvaluator.decide(r, now, state);
-            outcomes[i] = record(r, d, now, wallets, rows, spendReference);
+            outcomes[i] = record(r, d, now, wallets, rows, batchId);
             if (r.idempotencyKey() != null) {
                 Idempotency.Reply reply = r.responder().apply(outcomes[i]);
                 replies.put(r.idempotencyKey(), reply);
@@ -151,8 +150,9 @@ class MeterTransaction {
         return List.of(outcomes);
     }
 
+    /** batchId: the reference of the batch's spend transfer of this payer's wallet, which the usage event names. */
     private MeterOutcome record(MeterRequest r, PriceEvaluator.Decision d, Instant now, LedgerSession wallets, List<UsageRow> rows,
-                                String spendReference) {
+                                String batchId) {
         int durationMs = (int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - r.startedNanos()) / 1_000_000);
         if (!d.accepted()) {
             long id = usageIds.next();
@@ -167,7 +167,7 @@ class MeterTransaction {
                 holdId = Ids.next("hld");
                 wallets.stage(Posting.hold(r.payer().walletId(), credits, r.requestId(), holdId, now.plus(r.holdTtl())));
             } else {
-                wallets.stage(Posting.spend(r.payer().walletId(), credits, spendReference));
+                wallets.stage(Posting.spend(r.payer().walletId(), credits, batchId));
             }
         }
         long remaining = balanceOf(r, wallets);
@@ -182,7 +182,7 @@ class MeterTransaction {
         long id = usageIds.next();
         rows.add(new UsageRow(id, r.appId(), r.organizationId(), r.apiKeyId(), r.endUserId(), r.rule().name(), r.endpoint(), r.method(),
                 r.successStatus(), d.source().name().toLowerCase(), credits, d.chargeMinor(), r.rule().costPerRequestMinor(), currency,
-                durationMs, r.requestId(), r.sessionId(), credits + d.planUnits(), credits > 0 ? spendReference : null, now));
+                durationMs, r.requestId(), r.sessionId(), credits + d.planUnits(), credits > 0 ? batchId : null, now));
         return new MeterOutcome(true, d.source(), credits, remaining, d.planUnits(), d.freeTier(), r.plan(), d.chargeMinor(), currency,
                 null, null, id, null);
     }
