@@ -1,6 +1,7 @@
 package io.tollgate.console;
 
 import io.tollgate.platform.ApiException;
+import io.tollgate.platform.DatabaseErrors;
 import io.tollgate.platform.RequestContext;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.DateTimeException;
@@ -72,11 +73,17 @@ class ConsoleAdvice {
     /**
      * A value the database refused (PostgreSQL's data exceptions: a date beyond its range, a NUL byte, a
      * number too large) or a date Java cannot represent: the request was bad, so a 400, not a 500. The
-     * forms check their fields first; this is the net under whatever slips past them.
+     * forms check their fields first; this is the net under whatever slips past them. A unique or foreign
+     * key refusing the change is a conflict with what is stored, 409, as in the API.
      */
     @ExceptionHandler({DataIntegrityViolationException.class, DateTimeException.class})
     ModelAndView unstorable(Exception e, HttpServletResponse response) {
         log.info("Console request refused: {}", e.getMessage());
+        if (e instanceof DataIntegrityViolationException && !DatabaseErrors.isBadValue(e)) {
+            response.setStatus(409);
+            return error(409, "That conflicts with what is stored", "Something else already uses a value given here, or still "
+                    + "refers to what was to change. Reload the page and check.");
+        }
         response.setStatus(400);
         return error(400, "That request was malformed", "A value in it cannot be used (a date out of range or a character that is "
                 + "not allowed, for example). Check what was typed and try again.");

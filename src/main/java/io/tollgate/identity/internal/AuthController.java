@@ -10,10 +10,8 @@ import io.tollgate.keys.RequiresScope;
 import io.tollgate.keys.Scopes;
 import io.tollgate.platform.Envelope;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import java.util.Map;
 import java.util.Optional;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -51,16 +49,9 @@ class AuthController {
             + "whichever part was wrong. Repeated failures are 429 RATE_LIMITED with Retry-After. With the X-User-Token of an anonymous "
             + "user, that user is merged into the account (503 MERGE_BUSY with Retry-After if its credits are in use right then).")
     Envelope<Tokens> login(AppCaller app, Optional<EndUserCaller> user, @RequestBody AuthRequests.Login request,
-                           HttpServletRequest http, HttpServletResponse response) {
-        try {
-            return Envelope.ok(auth.login(app, user, request, clientAddresses.of(http)));
-        } catch (LoginThrottle.RateLimited e) {
-            response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds));
-            throw e;
-        } catch (AuthService.MergeBusy e) {
-            response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(AuthService.MergeBusy.RETRY_AFTER_SECONDS));
-            throw e;
-        }
+                           HttpServletRequest http) {
+        // RATE_LIMITED and MERGE_BUSY carry retry_after_seconds, which the error handler puts in Retry-After.
+        return Envelope.ok(auth.login(app, user, request, clientAddresses.of(http)));
     }
 
     @PostMapping("/anonymous")

@@ -7,6 +7,7 @@ import io.tollgate.identity.internal.AuthRequests.Tokens;
 import io.tollgate.keys.AppCaller;
 import io.tollgate.platform.ApiException;
 import io.tollgate.platform.ApiException.FieldProblem;
+import io.tollgate.platform.DatabaseErrors;
 import io.tollgate.platform.Json;
 import io.tollgate.platform.PasswordHasher;
 import java.util.ArrayList;
@@ -138,7 +139,7 @@ public class AuthService {
             try {
                 return work.get();
             } catch (DataAccessException e) {
-                boolean timedOut = EndUserStore.isLockTimeout(e);
+                boolean timedOut = DatabaseErrors.isLockTimeout(e);
                 if (!timedOut && !(e instanceof PessimisticLockingFailureException)) throw e;
                 if (!timedOut && attempt < MERGE_ATTEMPTS) continue;
                 throw new MergeBusy();
@@ -146,14 +147,12 @@ public class AuthService {
         }
     }
 
-    /** 503 MERGE_BUSY; the controller adds Retry-After. */
+    /** 503 MERGE_BUSY; the error handler turns retry_after_seconds into the Retry-After header. */
     static final class MergeBusy extends ApiException {
-        static final long RETRY_AFTER_SECONDS = 1;
-
         MergeBusy() {
             super(HttpStatus.SERVICE_UNAVAILABLE, "MERGE_BUSY",
                     "The anonymous user's credits are in use by another request right now; sign in again in a moment",
-                    Map.of("retry_after_seconds", RETRY_AFTER_SECONDS), Map.of());
+                    Map.of("retry_after_seconds", 1L), Map.of());
         }
     }
 

@@ -41,14 +41,6 @@ public class EndUserStore {
         this.mergeLockTimeoutMillis = mergeLockTimeoutMillis;
     }
 
-    /** PostgreSQL's lock_not_available: a wait ended by lock_timeout rather than a deadlock. */
-    static boolean isLockTimeout(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && "55P03".equals(sql.getSQLState())) return true;
-        }
-        return false;
-    }
-
     /** What sign-in needs to know about an account; the hash never leaves this module. */
     record Account(String id, String kind, String status, String passwordHash) {}
 

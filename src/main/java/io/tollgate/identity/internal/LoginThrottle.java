@@ -72,13 +72,10 @@ class LoginThrottle {
         throw new RateLimited(message + "; try again in " + retryAfterSeconds + " s", retryAfterSeconds);
     }
 
-    /** 429 RATE_LIMITED; the controller copies retryAfterSeconds into the Retry-After header. */
+    /** 429 RATE_LIMITED; the error handler turns retry_after_seconds into the Retry-After header. */
     static final class RateLimited extends ApiException {
-        final long retryAfterSeconds;
-
         RateLimited(String message, long retryAfterSeconds) {
             super(HttpStatus.TOO_MANY_REQUESTS, "RATE_LIMITED", message, Map.of("retry_after_seconds", retryAfterSeconds), Map.of());
-            this.retryAfterSeconds = retryAfterSeconds;
         }
     }
 }

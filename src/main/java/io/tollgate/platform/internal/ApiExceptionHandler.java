@@ -4,7 +4,7 @@ import io.tollgate.platform.ApiError;
 import io.tollgate.platform.ApiException;
 import io.tollgate.platform.ApiException.FieldProblem;
 import io.tollgate.platform.Envelope;
-import java.sql.SQLException;
+import io.tollgate.platform.DatabaseErrors;
 import java.time.DateTimeException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -49,9 +49,16 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
 
+    /** An error that says when to come back (details.retry_after_seconds) says it in Retry-After too. */
     @ExceptionHandler(ApiException.class)
     ResponseEntity<Object> api(ApiException e) {
-        return respond(e.status(), e.toError(), HttpHeaders.EMPTY);
+        ApiError error = e.toError();
+        HttpHeaders headers = HttpHeaders.EMPTY;
+        if (error.details().get("retry_after_seconds") instanceof Number seconds) {
+            headers = new HttpHeaders();
+            headers.set(HttpHeaders.RETRY_AFTER, Long.toString(seconds.longValue()));
+        }
+        return respond(e.status(), error, headers);
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
@@ -65,8 +72,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         // Validation should have caught these first; the database is the last line. SQLSTATE class 22
         // (data exception: a value out of range, text PostgreSQL cannot hold) is bad input; class 23
         // (integrity: a unique or foreign key) is a conflict with what is stored.
-        String state = sqlState(e);
-        if (state != null && state.startsWith("22")) {
+        String state = DatabaseErrors.sqlState(e);
+        if (DatabaseErrors.isBadValue(e)) {
             log.info("Data exception answered as 400: {}", e.getMostSpecificCause().getMessage());
             return respond(HttpStatus.BAD_REQUEST, new ApiError("VALIDATION_FAILED", "A value in the request cannot be stored "
                     + "(out of range, or text with characters that are not allowed)", Map.of("sql_state", state), Map.of()), HttpHeaders.EMPTY);
@@ -86,13 +93,6 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> dateOutOfRange(DateTimeException e) {
         log.info("Date out of range answered as 400: {}", e.getMessage());
         return respond(HttpStatus.BAD_REQUEST, new ApiError("VALIDATION_FAILED", "A date in the request is out of range"), HttpHeaders.EMPTY);
-    }
-
-    private static String sqlState(Throwable e) {
-        for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null) return sql.getSQLState();
-        }
-        return null;
     }
 
     @ExceptionHandler(Exception.class)
