@@ -61,9 +61,9 @@ class AppsController {
                 @RequestParam(required = false) Integer page, HttpServletRequest request, Model model) {
         AppStatus statusFilter = parse(AppStatus.class, status);
         AppType typeFilter = parse(AppType.class, type);
-        String organizationFilter = Forms.search("organization_id", organizationId);
+        String organizationFilter = Forms.blankToNull(organizationId);
         PageResult<Application> apps = applications.list(Forms.page(page),
-                new Applications.Filter(statusFilter, typeFilter, organizationFilter, Forms.search("search", search)));
+                new Applications.Filter(statusFilter, typeFilter, organizationFilter, Forms.blankToNull(search)));
         Map<String, String> organizationNames = new HashMap<>();
         apps.items().forEach(a -> organizationNames.computeIfAbsent(a.organizationId(),
                 id -> organizations.find(id).map(Organization::name).orElse(id)));
@@ -87,8 +87,8 @@ class AppsController {
                   @RequestParam(name = "organization_search", required = false) String organizationSearch, Model model) {
         Roles.requireWriter();
         Map<String, String> form = new HashMap<>();
-        if (organizationId != null) form.put("organization_id", Forms.search("organization_id", organizationId));
-        if (organizationSearch != null) form.put("organization_search", Forms.search("organization_search", organizationSearch));
+        if (organizationId != null) form.put("organization_id", Forms.blankToNull(organizationId));
+        if (organizationSearch != null) form.put("organization_search", Forms.blankToNull(organizationSearch));
         return registerForm(model, form, Map.of());
     }
 

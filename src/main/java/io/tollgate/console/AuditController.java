@@ -24,8 +24,8 @@ class AuditController {
                 @RequestParam(name = "actor_id", required = false) String actorId,
                 @RequestParam(required = false) String action, @RequestParam(required = false) Integer page,
                 HttpServletRequest request, Model model) {
-        AuditLog.Filter filter = new AuditLog.Filter(Forms.search("target_type", targetType),
-                Forms.search("target_id", targetId), Forms.search("actor_id", actorId), Forms.search("action", action));
+        AuditLog.Filter filter = new AuditLog.Filter(Forms.blankToNull(targetType),
+                Forms.blankToNull(targetId), Forms.blankToNull(actorId), Forms.blankToNull(action));
         PageResult<AuditEntry> entries = log.list(Forms.page(page), filter);
         model.addAttribute("entries", entries.items());
         model.addAttribute("pager", Forms.pager(entries.pagination(), request));

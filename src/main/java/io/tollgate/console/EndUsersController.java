@@ -67,7 +67,7 @@ class EndUsersController {
         Application app = applications.get(id);
         String kindFilter = kind != null && KINDS.contains(kind) ? kind : null;
         Boolean linkedFilter = "linked".equals(linked) ? Boolean.TRUE : "unlinked".equals(linked) ? Boolean.FALSE : null;
-        PageResult<EndUser> users = endUsers.list(id, Forms.page(page), Forms.search("search", search), kindFilter, linkedFilter);
+        PageResult<EndUser> users = endUsers.list(id, Forms.page(page), Forms.blankToNull(search), kindFilter, linkedFilter);
         List<String> ids = users.items().stream().map(EndUser::id).toList();
         Map<String, Long> balances = ledger.balances(WalletOwner.END_USER, ids);
         LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);

@@ -48,12 +48,6 @@ final class Forms {
         return value != null && CONTROL.matcher(value).find();
     }
 
-    /** A search or filter of a list page (a GET, so no form to put a message beside): bad characters are a 400 page. */
-    static String search(String field, String value) {
-        if (hasControlCharacters(value)) throw ApiException.invalidField(field, CONTROL_MESSAGE);
-        return blankToNull(value);
-    }
-
     /** Free text of a form that no request record checks (grant reasons): a problem is reported on the field. */
     static String text(String field, String value, Map<String, String> errors) {
         if (hasControlCharacters(value)) {

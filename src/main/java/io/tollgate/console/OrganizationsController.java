@@ -44,7 +44,7 @@ class OrganizationsController {
     @GetMapping("/console/organizations")
     String list(@RequestParam(required = false) String search, @RequestParam(required = false) Integer page,
                 HttpServletRequest request, Model model) {
-        PageResult<Organization> result = organizations.list(Forms.page(page), Forms.search("search", search));
+        PageResult<Organization> result = organizations.list(Forms.page(page), Forms.blankToNull(search));
         model.addAttribute("organizations", result.items());
         model.addAttribute("balances", ledger.balances(WalletOwner.ORGANIZATION, result.items().stream().map(Organization::id).toList()));
         model.addAttribute("pager", Forms.pager(result.pagination(), request));
