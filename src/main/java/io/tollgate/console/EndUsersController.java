@@ -2,7 +2,6 @@ package io.tollgate.console;
 
 import io.tollgate.apps.Application;
 import io.tollgate.apps.Applications;
-import io.tollgate.audit.AuditTrail;
 import io.tollgate.identity.EndUser;
 import io.tollgate.identity.EndUsers;
 import io.tollgate.ledger.Ledger;
@@ -11,16 +10,11 @@ import io.tollgate.ledger.Wallet;
 import io.tollgate.ledger.WalletOwner;
 import io.tollgate.metering.UsageReports;
 import io.tollgate.platform.ApiException;
-import io.tollgate.platform.Idempotency;
-import io.tollgate.platform.PageQuery;
 import io.tollgate.platform.PageResult;
-import io.tollgate.platform.RequestContext;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,23 +32,20 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 @Controller
 class EndUsersController {
     static final Set<String> KINDS = Set.of("registered", "anonymous", "external");
-    static final long MAX_GRANT = 1_000_000_000_000L;
     private final Applications applications;
     private final EndUsers endUsers;
     private final Ledger ledger;
     private final UsageReports usage;
-    private final AuditTrail audit;
-    private final Idempotency idempotency;
+    private final ConsoleGrants grants;
     private final Clock clock;
 
-    EndUsersController(Applications applications, EndUsers endUsers, Ledger ledger, UsageReports usage, AuditTrail audit,
-                       Idempotency idempotency, Clock clock) {
+    EndUsersController(Applications applications, EndUsers endUsers, Ledger ledger, UsageReports usage, ConsoleGrants grants,
+                       Clock clock) {
         this.applications = applications;
         this.endUsers = endUsers;
         this.ledger = ledger;
         this.usage = usage;
-        this.audit = audit;
-        this.idempotency = idempotency;
+        this.grants = grants;
         this.clock = clock;
     }
 
@@ -116,35 +107,7 @@ class EndUsersController {
         Roles.requireWriter();
         applications.get(id);
         EndUser user = endUsers.find(id, userId).orElseThrow(() -> ApiException.notFound("end_user", userId));
-        String target = "redirect:/console/apps/" + id + "/users/" + userId;
-        Map<String, String> errors = new LinkedHashMap<>();
-        Long amount = Forms.number("amount", params.get("amount"), errors);
-        String reason = Forms.text("reason", params.get("reason"), errors);
-        Instant expiresAt = Forms.instant("expires_at", params.get("expires_at"), errors);
-        if (amount == null && !errors.containsKey("amount")) errors.put("amount", "is required");
-        if (amount != null && (amount < 1 || amount > MAX_GRANT)) errors.put("amount", "must be between 1 and " + MAX_GRANT);
-        if (reason == null && !errors.containsKey("reason")) errors.put("reason", "is required (it is kept in the ledger)");
-        else if (reason != null && reason.length() > 500) errors.put("reason", "must be at most 500 characters");
-        if (!errors.isEmpty()) {
-            redirect.addFlashAttribute("problem", "No credits granted: " + String.join("; ",
-                    errors.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList()));
-            return target;
-        }
-        String walletId = ledger.walletFor(WalletOwner.END_USER, user.id(), id);
-        String formToken = Idempotency.checkKey(Optional.ofNullable(params.get("form_token")).orElse(UUID.randomUUID().toString()));
-        byte[] hash = Idempotency.requestHash("POST", "/console/wallets/" + walletId + "/grants",
-                amount + "|" + reason + "|" + expiresAt);
-        try {
-            Idempotency.Reply reply = idempotency.run("console", formToken, hash, () -> {
-                Ledger.Grant grant = ledger.grant(walletId, amount, reason, expiresAt, RequestContext.requestId());
-                audit.record("wallet.granted", "wallet", walletId, null, grant);
-                return new Idempotency.Reply(201, "{\"balance\":" + grant.balance() + "}", false);
-            });
-            redirect.addFlashAttribute("notice", reply.replayed() ? "That grant was already made (the form was sent twice)."
-                    : "Granted " + amount + " credits.");
-        } catch (ApiException e) {
-            redirect.addFlashAttribute("problem", "No credits granted: " + e.getMessage());
-        }
-        return target;
+        grants.grant(ledger.walletFor(WalletOwner.END_USER, user.id(), id), params, true, "", redirect);
+        return "redirect:/console/apps/" + id + "/users/" + userId;
     }
 }

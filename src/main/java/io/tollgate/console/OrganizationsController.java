@@ -1,6 +1,5 @@
 package io.tollgate.console;
 
-import io.tollgate.audit.AuditTrail;
 import io.tollgate.ledger.Ledger;
 import io.tollgate.ledger.WalletOwner;
 import io.tollgate.organizations.Organization;
@@ -8,13 +7,10 @@ import io.tollgate.organizations.OrganizationRequest;
 import io.tollgate.organizations.OrganizationStatus;
 import io.tollgate.organizations.Organizations;
 import io.tollgate.platform.ApiException;
-import io.tollgate.platform.Idempotency;
 import io.tollgate.platform.PageResult;
-import io.tollgate.platform.RequestContext;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -29,15 +25,13 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 class OrganizationsController {
     private final Organizations organizations;
     private final Ledger ledger;
-    private final AuditTrail audit;
-    private final Idempotency idempotency;
+    private final ConsoleGrants grants;
     private final Checks checks;
 
-    OrganizationsController(Organizations organizations, Ledger ledger, AuditTrail audit, Idempotency idempotency, Checks checks) {
+    OrganizationsController(Organizations organizations, Ledger ledger, ConsoleGrants grants, Checks checks) {
         this.organizations = organizations;
         this.ledger = ledger;
-        this.audit = audit;
-        this.idempotency = idempotency;
+        this.grants = grants;
         this.checks = checks;
     }
 
@@ -123,30 +117,8 @@ class OrganizationsController {
     String grant(@PathVariable String id, @RequestParam Map<String, String> params, RedirectAttributes redirect) {
         Roles.requireWriter();
         Organization organization = organizations.get(id);
-        Map<String, String> errors = new LinkedHashMap<>();
-        Long amount = Forms.number("amount", params.get("amount"), errors);
-        String reason = Forms.text("reason", params.get("reason"), errors);
-        if (amount == null && !errors.containsKey("amount")) errors.put("amount", "is required");
-        if (amount != null && (amount < 1 || amount > EndUsersController.MAX_GRANT)) errors.put("amount", "must be between 1 and " + EndUsersController.MAX_GRANT);
-        if (reason == null && !errors.containsKey("reason")) errors.put("reason", "is required");
-        else if (reason != null && reason.length() > 500) errors.put("reason", "must be at most 500 characters");
-        if (!errors.isEmpty()) {
-            redirect.addFlashAttribute("problem", "No credits granted: " + Forms.describe(errors));
+        if (!grants.grant(ledger.walletFor(WalletOwner.ORGANIZATION, organization.id(), null), params, false, organization.name(), redirect)) {
             return "redirect:/console/organizations";
-        }
-        String walletId = ledger.walletFor(WalletOwner.ORGANIZATION, organization.id(), null);
-        String formToken = Idempotency.checkKey(Optional.ofNullable(params.get("form_token")).orElse(UUID.randomUUID().toString()));
-        byte[] hash = Idempotency.requestHash("POST", "/console/wallets/" + walletId + "/grants", amount + "|" + reason);
-        try {
-            Idempotency.Reply reply = idempotency.run("console", formToken, hash, () -> {
-                Ledger.Grant grant = ledger.grant(walletId, amount, reason, null, RequestContext.requestId());
-                audit.record("wallet.granted", "wallet", walletId, null, grant);
-                return new Idempotency.Reply(201, "{\"balance\":" + grant.balance() + "}", false);
-            });
-            redirect.addFlashAttribute("notice", reply.replayed() ? "That grant was already made (the form was sent twice)."
-                    : "Granted " + amount + " credits to " + organization.name() + ".");
-        } catch (ApiException e) {
-            redirect.addFlashAttribute("problem", "No credits granted: " + e.getMessage());
         }
         return "redirect:/console/organizations?search=" + java.net.URLEncoder.encode(organization.name(), java.nio.charset.StandardCharsets.UTF_8);
     }
