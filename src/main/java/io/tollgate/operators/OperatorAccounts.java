@@ -18,10 +18,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -86,18 +86,29 @@ public class OperatorAccounts {
 
     private SignIn unknownEmail(String email, Instant now) {
         byte[] key = emailHash(email);
-        jdbc.sql("DELETE FROM operator_sign_in_failures WHERE last_failed_at < ? AND (locked_until IS NULL OR locked_until < ?)")
-                .params(Timestamp.from(now.minus(FAILURE_WINDOW).minus(LOCKOUT)), Timestamp.from(now)).update();
         jdbc.sql("INSERT INTO operator_sign_in_failures (email_hash, last_failed_at) VALUES (?, ?) ON CONFLICT DO NOTHING")
                 .params(key, Timestamp.from(now)).update();
-        Map<String, Object> seen = jdbc.sql("SELECT failed_logins, last_failed_at, locked_until FROM operator_sign_in_failures "
-                + "WHERE email_hash = ? FOR UPDATE").param(key).query().singleRow();
-        Instant locked = instant(seen.get("locked_until"));
-        if (locked != null && locked.isAfter(now)) return new SignIn.Locked(locked);
-        Failures next = Failures.after((Integer) seen.get("failed_logins"), instant(seen.get("last_failed_at")), now);
+        Seen seen = jdbc.sql("SELECT failed_logins, last_failed_at, locked_until FROM operator_sign_in_failures WHERE email_hash = ? FOR UPDATE")
+                .param(key).query((rs, n) -> new Seen(rs.getInt("failed_logins"), instant(rs.getTimestamp("last_failed_at")),
+                        instant(rs.getTimestamp("locked_until")))).single();
+        if (seen.lockedUntil() != null && seen.lockedUntil().isAfter(now)) return new SignIn.Locked(seen.lockedUntil());
+        Failures next = Failures.after(seen.failedLogins(), seen.lastFailedAt(), now);
         jdbc.sql("UPDATE operator_sign_in_failures SET failed_logins = ?, locked_until = ?, last_failed_at = ? WHERE email_hash = ?")
                 .params(next.count, next.lockedUntilTimestamp(), Timestamp.from(now), key).update();
         return next.answer();
+    }
+
+    private record Seen(int failedLogins, Instant lastFailedAt, Instant lockedUntil) {}
+
+    /**
+     * Failures of unknown emails that can no longer count or lock are dropped, so a spray of made-up
+     * emails leaves at most a window's worth of rows.
+     */
+    @Scheduled(initialDelayString = "PT1M", fixedDelayString = "PT1M")
+    void dropOldUnknownEmailFailures() {
+        Instant now = clock.instant();
+        jdbc.sql("DELETE FROM operator_sign_in_failures WHERE last_failed_at < ? AND (locked_until IS NULL OR locked_until < ?)")
+                .params(Timestamp.from(now.minus(FAILURE_WINDOW).minus(LOCKOUT)), Timestamp.from(now)).update();
     }
 
     /** The failure count after one more failure (earlier ones older than the window forgotten), and the lock it sets. */
@@ -124,13 +135,8 @@ public class OperatorAccounts {
         }
     }
 
-    private static Instant instant(Object value) {
-        return switch (value) {
-            case null -> null;
-            case Timestamp t -> t.toInstant();
-            case java.time.OffsetDateTime t -> t.toInstant();
-            default -> throw new IllegalStateException("unexpected time " + value.getClass());
-        };
+    private static Instant instant(Timestamp value) {
+        return value == null ? null : value.toInstant();
     }
 
     @Transactional
