@@ -129,7 +129,10 @@ public class Applications implements OrganizationGuard {
         return update(id, request, Set.of());
     }
 
-    /** As above, and sets the named nullable columns (description, app_url, app_identifier) to null. */
+    /** The optional columns an update can set to none. */
+    public static final Set<String> CLEARABLE = Set.of("description", "app_url", "app_identifier");
+
+    /** As above, and sets the named CLEARABLE columns to null. */
     @Transactional
     public Application update(String id, ApplicationRequest request, Set<String> cleared) {
         Application before = lockLive(id);

@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -168,10 +167,7 @@ class AppsController {
                 Forms.blankToNull(params.get("app_identifier")), null, pricing, null);
         checks.validate(request, errors);
         // An emptied box clears its optional field (the form always sends every box).
-        Set<String> cleared = new LinkedHashSet<>();
-        for (String field : List.of("description", "app_url", "app_identifier")) {
-            if (params.containsKey(field) && Forms.blankToNull(params.get(field)) == null) cleared.add(field);
-        }
+        Set<String> cleared = Forms.emptied(params, Applications.CLEARABLE);
         if (errors.isEmpty()) {
             try {
                 applications.update(id, request, cleared);

@@ -15,7 +15,6 @@ import io.tollgate.platform.ApiException;
 import io.tollgate.platform.PageResult;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,10 +86,7 @@ class CatalogController {
         Map<String, String> errors = new LinkedHashMap<>();
         FeatureRequest request = featureRequest(params, errors, false);
         // In the edit form an optional box left empty means "none": no free allowance, no upstream URL.
-        Set<String> cleared = new HashSet<>();
-        for (String optional : Features.CLEARABLE) {
-            if (params.containsKey(optional) && Forms.blankToNull(params.get(optional)) == null) cleared.add(optional);
-        }
+        Set<String> cleared = Forms.emptied(params, Features.CLEARABLE);
         if (errors.isEmpty()) {
             try {
                 features.update(id, featureId, request, cleared);

@@ -9,8 +9,10 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
@@ -38,6 +40,15 @@ final class Forms {
         }
         if (errors.isEmpty()) errors.put("_form", e.getMessage());
         return errors;
+    }
+
+    /** Of these optional fields, the ones the form sent empty (an edit form sends every box): to be cleared. */
+    static Set<String> emptied(Map<String, String> params, Set<String> optional) {
+        Set<String> emptied = new LinkedHashSet<>();
+        for (String field : optional) {
+            if (params.containsKey(field) && blankToNull(params.get(field)) == null) emptied.add(field);
+        }
+        return emptied;
     }
 
     static String blankToNull(String value) {
