@@ -194,11 +194,6 @@ class SubscriptionStore {
                 .params(status, failureCode, ts(at), chargeId, status).update();
     }
 
-    /** A charge billed by Stripe now has the payment that records its money. */
-    void chargePaidBy(String chargeId, String paymentId) {
-        jdbc.sql("UPDATE subscription_charges SET payment_id = ? WHERE id = ? AND payment_id IS NULL").params(paymentId, chargeId).update();
-    }
-
     List<SubscriptionCharge> charges(String subscriptionId, int limit) {
         return jdbc.sql("SELECT * FROM subscription_charges WHERE subscription_id = ? ORDER BY created_at DESC, id DESC LIMIT ?")
                 .params(subscriptionId, limit).query(this::mapCharge).list();

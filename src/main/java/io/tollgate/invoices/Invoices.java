@@ -157,11 +157,10 @@ public class Invoices {
     }
 
     /** Locks an open invoice for the transaction that starts its payment: one payment at a time. 409 unless open. */
-    Invoice lockOpen(String invoiceId) {
+    void lockOpen(String invoiceId) {
         String status = jdbc.sql("SELECT status FROM invoices WHERE id = ? FOR UPDATE").param(invoiceId).query(String.class).optional()
                 .orElseThrow(() -> ApiException.notFound("invoice", invoiceId));
         if (!"open".equals(status)) throw ApiException.conflict("INVOICE_NOT_OPEN", "The invoice is " + status);
-        return get(invoiceId);
     }
 
     public Invoice get(String id) {

@@ -40,7 +40,7 @@ class PaymentReconciler {
         for (Payment payment : payments.pendingOlderThan(clock.instant().minus(grace), BATCH)) {
             try {
                 Payment after = payments.refresh(payment.id());
-                if (after.pending() && after.createdAt().isBefore(clock.instant().minus(giveUp))) payments.giveUp(after.id(), failure(after));
+                if (after.pending() && after.createdAt().isBefore(clock.instant().minus(giveUp))) payments.giveUp(after, failure(after));
             } catch (RuntimeException e) {
                 log.warn("Could not reconcile payment {}: {}", payment.id(), e.getMessage());
             }

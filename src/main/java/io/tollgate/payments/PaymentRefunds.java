@@ -1,5 +1,6 @@
 package io.tollgate.payments;
 
+import io.tollgate.platform.AfterCommit;
 import io.tollgate.platform.ApiException;
 import java.util.List;
 import org.slf4j.Logger;
@@ -7,8 +8,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -26,9 +25,11 @@ public class PaymentRefunds {
     private final ProviderCalls calls;
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
+    private final AfterCommit afterCommit;
 
     PaymentRefunds(Payments payments, PaymentStore store, RefundRecorder recorder, ProviderCalls calls, JdbcClient jdbc,
-                   TransactionTemplate transactions) {
+                   TransactionTemplate transactions, AfterCommit afterCommit) {
+        this.afterCommit = afterCommit;
         this.payments = payments;
         this.store = store;
         this.recorder = recorder;
@@ -79,39 +80,29 @@ public class PaymentRefunds {
                 .params(PaymentStore.truncate(reason, 200), paymentId).update();
         if (marked == 0) return;
         log.warn("Payment {} bought nothing ({}): refunding it", paymentId, reason);
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    // Off this thread: it answers a webhook or a client, and is still bound to the finished transaction.
-                    Thread.ofVirtual().name("refund-" + paymentId).start(() -> refundDue(paymentId));
-                }
-            });
-        }
+        // Without a transaction (or if this one fails) the reconciler refunds it on its next pass.
+        afterCommit.run("refund of " + paymentId, () -> refundDue(paymentId));
     }
 
-    /** Refunds what is left of a payment marked by {@link #refundLater}. True when nothing is due any more. */
-    public boolean refundDue(String paymentId) {
+    /** Refunds what is left of a payment marked by {@link #refundLater}. */
+    public void refundDue(String paymentId) {
         Payment p = store.get(paymentId);
-        if (p.refundDueReason() == null || p.refundDueError() != null) return p.refundDueReason() == null;
+        if (p.refundDueReason() == null || p.refundDueError() != null) return;
         long left = p.amountMinor() - p.refundedMinor();
         try {
             if (left > 0 && p.status() != PaymentStatus.REFUNDED) refund(paymentId, left, "refund-due");
         } catch (ApiException e) {
             if (e.status().is5xxServerError()) {
                 log.info("Refund of payment {} failed for now, will retry: {}", paymentId, e.getMessage());
-                return false;
+                return;
             }
             // The provider cannot or will not refund it: an operator must (GET /api/admin/payments?refund_due=true).
             jdbc.sql("UPDATE payments SET refund_due_error = ?, updated_at = now() WHERE id = ?")
                     .params(PaymentStore.truncate(e.code() + ": " + e.getMessage(), 500), paymentId).update();
             log.warn("Payment {} must be refunded by an operator: {}", paymentId, e.getMessage());
-            return false;
         } catch (RuntimeException e) {
             log.warn("Refund of payment {} failed, will retry: {}", paymentId, e.getMessage());
-            return false;
         }
-        return true;
     }
 
     private static String sha256(String text) {

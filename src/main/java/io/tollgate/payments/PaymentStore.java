@@ -57,10 +57,15 @@ class PaymentStore {
                 .query(this::map).optional();
     }
 
-    /** A payment by one of the facts kept with it (provider_data), e.g. the PaymentIntent that paid a Stripe invoice. */
-    Optional<Payment> byFact(ProviderName provider, String fact, String value) {
-        return jdbc.sql("SELECT * FROM payments WHERE provider = ? AND provider_data ->> ? = ? ORDER BY created_at LIMIT 1")
-                .params(lower(provider), fact, value).query(this::map).optional();
+    /**
+     * The recorded Stripe invoice payment a PaymentIntent paid (provider_data.stripe_payment_intent). The key
+     * is written out, and the index's ? predicate repeated (?? to JDBC), so the partial index payments_stripe_intent serves it.
+     */
+    Optional<Payment> byStripePaymentIntent(String intentId) {
+        return jdbc.sql("""
+                SELECT * FROM payments WHERE provider = 'stripe' AND provider_data ?? 'stripe_payment_intent'
+                  AND provider_data ->> 'stripe_payment_intent' = ? ORDER BY created_at LIMIT 1""")
+                .param(intentId).query(this::map).optional();
     }
 
     /** Sets the provider's id once; false when the payment has one already (or another payment has this one). */

@@ -195,10 +195,11 @@ public class Payments {
      * Gives up on a pending payment: the provider is first made unable to take the money (a Stripe
      * PaymentIntent is canceled), then the payment fails with {@code failure}. If that cannot be done now,
      * it stays pending (the reconciler tries again); if the provider was paid meanwhile, it succeeds.
+     * {@code p} is the payment as {@link #refresh} just left it: a lost start answer was looked for there.
      */
-    public Payment giveUp(String paymentId, PaymentProvider.State failure) {
-        Payment p = recover(paymentId);
+    public Payment giveUp(Payment p, PaymentProvider.State failure) {
         if (!p.pending()) return p;
+        String paymentId = p.id();
         PaymentProvider provider = provider(p.provider());
         PaymentProvider.State state;
         try {
@@ -262,9 +263,9 @@ public class Payments {
         return store.byReference(provider, reference);
     }
 
-    /** By a fact kept in provider_data (e.g. stripe_payment_intent of a recorded Stripe invoice payment). */
-    public Optional<Payment> byFact(ProviderName provider, String fact, String value) {
-        return store.byFact(provider, fact, value);
+    /** The recorded Stripe invoice payment this PaymentIntent paid. */
+    public Optional<Payment> byStripePaymentIntent(String intentId) {
+        return store.byStripePaymentIntent(intentId);
     }
 
     /** Whether a payment for this purpose (an invoice, say) is under way. */

@@ -115,7 +115,7 @@ class StripeWebhookProcessor {
         long refundedTotal = charge.getAmountRefunded() == null ? 0 : charge.getAmountRefunded();
         Optional<Payment> payment = paymentOf(charge.getPaymentIntent(), charge.getMetadata())
                 .or(() -> charge.getPaymentIntent() == null ? Optional.empty()
-                        : payments.byFact(ProviderName.STRIPE, StripeBillingEvents.PAYMENT_INTENT_FACT, charge.getPaymentIntent()))
+                        : payments.byStripePaymentIntent(charge.getPaymentIntent()))
                 // API versions before 2025-03-31 name the invoice a charge paid.
                 .or(() -> Optional.ofNullable(text(raw.get("invoice"))).flatMap(invoice -> payments.byReference(ProviderName.STRIPE, invoice)));
         if (payment.isEmpty()) return "no matching payment";
