@@ -153,11 +153,14 @@ public class Payments {
     private void succeed(Payment p) {
         jdbc.sql("UPDATE payments SET status = 'succeeded', failure_code = NULL, failure_message = NULL, settled_at = ?, updated_at = now() WHERE id = ?")
                 .params(Timestamp.from(clock.instant()), p.id()).update();
-        Payment succeeded = get(p.id());
-        if (succeeded.purpose() == PaymentPurpose.CREDIT_PURCHASE && succeeded.credits() > 0) {
-            ledger.grantPurchase(succeeded.walletId(), succeeded.credits(), succeeded.id());
-        }
-        events.publishEvent(new PaymentEvents.Succeeded(succeeded));
+        succeeded(get(p.id()));
+    }
+
+    /** What a payment's success means, however it was recorded: bought credits granted, listeners told. */
+    private Payment succeeded(Payment p) {
+        if (p.purpose() == PaymentPurpose.CREDIT_PURCHASE && p.credits() > 0) ledger.grantPurchase(p.walletId(), p.credits(), p.id());
+        events.publishEvent(new PaymentEvents.Succeeded(p));
+        return p;
     }
 
     /** Asks the provider about a pending payment and settles it if it has an answer (finding it first if its start answer was lost). */
@@ -221,12 +224,7 @@ public class Payments {
             if (known.isPresent()) return known.get();
             String id = Ids.next("pay");
             store.insert(id, r, "succeeded", null, reference, facts, clock.instant());
-            Payment recorded = get(id);
-            if (recorded.purpose() == PaymentPurpose.CREDIT_PURCHASE && recorded.credits() > 0) {
-                ledger.grantPurchase(recorded.walletId(), recorded.credits(), recorded.id());
-            }
-            events.publishEvent(new PaymentEvents.Succeeded(recorded));
-            return recorded;
+            return succeeded(get(id));
         });
     }
 
