@@ -267,7 +267,8 @@ public final class ConfigurationSchema {
                 if (!field.pattern().matcher(new BoundedChars(s, MAX_PATTERN_STEPS)).matches()) {
                     return "must match the pattern " + field.pattern().pattern();
                 }
-            } catch (BoundedChars.TooManySteps e) {
+            } catch (BoundedChars.TooManySteps | StackOverflowError e) {
+                // java.util.regex recurses per repetition: a group repeated over a long value overflows the stack.
                 return "is too long or complex to check against the pattern " + field.pattern().pattern();
             }
         }
