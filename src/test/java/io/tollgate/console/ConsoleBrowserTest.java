@@ -244,6 +244,7 @@ class ConsoleBrowserTest extends ApiTest {
     void meteredCallsShowUpInTheUsageChart() {
         String appId = createApp();
         fundOrganization(organizationOf(appId), 1000);
+        activateCatalogApp(appId, "vto-001");
         Api app = appClient(appId, createKey(appId, Map.of("name", "metered")).get("key").asString());
         for (int i = 0; i < 4; i++) {
             Api.Res consumed = app.post("/api/v1/customer/tokens/consume", Map.of("app_id", "vto-001", "tokens_consumed", 10));
