@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tollgate.Api;
 import io.tollgate.ApiTest;
+import io.tollgate.Chromium;
 import io.tollgate.operators.OperatorAccounts;
 import io.tollgate.operators.OperatorRequest;
 import io.tollgate.operators.OperatorRole;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +25,6 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -34,19 +32,15 @@ import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The console in a real browser: headless Chromium from the system packages (chromium, chromium-driver),
- * driven by Selenium through /usr/bin/chromedriver, so nothing is ever downloaded. Without Chromium the
- * class is skipped with a message, unless CI is set (.ci/run sets it): there a missing browser is a failure.
+ * The console in a real browser: headless Chromium from the system packages ({@link Chromium}).
  * Full-page screenshots of the main screens go to target/screenshots/ (1280 px wide, some at 390 px).
  */
 class ConsoleBrowserTest extends ApiTest {
-    static final Path CHROMIUM = Path.of(System.getProperty("tollgate.chromium", "/usr/bin/chromium"));
-    static final Path CHROMEDRIVER = Path.of(System.getProperty("tollgate.chromedriver", "/usr/bin/chromedriver"));
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
     static final String PASSWORD = "browser test password";
+    static Chromium chromium;
     static ChromeDriver driver;
     static WebDriverWait wait;
-    static Path profile;
 
     @Autowired
     OperatorAccounts accounts;
@@ -54,33 +48,15 @@ class ConsoleBrowserTest extends ApiTest {
 
     @BeforeAll
     static void startBrowser() throws IOException {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            RequiredTool.missing("Chromium or ChromeDriver is missing (" + CHROMIUM + ", " + CHROMEDRIVER
-                    + "): install the Debian packages chromium and chromium-driver (listed in .ci/packages)", RequiredTool.ci());
-        }
-        // A driver path that is set means Selenium Manager is never asked to download one.
-        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
-        profile = Files.createTempDirectory("tollgate-chromium-");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                "--disable-extensions", "--user-data-dir=" + profile, "--window-size=1280,900", "--lang=en-US");
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
-        driver = new ChromeDriver(service, options);
+        chromium = Chromium.start();
+        driver = chromium.driver();
         wait = new WebDriverWait(driver, Duration.ofSeconds(15));
         Files.createDirectories(SCREENSHOTS);
     }
 
     @AfterAll
     static void stopBrowser() throws IOException {
-        if (driver != null) driver.quit();
-        if (profile != null) {
-            try (var files = Files.walk(profile)) {
-                files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-            }
-        }
+        if (chromium != null) chromium.stop();
     }
 
     @BeforeEach
