@@ -34,6 +34,11 @@ public class TokenReports {
         return out;
     }
 
+    /** The plan allowance left this period (seed 001's tokens_remaining): -1 for an unlimited plan, 0 without an allowance. */
+    public long planTokensRemaining(String organizationId) {
+        return usage.report(organizationId).currentPeriod().tokensRemaining();
+    }
+
     /** One day of one catalog app for one organization: tokens, consume calls, distinct sessions. */
     public record TokenDay(LocalDate date, long tokensConsumed, long calls, long sessionsCount) {}
 
