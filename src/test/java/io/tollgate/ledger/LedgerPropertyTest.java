@@ -3,7 +3,6 @@ package io.tollgate.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tollgate.ApiTest;
 import io.tollgate.identity.EndUserMerged;
@@ -62,8 +61,6 @@ class LedgerPropertyTest extends ApiTest {
     private static final int ROUNDS = 30;
     private static final int THREADS = 4;
     private static final int OPS_PER_THREAD_AND_ROUND = 8;
-    private static final List<String> TABLES =
-            List.of("ledger_accounts", "ledger_transfers", "ledger_holds", "ledger_lots", "ledger_debts", "ledger_hold_lots");
 
     @Autowired
     DataSource shared;
@@ -73,37 +70,11 @@ class LedgerPropertyTest extends ApiTest {
 
     @Test
     void everyWalletMatchesTheModelUnderConcurrentRandomSequences() throws Exception {
-        try (HikariDataSource schema = isolatedSchema((HikariDataSource) shared, "ledger_property");
+        try (HikariDataSource schema = LedgerSchemas.isolated(jdbc, (HikariDataSource) shared, "ledger_property", LedgerSchemas.TABLES, THREADS + 1);
              ExecutorService pool = Executors.newFixedThreadPool(THREADS)) {
             for (long seed = 0; seed < SEEDS; seed++) new Run(schema, seed, pool, seen).play();
         }
         assertThat(seen.keySet()).as("cases reached: " + seen).containsExactlyInAnyOrder(Model.CASES.toArray(String[]::new));
-    }
-
-    /** A schema with empty copies of the ledger tables (constraints, indexes, keys, the immutability trigger) and its own pool. */
-    private HikariDataSource isolatedSchema(HikariDataSource base, String schema) {
-        jdbc.sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE").update();
-        jdbc.sql("CREATE SCHEMA " + schema).update();
-        for (String table : TABLES) {
-            jdbc.sql("CREATE TABLE " + schema + "." + table + " (LIKE public." + table + " INCLUDING ALL)").update();
-        }
-        jdbc.sql("ALTER TABLE " + schema + ".ledger_transfers ADD FOREIGN KEY (debit_account) REFERENCES " + schema + ".ledger_accounts (id),"
-                + " ADD FOREIGN KEY (credit_account) REFERENCES " + schema + ".ledger_accounts (id)").update();
-        for (String table : List.of("ledger_holds", "ledger_lots", "ledger_debts")) {
-            jdbc.sql("ALTER TABLE " + schema + "." + table + " ADD FOREIGN KEY (account_id) REFERENCES " + schema + ".ledger_accounts (id)").update();
-        }
-        jdbc.sql("ALTER TABLE " + schema + ".ledger_hold_lots ADD FOREIGN KEY (hold_id) REFERENCES " + schema + ".ledger_holds (id),"
-                + " ADD FOREIGN KEY (lot_id) REFERENCES " + schema + ".ledger_lots (id)").update();
-        jdbc.sql("CREATE TRIGGER immutable BEFORE UPDATE OR DELETE ON " + schema + ".ledger_transfers FOR EACH ROW"
-                + " EXECUTE FUNCTION public.ledger_transfers_immutable()").update();
-        jdbc.sql("INSERT INTO " + schema + ".ledger_accounts (id, kind, owner_type, owner_id) SELECT id, kind, owner_type, owner_id"
-                + " FROM public.ledger_accounts WHERE kind = 'system'").update();
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(base.getJdbcUrl());
-        config.setUsername(base.getUsername());
-        config.setMaximumPoolSize(THREADS + 1);
-        config.setConnectionInitSql("SET search_path TO " + schema);
-        return new HikariDataSource(config);
     }
 
     /** Time that moves only when told, so "expired" means the same to the model and the ledger. */

@@ -152,6 +152,23 @@ class LedgerTest extends ClockedApiTest {
         assertLedgerConsistent();
     }
 
+    /** A partial capture spends the hold's lot credits first (as a spend would have), and gives back credits without expiry. */
+    @Test
+    void aPartialCaptureSpendsTheHeldLotCreditsFirst() {
+        String wallet = wallet(100);
+        ledger.grant(wallet, 10, "promo", clock.instant().plus(Duration.ofHours(1)), "promo-partial");
+        String hold = hold(wallet, 30, Duration.ofHours(5)); // 10 from the lot, 20 without expiry
+        assertThat(jdbc.sql("SELECT sum(remaining) FROM ledger_lots WHERE account_id = ?").param(wallet).query(Long.class).single())
+                .as("held lot credits leave the lot's remaining").isZero();
+        Ledger.HoldResult result = ledger.capture(hold, 15);
+        assertThat(result.released()).isEqualTo(15);
+        assertThat(ledger.balance(wallet)).isEqualTo(95);
+        clock.advance(Duration.ofHours(2));
+        ledger.expireLots(1_000);
+        assertThat(ledger.balance(wallet)).as("the lot was spent by the capture: nothing expires").isEqualTo(95);
+        assertLedgerConsistent();
+    }
+
     @Test
     void transfersAreImmutable() {
         String wallet = wallet(3);
