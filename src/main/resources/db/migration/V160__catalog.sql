@@ -8,7 +8,7 @@ CREATE TABLE catalog_apps (
     category             VARCHAR(50) NOT NULL,
     token_cost           INTEGER NOT NULL CHECK (token_cost > 0),
     status               TEXT NOT NULL DEFAULT 'available' CHECK (status IN ('available', 'beta', 'deprecated', 'hidden')),
-    features             JSONB NOT NULL DEFAULT '[]',
+    app_features         JSONB NOT NULL DEFAULT '[]',   -- seed 001 "features" (the name would read as metering's table)
     configuration_schema JSON NOT NULL DEFAULT '{}',  -- json, not jsonb: the order of the fields is the order of the form
     pricing_tier         VARCHAR(50),           -- the lowest plan (by monthly price) that may activate it; null: any customer
     documentation_url    VARCHAR(255),

@@ -98,7 +98,7 @@ public class CatalogApps {
         if (!problems.isEmpty()) throw ApiException.invalidFields(problems);
         try {
             jdbc.sql("""
-                    INSERT INTO catalog_apps (id, name, description, category, token_cost, status, features, configuration_schema,
+                    INSERT INTO catalog_apps (id, name, description, category, token_cost, status, app_features, configuration_schema,
                       pricing_tier, documentation_url, icon_url, widget_url)
                     VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?::json, ?, ?, ?, ?)""")
                     .params(r.id(), r.name(), r.description(), r.category(), r.tokenCost(),
@@ -126,7 +126,7 @@ public class CatalogApps {
         boolean clearTier = r.pricingTier() != null && r.pricingTier().isEmpty();
         jdbc.sql("""
                 UPDATE catalog_apps SET name = coalesce(?, name), description = coalesce(?, description), category = coalesce(?, category),
-                  token_cost = coalesce(?, token_cost), status = coalesce(?, status), features = coalesce(?::jsonb, features),
+                  token_cost = coalesce(?, token_cost), status = coalesce(?, status), app_features = coalesce(?::jsonb, app_features),
                   configuration_schema = coalesce(?::json, configuration_schema),
                   pricing_tier = CASE WHEN ? THEN NULL ELSE coalesce(?, pricing_tier) END,
                   documentation_url = coalesce(?, documentation_url), icon_url = coalesce(?, icon_url), widget_url = coalesce(?, widget_url),
@@ -205,7 +205,7 @@ public class CatalogApps {
     private CatalogApp map(ResultSet rs, int row) throws SQLException {
         return new CatalogApp(rs.getString("id"), rs.getString("name"), rs.getString("description"), rs.getString("category"),
                 rs.getInt("token_cost"), CatalogAppStatus.valueOf(rs.getString("status").toUpperCase()),
-                Arrays.asList(json.read(rs.getString("features"), String[].class)), json.readMap(rs.getString("configuration_schema")),
+                Arrays.asList(json.read(rs.getString("app_features"), String[].class)), json.readMap(rs.getString("configuration_schema")),
                 rs.getString("pricing_tier"), rs.getString("documentation_url"), rs.getString("icon_url"), rs.getString("widget_url"),
                 rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant());
     }
