@@ -15,7 +15,8 @@
 #                     [--seed001-duration SECONDS] [--skip-crash] [--skip-jmh]
 # --keys N stores N more keys first and adds a run over 250,000 of them (more than the key cache holds);
 # seed 001's load test runs its specified 10 minutes unless --seed001-duration says otherwise.
-# BENCH_JAVA_OPTS replaces the server's JVM options (default: 512 MiB heap, G1 with a 10 ms pause goal).
+# BENCH_JAVA_OPTS replaces the server's JVM options (default: 512 MiB heap, G1 with a 10 ms pause goal);
+# BENCH_PORT and BENCH_PG_PORT move the server and its embedded PostgreSQL off 18090 and 15432.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -59,8 +60,9 @@ WORK=bench/work
 mkdir -p "$OUT"
 rm -rf "$WORK"
 mkdir -p "$WORK"
-PORT=18090
-PGPORT=15432
+# BENCH_PORT / BENCH_PG_PORT: other ports, when another benchmark is running on this machine.
+PORT=${BENCH_PORT:-18090}
+PGPORT=${BENCH_PG_PORT:-15432}
 TOKEN=bench-admin-token-0123456789abcdef
 BASE=http://localhost:$PORT
 JDBC=${DATABASE_URL:-jdbc:postgresql://localhost:$PGPORT/postgres}
@@ -76,7 +78,8 @@ start_server() { # $1 = batching true|false, $2 = log name
       TOLLGATE_KEY_PEPPER="${BENCH_PEPPER:-bench-pepper-0123456789abcdef}" "${extra[@]}" \
       "$JAVA" $JAVA_OPTS -jar "$JAR" > "$OUT/server-$2.log" 2>&1 &
   SERVER_PID=$!
-  for _ in $(seq 1 120); do
+  # A loaded machine (a shared one) may take minutes to start the JVM and PostgreSQL.
+  for _ in $(seq 1 "${BENCH_START_SECONDS:-300}"); do
     curl -sf -o /dev/null "$BASE/actuator/health" && return 0
     sleep 1
   done
