@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import io.tollgate.platform.SqlPipeline;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -19,14 +20,17 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 public final class LedgerSession {
     private final JdbcClient jdbc;
+    private final ApplicationEventPublisher events;
     private final Instant now;
     private final Map<String, long[]> wallets = new HashMap<>(); // id → {balance, spendable}
+    private final Map<String, LedgerEvents.WalletRef> owners = new HashMap<>();
     private final Map<String, Boolean> expiring = new HashMap<>();
     private final List<Posting> staged = new ArrayList<>();
     private final Map<String, Long> systemDeltas = new TreeMap<>();
 
-    LedgerSession(JdbcClient jdbc, Instant now) {
+    LedgerSession(JdbcClient jdbc, ApplicationEventPublisher events, Instant now) {
         this.jdbc = jdbc;
+        this.events = events;
         this.now = now;
     }
 
@@ -35,11 +39,15 @@ public final class LedgerSession {
         List<String> withLots = new ArrayList<>();
         // NO KEY UPDATE: strong enough to serialize debits, yet it lets other transactions' foreign-key
         // checks on these rows through.
-        jdbc.sql("SELECT id, balance, has_expiring FROM ledger_accounts WHERE id = ANY(?) AND kind = 'wallet' ORDER BY id COLLATE \"C\" FOR NO KEY UPDATE")
+        jdbc.sql("""
+                SELECT id, balance, has_expiring, owner_type, owner_id, app_id FROM ledger_accounts
+                WHERE id = ANY(?) AND kind = 'wallet' ORDER BY id COLLATE "C" FOR NO KEY UPDATE""")
                 .param(walletIds)
                 .query(rs -> {
                     long balance = rs.getLong(2);
                     wallets.put(rs.getString(1), new long[] {balance, balance});
+                    owners.put(rs.getString(1), new LedgerEvents.WalletRef(rs.getString(1),
+                            WalletOwner.valueOf(rs.getString(4).toUpperCase()), rs.getString(5), rs.getString(6)));
                     expiring.put(rs.getString(1), rs.getBoolean(3));
                     if (rs.getBoolean(3)) withLots.add(rs.getString(1));
                 });
@@ -142,6 +150,7 @@ public final class LedgerSession {
             reference = Arrays.copyOf(reference, rows);
         }
         staged.clear();
+        lowered(deltas);
         Accounts.adjustLocked(pipeline, deltas);
         spends.forEach((wallet, spent) -> Lots.consume(pipeline, wallet, spent, now, false));
         pipeline.add("""
@@ -176,6 +185,16 @@ public final class LedgerSession {
         write(pipeline);
         Accounts.adjust(pipeline, systemDeltas);
         systemDeltas.clear();
+    }
+
+    /** Tells listeners (credits.low) each wallet's balance before and after these postings; no query. */
+    private void lowered(Map<String, Long> deltas) {
+        List<LedgerEvents.Change> changes = new ArrayList<>(deltas.size());
+        deltas.forEach((wallet, delta) -> {
+            long after = wallets.get(wallet)[0];
+            changes.add(new LedgerEvents.Change(owners.get(wallet), after - delta, after));
+        });
+        events.publishEvent(new LedgerEvents.Lowered(changes));
     }
 
     /** Balances after this session's postings, for answers such as credits_remaining. */

@@ -110,7 +110,7 @@ class LedgerPropertyTest extends ApiTest {
         Run(DataSource schema, long seed) {
             this.db = JdbcClient.create(schema);
             this.tx = new TransactionTemplate(new JdbcTransactionManager(schema));
-            this.ledger = new Ledger(db, clock, tx);
+            this.ledger = new Ledger(db, clock, tx, event -> {});
             this.random = new SplittableRandom(seed);
             this.seed = seed;
         }
