@@ -40,6 +40,8 @@ CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHER
 -- An ordered endpoint's next delivery is the pending one with the lowest sequence.
 CREATE INDEX webhook_deliveries_in_order ON webhook_deliveries (endpoint_id, sequence) WHERE status = 'pending' AND sequence IS NOT NULL;
 CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, created_at DESC, id DESC);
+-- What the undelivered list, recovery and the stats read: a busy endpoint's succeeded rows stay out of the way.
+CREATE INDEX webhook_deliveries_undelivered ON webhook_deliveries (endpoint_id, created_at DESC, id DESC) WHERE status <> 'succeeded';
 
 -- Every attempt: the delivery log (status, latency, response excerpt) and the success rate.
 CREATE TABLE webhook_attempts (

@@ -41,29 +41,33 @@ class Outbox {
     private final Json json;
     private final Clock clock;
     private final TransactionTemplate transactions;
-    private final DeliverySignal signal;
+    private final DeliveryFlow flow;
     private final Cache<String, Boolean> recentlyDeduped = Caffeine.newBuilder().maximumSize(RECENT_MAX)
             .expireAfterWrite(Duration.ofDays(2)).build();
 
-    Outbox(JdbcClient jdbc, Json json, Clock clock, TransactionTemplate transactions, DeliverySignal signal) {
+    Outbox(JdbcClient jdbc, Json json, Clock clock, TransactionTemplate transactions, DeliveryFlow flow) {
         this.jdbc = jdbc;
         this.json = json;
         this.clock = clock;
         this.transactions = transactions;
-        this.signal = signal;
+        this.flow = flow;
     }
 
-    /** One event to publish. onlyEndpointId: for a test event, that endpoint alone, whatever its filter. */
-    record Event(String organizationId, String type, Supplier<Map<String, Object>> data, String dedupeKey, String onlyEndpointId) {}
+    /**
+     * One event to publish. onlyEndpointId: for a test event, that endpoint alone, whatever its filter;
+     * messageId: an id chosen by the caller (to answer with it), else one is made.
+     */
+    record Event(String organizationId, String type, Supplier<Map<String, Object>> data, String dedupeKey, String onlyEndpointId,
+                 String messageId) {}
 
     void publish(String organizationId, String type, Supplier<Map<String, Object>> data) {
-        publish(new Event(organizationId, type, data, null, null));
+        publish(new Event(organizationId, type, data, null, null, null));
     }
 
     /** Once per organization and dedupeKey, ever (within the retention): a second publish writes nothing. */
     void publishOnce(String organizationId, String type, String dedupeKey, Supplier<Map<String, Object>> data) {
         if (recentlyDeduped.getIfPresent(organizationId + "\n" + dedupeKey) != null) return;
-        publish(new Event(organizationId, type, data, dedupeKey, null));
+        publish(new Event(organizationId, type, data, dedupeKey, null, null));
     }
 
     void publish(Event event) {
@@ -111,7 +115,7 @@ class Outbox {
             TransactionSynchronizationManager.unbindResourceIfPossible(Outbox.this);
             if (status != STATUS_COMMITTED) return;
             deduped.forEach(key -> recentlyDeduped.put(key, Boolean.TRUE));
-            if (wrote) signal.wake();
+            if (wrote) flow.wake();
         }
     }
 
@@ -137,7 +141,7 @@ class Outbox {
             }
             if (e.dedupeKey() != null) dedupedOut.add(e.organizationId() + "\n" + e.dedupeKey());
             if (targets.isEmpty()) continue;
-            String id = Ids.next("msg");
+            String id = e.messageId() != null ? e.messageId() : Ids.next("msg");
             ids.add(id);
             organizations.add(e.organizationId());
             types.add(e.type());
@@ -167,11 +171,11 @@ class Outbox {
         int queued = jdbc.sql("""
                 WITH m AS (
                   INSERT INTO webhook_messages (id, organization_id, event_type, body, dedupe_key, created_at)
-                  SELECT i, o, t, b, k, ? FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) AS x(i, o, t, b, k)
+                  SELECT i, o, t, b, k, cast(? AS timestamptz) FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) AS x(i, o, t, b, k)
                   ON CONFLICT (organization_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
                   RETURNING id)
                 INSERT INTO webhook_deliveries (id, message_id, endpoint_id, status, sequence, next_attempt_at, created_at)
-                SELECT d.i, d.m, d.e, d.s, d.q, CASE WHEN d.s = 'pending' THEN ? END, ?
+                SELECT d.i, d.m, d.e, d.s, d.q, CASE WHEN d.s = 'pending' THEN cast(? AS timestamptz) END, cast(? AS timestamptz)
                 FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[]) AS d(i, m, e, s, q) JOIN m ON m.id = d.m""")
                 .params(at, ids.toArray(String[]::new), organizations.toArray(String[]::new), types.toArray(String[]::new),
                         bodies.toArray(String[]::new), dedupeKeys.toArray(String[]::new), at, at,

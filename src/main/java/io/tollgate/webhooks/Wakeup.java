@@ -2,11 +2,9 @@ package io.tollgate.webhooks;
 
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import org.springframework.stereotype.Component;
 
-/** "Deliveries were queued on this node": wakes the dispatcher at once instead of at its next poll. */
-@Component
-class DeliverySignal {
+/** A poller's alarm: work was queued on this node, so look now rather than at the next poll. */
+class Wakeup {
     private final Semaphore permits = new Semaphore(0);
 
     void wake() {
