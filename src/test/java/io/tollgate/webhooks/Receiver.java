@@ -22,77 +22,77 @@ import tools.jackson.databind.json.JsonMapper;
  * A webhook receiver for tests: a real HTTP server on 127.0.0.1 that records every request it gets and
  * answers as the test says (200 at once unless told otherwise).
  */
-final class Receiver implements AutoCloseable {
+public final class Receiver implements AutoCloseable {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private final HttpServer server;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private volatile Function<Request, Answer> answer = r -> new Answer(200, Map.of(), "ok");
 
     /** One request as received: headers by lower-case name. */
-    record Request(String path, Map<String, String> headers, String body, long receivedAtMillis) {
-        String header(String name) {
+    public record Request(String path, Map<String, String> headers, String body, long receivedAtMillis) {
+        public String header(String name) {
             return headers.get(name.toLowerCase());
         }
 
-        String id() {
+        public String id() {
             return header("webhook-id");
         }
 
-        JsonNode json() {
+        public JsonNode json() {
             return JSON.readTree(body);
         }
 
-        String type() {
+        public String type() {
             return json().get("type").asString();
         }
 
-        JsonNode data() {
+        public JsonNode data() {
             return json().get("data");
         }
 
         /** The headers as standardwebhooks' verifier takes them. */
-        Map<String, List<String>> headerLists() {
+        public Map<String, List<String>> headerLists() {
             Map<String, List<String>> lists = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
             headers.forEach((k, v) -> lists.put(k, List.of(v)));
             return lists;
         }
     }
 
-    record Answer(int status, Map<String, String> headers, String body) {}
+    public record Answer(int status, Map<String, String> headers, String body) {}
 
-    Receiver() throws IOException {
+    public Receiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 100);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/", this::handle);
         server.start();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
     }
 
-    int port() {
+    public int port() {
         return server.getAddress().getPort();
     }
 
-    void answer(Function<Request, Answer> answer) {
+    public void answer(Function<Request, Answer> answer) {
         this.answer = answer;
     }
 
-    void answer(int status) {
+    public void answer(int status) {
         answer(r -> new Answer(status, Map.of(), "status " + status));
     }
 
-    List<Request> requests() {
+    public List<Request> requests() {
         return List.copyOf(requests);
     }
 
-    List<Request> ofType(String type) {
+    public List<Request> ofType(String type) {
         return requests.stream().filter(r -> r.type().equals(type)).toList();
     }
 
     /** Waits (up to 30 s) until a request matches, and returns the first that does. */
-    Request await(Predicate<Request> match) throws InterruptedException {
+    public Request await(Predicate<Request> match) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 30_000;
         while (System.currentTimeMillis() < deadline) {
             for (Request r : requests) if (match.test(r)) return r;
@@ -101,12 +101,12 @@ final class Receiver implements AutoCloseable {
         throw new AssertionError("no matching webhook arrived within 30 s; got " + requests.stream().map(Request::body).toList());
     }
 
-    Request awaitType(String type) throws InterruptedException {
+    public Request awaitType(String type) throws InterruptedException {
         return await(r -> r.type().equals(type));
     }
 
     /** Waits until n requests have arrived in all. */
-    List<Request> awaitCount(int n, Duration within) throws InterruptedException {
+    public List<Request> awaitCount(int n, Duration within) throws InterruptedException {
         long deadline = System.currentTimeMillis() + within.toMillis();
         while (System.currentTimeMillis() < deadline && requests.size() < n) Thread.sleep(20);
         if (requests.size() < n) throw new AssertionError("expected " + n + " webhooks, got " + requests.size());
