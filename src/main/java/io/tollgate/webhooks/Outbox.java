@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
+import org.springframework.core.Ordered;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -83,7 +84,12 @@ class Outbox {
             TransactionSynchronizationManager.bindResource(this, buffer);
             TransactionSynchronizationManager.registerSynchronization(buffer);
         }
-        buffer.events.add(event);
+        if (buffer.flushed) {
+            // Published by another synchronization's beforeCommit after ours ran: still this transaction.
+            buffer.wrote |= write(List.of(event), buffer.deduped);
+        } else {
+            buffer.events.add(event);
+        }
     }
 
     /**
@@ -93,7 +99,14 @@ class Outbox {
     private final class Buffer implements TransactionSynchronization {
         final List<Event> events = new ArrayList<>();
         final List<String> deduped = new ArrayList<>();
+        boolean flushed;
         boolean wrote;
+
+        /** Late among the synchronizations, so work others do before the commit can still publish. */
+        @Override
+        public int getOrder() {
+            return Ordered.LOWEST_PRECEDENCE - 100;
+        }
 
         @Override
         public void suspend() {
@@ -107,6 +120,7 @@ class Outbox {
 
         @Override
         public void beforeCommit(boolean readOnly) {
+            flushed = true;
             wrote = write(events, deduped);
         }
 
