@@ -26,7 +26,7 @@ class DeliveryBeans {
     @Bean(destroyMethod = "close")
     Sender webhookSender(WebhookProperties properties, AddressPolicy policy, EgressGuard guard) {
         return new Sender(policy, guard, Duration.ofMillis(properties.timeoutMillis()), Duration.ofMillis(properties.connectTimeoutMillis()),
-                properties.responseExcerptBytes());
+                properties.responseExcerptBytes(), null);
     }
 
     /** Master-key rotation re-wraps these (SecretBox contexts: table:id:column). */

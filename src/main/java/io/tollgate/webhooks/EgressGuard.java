@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,7 @@ final class EgressGuard implements AutoCloseable {
     private static final int BACKLOG = 1_024;
     private final int connectTimeoutMillis;
     private final int idleMillis;
+    private final Function<InetAddress, String> refusal;
     private final ServerSocket server;
     private final ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("webhook-egress-", 0).factory());
     /** Why a host:port was last refused, so the attempt log can say it (the HttpClient only sees a 403). */
@@ -41,8 +43,14 @@ final class EgressGuard implements AutoCloseable {
     private volatile boolean open = true;
 
     EgressGuard(int connectTimeoutMillis, int idleMillis) throws IOException {
+        this(connectTimeoutMillis, idleMillis, AddressPolicy::refusal);
+    }
+
+    /** refusal: why an address may not be reached, or null; {@link AddressPolicy#refusal} except in tests of the relay itself. */
+    EgressGuard(int connectTimeoutMillis, int idleMillis, Function<InetAddress, String> refusal) throws IOException {
         this.connectTimeoutMillis = connectTimeoutMillis;
         this.idleMillis = idleMillis;
+        this.refusal = refusal;
         this.server = new ServerSocket(0, BACKLOG, InetAddress.getLoopbackAddress());
         Thread.ofPlatform().name("webhook-egress-accept").daemon().start(this::accept);
     }
@@ -123,9 +131,9 @@ final class EgressGuard implements AutoCloseable {
         }
         String reason = null;
         for (InetAddress a : addresses) {
-            String refusal = AddressPolicy.refusal(a);
-            if (refusal == null) return a;
-            reason = host + " resolves to " + a.getHostAddress() + ", " + refusal + ", which webhooks may not reach";
+            String why = refusal.apply(a);
+            if (why == null) return a;
+            reason = host + " resolves to " + a.getHostAddress() + ", " + why + ", which webhooks may not reach";
         }
         refusals.put(key, reason);
         log.info("Webhook egress refused: {}", reason);

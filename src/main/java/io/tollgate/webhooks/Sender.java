@@ -28,6 +28,7 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
 
 /**
  * Sends one attempt: a POST of the message's body with the Standard Webhooks headers, through the JDK
@@ -50,13 +51,16 @@ final class Sender implements AutoCloseable {
         }
     }
 
-    Sender(AddressPolicy policy, EgressGuard guard, Duration timeout, Duration connectTimeout, int excerptBytes) {
+    /** sslContext: null for the JDK's default trust (tests of TLS through the guard bring their own). */
+    Sender(AddressPolicy policy, EgressGuard guard, Duration timeout, Duration connectTimeout, int excerptBytes, SSLContext sslContext) {
         this.policy = policy;
         this.guard = guard;
         this.timeout = timeout;
         this.excerptBytes = excerptBytes;
         InetSocketAddress door = guard.address();
-        this.client = HttpClient.newBuilder()
+        HttpClient.Builder builder = HttpClient.newBuilder();
+        if (sslContext != null) builder.sslContext(sslContext);
+        this.client = builder
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(connectTimeout)
                 .executor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("webhook-http-", 0).factory()))
@@ -125,7 +129,9 @@ final class Sender implements AutoCloseable {
     private String describe(Throwable cause, URI uri) {
         int port = uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
         String refusal = guard.refusalFor(uri.getHost(), port);
-        if (refusal != null && cause instanceof IOException && String.valueOf(cause.getMessage()).contains("tunnel")) return "refused: " + refusal;
+        if (refusal != null && cause instanceof IOException && String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT).contains("tunnel")) {
+            return "refused: " + refusal;
+        }
         if (cause instanceof HttpTimeoutException) return "no answer within " + timeout.toMillis() + " ms";
         if (cause instanceof ConnectException) return "could not connect: " + (cause.getMessage() == null ? "connection refused" : cause.getMessage());
         String message = cause.getMessage();
