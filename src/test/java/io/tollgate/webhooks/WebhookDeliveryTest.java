@@ -77,6 +77,10 @@ class WebhookDeliveryTest extends ApiTest {
         Api.Res shown = admin.get(base(org) + "/" + id);
         assertThat(shown.text()).doesNotContain(secret.substring(6, 20)).doesNotContain("\"secret\"");
         assertThat(admin.get(base(org)).data()).hasSize(1);
+        // Stored sealed by the platform's SecretBox, never in clear; master-key rotation knows the column.
+        String stored = jdbc.sql("SELECT secret FROM webhook_endpoints WHERE id = ?").param(id).query(String.class).single();
+        assertThat(stored).startsWith("tgenc:v1:").doesNotContain(secret.substring(6));
+        assertThat(admin.get("/api/admin/master-keys").text()).contains("webhooks.endpoint_secrets");
 
         String eventId = sendTest(org, id);
         Receiver.Request got = receiver.awaitType("webhook.test");
