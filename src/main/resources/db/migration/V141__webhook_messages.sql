@@ -55,7 +55,9 @@ CREATE TABLE webhook_attempts (
     response_excerpt TEXT,
     error            TEXT,
     latency_millis   INTEGER NOT NULL,
-    attempted_at     TIMESTAMPTZ NOT NULL
+    attempted_at     TIMESTAMPTZ NOT NULL,
+    -- Which Tollgate node made it (host:pid:random), for an operator chasing one node's network.
+    node             TEXT NOT NULL
 );
 CREATE INDEX webhook_attempts_endpoint ON webhook_attempts (endpoint_id, attempted_at DESC);
 CREATE INDEX webhook_attempts_delivery ON webhook_attempts (delivery_id);

@@ -72,7 +72,7 @@ class DeliveryStore {
      * always recorded (it happened); any other result changes only a delivery still pending, so a late
      * answer never undoes a success, a hold or a resend decided meanwhile.
      */
-    void record(List<DeliveryResult> results) {
+    void record(List<DeliveryResult> results, String node) {
         List<DeliveryResult> attempted = results.stream().filter(DeliveryResult::attempted).toList();
         if (!attempted.isEmpty()) {
             int n = attempted.size();
@@ -98,10 +98,10 @@ class DeliveryStore {
             }
             jdbc.sql("""
                     INSERT INTO webhook_attempts (id, delivery_id, endpoint_id, message_id, attempt, succeeded, response_status, response_excerpt,
-                      error, latency_millis, attempted_at)
-                    SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::boolean[], ?::int[], ?::text[], ?::text[],
-                      ?::int[], ?::timestamptz[])""")
-                    .params(ids, deliveries, endpoints, messages, numbers, succeeded, statuses, excerpts, errors, latencies, at).update();
+                      error, latency_millis, attempted_at, node)
+                    SELECT *, cast(? AS text) FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::boolean[], ?::int[], ?::text[],
+                      ?::text[], ?::int[], ?::timestamptz[])""")
+                    .params(node, ids, deliveries, endpoints, messages, numbers, succeeded, statuses, excerpts, errors, latencies, at).update();
         }
         int n = results.size();
         String[] ids = new String[n], statuses = new String[n], errors = new String[n];
@@ -196,7 +196,7 @@ class DeliveryStore {
                 .query((rs, i) -> new WebhookAttempt(rs.getString("id"), rs.getString("delivery_id"), rs.getString("message_id"),
                         rs.getInt("attempt"), rs.getBoolean("succeeded"), (Integer) rs.getObject("response_status"),
                         rs.getString("response_excerpt"), rs.getString("error"), rs.getInt("latency_millis"),
-                        rs.getTimestamp("attempted_at").toInstant()))
+                        rs.getTimestamp("attempted_at").toInstant(), rs.getString("node")))
                 .list();
         return page.result(items, total);
     }

@@ -7,13 +7,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,7 +19,7 @@ import org.springframework.stereotype.Component;
  * TOLLGATE_WEBHOOK_POLL_MILLIS, or at once when this node queued deliveries.
  */
 @Component
-class Dispatcher implements SmartLifecycle {
+class Dispatcher extends Poller {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
     private final DeliveryStore store;
     private final EndpointConfigs endpoints;
@@ -33,12 +29,12 @@ class Dispatcher implements SmartLifecycle {
     private final DeliveryFlow flow;
     private final WebhookProperties properties;
     private final Clock clock;
-    private ExecutorService executor;
-    private volatile boolean running;
-    private Thread poller;
 
     Dispatcher(DeliveryStore store, EndpointConfigs endpoints, EndpointRateLimits rateLimits, Sender sender, ResultWriter results,
                DeliveryFlow flow, WebhookProperties properties, Clock clock) {
+        // Stops before the result writer (which records what finishes while this drains) and well before the
+        // DataSource closes; attempts in flight may take the whole timeout.
+        super("webhook-dispatcher", Duration.ofMillis(properties.timeoutMillis() + 1_000), Integer.MAX_VALUE - 310);
         this.store = store;
         this.endpoints = endpoints;
         this.rateLimits = rateLimits;
@@ -49,31 +45,26 @@ class Dispatcher implements SmartLifecycle {
         this.clock = clock;
     }
 
-    private void poll() {
-        while (running) {
-            try {
-                int slots = flow.take(properties.claimBatch(), properties.pollMillis());
-                if (slots == 0) continue;
-                List<DeliveryStore.Claimed> claimed;
-                try {
-                    Instant now = clock.instant();
-                    claimed = store.claim(slots, now, now.plusSeconds(properties.leaseSeconds()));
-                } catch (RuntimeException e) {
-                    flow.release(slots);
-                    log.warn("Could not claim webhook deliveries, will retry: {}", e.getMessage());
-                    Thread.sleep(properties.pollMillis());
-                    continue;
-                }
-                flow.release(slots - claimed.size());
-                if (claimed.isEmpty()) {
-                    flow.await(properties.pollMillis());
-                    continue;
-                }
-                start(claimed);
-            } catch (InterruptedException e) {
-                if (!running) return;
-            }
+    @Override
+    protected void pollOnce() throws InterruptedException {
+        int slots = flow.take(properties.claimBatch(), properties.pollMillis());
+        if (slots == 0) return;
+        List<DeliveryStore.Claimed> claimed;
+        try {
+            Instant now = clock.instant();
+            claimed = store.claim(slots, now, now.plusSeconds(properties.leaseSeconds()));
+        } catch (RuntimeException e) {
+            flow.release(slots);
+            log.warn("Could not claim webhook deliveries, will retry: {}", e.getMessage());
+            Thread.sleep(properties.pollMillis());
+            return;
         }
+        flow.release(slots - claimed.size());
+        if (claimed.isEmpty()) {
+            flow.await(properties.pollMillis());
+            return;
+        }
+        start(claimed);
     }
 
     /** Bodies and endpoints for the whole claim in two lookups, then one virtual thread per attempt. */
@@ -125,41 +116,5 @@ class Dispatcher implements SmartLifecycle {
         Optional<Instant> next = RetrySchedule.next(c.runAttempts() + 1, now, random, a.retryAfter(), maxRetryAfter);
         return new DeliveryResult(c, DeliveryResult.Outcome.FAILED, a.status(), a.excerpt(), error, a.latencyMillis(), now,
                 next.isPresent() ? "pending" : "failed", next.orElse(null));
-    }
-
-    @Override
-    public void start() {
-        executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("webhook-delivery-", 0).factory());
-        running = true;
-        poller = Thread.ofPlatform().name("webhook-dispatcher").daemon().start(this::poll);
-    }
-
-    /**
-     * Stops claiming and lets attempts in flight finish (up to the timeout); their results are written
-     * by the result writer, which stops after this. A delivery still in flight after that is retried by
-     * another node (or this one's next start) when its lease ends.
-     */
-    @Override
-    public void stop() {
-        running = false;
-        poller.interrupt();
-        try {
-            poller.join(properties.pollMillis() + 1_000);
-            executor.shutdown();
-            if (!executor.awaitTermination(properties.timeoutMillis() + 1_000, TimeUnit.MILLISECONDS)) executor.shutdownNow();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    @Override
-    public int getPhase() {
-        // Before the result writer (which must outlive it) and well before the DataSource closes.
-        return Integer.MAX_VALUE - 310;
     }
 }

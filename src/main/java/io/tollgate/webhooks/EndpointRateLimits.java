@@ -15,7 +15,11 @@ class EndpointRateLimits {
 
     /** 0 when the delivery may go now; otherwise how many milliseconds until it may. */
     long waitMillis(String endpointId, int perSecond) {
-        return buckets.get(endpointId + ":" + perSecond, k -> new Bucket(perSecond)).take(System.nanoTime());
+        return waitMillis(endpointId, perSecond, System.nanoTime());
+    }
+
+    long waitMillis(String endpointId, int perSecond, long nowNanos) {
+        return buckets.get(endpointId + ":" + perSecond, k -> new Bucket(perSecond, nowNanos)).take(nowNanos);
     }
 
     private static final class Bucket {
@@ -23,10 +27,10 @@ class EndpointRateLimits {
         private double tokens;
         private long refilledNanos;
 
-        Bucket(int perSecond) {
+        Bucket(int perSecond, long nowNanos) {
             this.perSecond = perSecond;
             this.tokens = perSecond;
-            this.refilledNanos = System.nanoTime();
+            this.refilledNanos = nowNanos;
         }
 
         synchronized long take(long now) {

@@ -72,23 +72,16 @@ class EndpointStore {
     }
 
     PageResult<WebhookEndpoint> list(String organizationId, PageQuery page) {
-        long total = count(organizationId);
-        List<WebhookEndpoint> items = jdbc.sql("""
-                SELECT * FROM webhook_endpoints WHERE organization_id = ? AND deleted_at IS NULL ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?""")
-                .params(organizationId, page.perPage(), page.offset()).query(this::map).list();
-        return page.result(items, total);
+        return OrganizationRows.list(jdbc, OrganizationRows.ENDPOINTS, organizationId, page, this::map);
     }
 
     long count(String organizationId) {
-        return jdbc.sql("SELECT count(*) FROM webhook_endpoints WHERE organization_id = ? AND deleted_at IS NULL").param(organizationId)
-                .query(Long.class).single();
+        return OrganizationRows.count(jdbc, OrganizationRows.ENDPOINTS, organizationId);
     }
 
     /** One statement per change; assignments name columns, params their values. */
     void update(String id, String assignments, Object... params) {
-        Object[] all = java.util.Arrays.copyOf(params, params.length + 1);
-        all[params.length] = id;
-        jdbc.sql("UPDATE webhook_endpoints SET " + assignments + ", updated_at = now() WHERE id = ?").params(all).update();
+        OrganizationRows.update(jdbc, OrganizationRows.ENDPOINTS, id, assignments, params);
     }
 
     /** The current secret, opened: for a rotation, which keeps it as the previous one. */

@@ -6,14 +6,11 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -26,7 +23,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * an operator can retry a failed event.
  */
 @Component
-class InboundProcessor implements SmartLifecycle {
+class InboundProcessor extends Poller {
     private static final Logger log = LoggerFactory.getLogger(InboundProcessor.class);
     private static final Duration LEASE = Duration.ofMinutes(5);
     private static final Duration FIRST_RETRY = Duration.ofSeconds(5);
@@ -39,12 +36,10 @@ class InboundProcessor implements SmartLifecycle {
     private final WebhookProperties properties;
     private final Clock clock;
     private final Semaphore slots;
-    private ExecutorService executor;
-    private volatile boolean running;
-    private Thread poller;
 
     InboundProcessor(SourceStore store, List<InboundHandler> handlers, Outbox outbox, TransactionTemplate transactions, InboundSignal signal,
                      WebhookProperties properties, Clock clock) {
+        super("webhook-inbound", Duration.ofSeconds(10), Integer.MAX_VALUE - 310);
         this.store = store;
         this.handlers = handlers;
         this.outbox = outbox;
@@ -55,39 +50,34 @@ class InboundProcessor implements SmartLifecycle {
         this.slots = new Semaphore(properties.inboundWorkers());
     }
 
-    private void poll() {
-        while (running) {
-            try {
-                if (!slots.tryAcquire(properties.inboundPollMillis(), TimeUnit.MILLISECONDS)) continue;
-                int free = 1;
-                while (slots.tryAcquire()) free++;
-                List<InboundEvent> claimed;
+    @Override
+    protected void pollOnce() throws InterruptedException {
+        if (!slots.tryAcquire(properties.inboundPollMillis(), TimeUnit.MILLISECONDS)) return;
+        int free = 1;
+        while (slots.tryAcquire()) free++;
+        List<InboundEvent> claimed;
+        try {
+            Instant now = clock.instant();
+            claimed = store.claim(free, now, now.plus(LEASE));
+        } catch (RuntimeException e) {
+            slots.release(free);
+            log.warn("Could not claim inbound webhook events, will retry: {}", e.getMessage());
+            Thread.sleep(properties.inboundPollMillis());
+            return;
+        }
+        slots.release(free - claimed.size());
+        if (claimed.isEmpty()) {
+            signal.await(properties.inboundPollMillis());
+            return;
+        }
+        for (InboundEvent event : claimed) {
+            executor.execute(() -> {
                 try {
-                    Instant now = clock.instant();
-                    claimed = store.claim(free, now, now.plus(LEASE));
-                } catch (RuntimeException e) {
-                    slots.release(free);
-                    log.warn("Could not claim inbound webhook events, will retry: {}", e.getMessage());
-                    Thread.sleep(properties.inboundPollMillis());
-                    continue;
+                    process(event);
+                } finally {
+                    slots.release();
                 }
-                slots.release(free - claimed.size());
-                if (claimed.isEmpty()) {
-                    signal.await(properties.inboundPollMillis());
-                    continue;
-                }
-                for (InboundEvent event : claimed) {
-                    executor.execute(() -> {
-                        try {
-                            process(event);
-                        } finally {
-                            slots.release();
-                        }
-                    });
-                }
-            } catch (InterruptedException e) {
-                if (!running) return;
-            }
+            });
         }
     }
 
@@ -128,35 +118,5 @@ class InboundProcessor implements SmartLifecycle {
         data.put("received_at", event.receivedAt().toString());
         data.put("payload", event.payload());
         return data;
-    }
-
-    @Override
-    public void start() {
-        executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("webhook-inbound-", 0).factory());
-        running = true;
-        poller = Thread.ofPlatform().name("webhook-inbound").daemon().start(this::poll);
-    }
-
-    @Override
-    public void stop() {
-        running = false;
-        poller.interrupt();
-        try {
-            poller.join(2_000);
-            executor.shutdown();
-            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) executor.shutdownNow();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    @Override
-    public int getPhase() {
-        return Integer.MAX_VALUE - 310;
     }
 }

@@ -3,6 +3,7 @@ package io.tollgate.webhooks;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +33,7 @@ class ResultWriter implements SmartLifecycle {
     private final TransactionTemplate transactions;
     private final WebhookProperties properties;
     private final Clock clock;
+    private final String node;
     private volatile boolean running;
     private Thread writer;
 
@@ -43,6 +45,9 @@ class ResultWriter implements SmartLifecycle {
         this.transactions = transactions;
         this.properties = properties;
         this.clock = clock;
+        String host = System.getenv().getOrDefault("HOSTNAME", "node");
+        this.node = (host.length() > 60 ? host.substring(0, 60) : host) + ":" + ProcessHandle.current().pid() + ":"
+                + UUID.randomUUID().toString().substring(0, 8);
     }
 
     void add(DeliveryResult result) {
@@ -72,7 +77,7 @@ class ResultWriter implements SmartLifecycle {
         for (int attempt = 1; ; attempt++) {
             try {
                 transactions.executeWithoutResult(tx -> {
-                    store.record(batch);
+                    store.record(batch, node);
                     health.apply(batch, clock.instant());
                 });
                 return;

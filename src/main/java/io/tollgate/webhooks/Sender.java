@@ -103,9 +103,9 @@ final class Sender implements AutoCloseable {
         int[] headStatus = {0};
         String[] retryAfter = {null};
         CompletableFuture<HttpResponse<byte[]>> response = client.sendAsync(request.build(), info -> {
-            headAt.set(System.nanoTime());
             headStatus[0] = info.statusCode();
             retryAfter[0] = info.headers().firstValue("retry-after").orElse(null);
+            headAt.set(System.nanoTime()); // last: a reader that sees it sees the two above
             return new Excerpt(excerptBytes);
         });
         try {

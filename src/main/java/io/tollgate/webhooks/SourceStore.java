@@ -71,22 +71,15 @@ class SourceStore {
     }
 
     PageResult<WebhookSource> list(String organizationId, PageQuery page) {
-        long total = count(organizationId);
-        List<WebhookSource> items = jdbc.sql("""
-                SELECT * FROM webhook_sources WHERE organization_id = ? AND deleted_at IS NULL ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?""")
-                .params(organizationId, page.perPage(), page.offset()).query(this::map).list();
-        return page.result(items, total);
+        return OrganizationRows.list(jdbc, OrganizationRows.SOURCES, organizationId, page, this::map);
     }
 
     long count(String organizationId) {
-        return jdbc.sql("SELECT count(*) FROM webhook_sources WHERE organization_id = ? AND deleted_at IS NULL").param(organizationId)
-                .query(Long.class).single();
+        return OrganizationRows.count(jdbc, OrganizationRows.SOURCES, organizationId);
     }
 
     void update(String id, String assignments, Object... params) {
-        Object[] all = java.util.Arrays.copyOf(params, params.length + 1);
-        all[params.length] = id;
-        jdbc.sql("UPDATE webhook_sources SET " + assignments + ", updated_at = now() WHERE id = ?").params(all).update();
+        OrganizationRows.update(jdbc, OrganizationRows.SOURCES, id, assignments, params);
     }
 
     void replaceSecret(String id, String secret) {

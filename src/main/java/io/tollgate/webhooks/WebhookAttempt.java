@@ -15,4 +15,5 @@ public record WebhookAttempt(
         @Schema(description = "The first bytes of the answer", example = "upstream busy") String responseExcerpt,
         @Schema(example = "Connection refused") String error,
         @Schema(description = "Until the answer's status line arrived", example = "132") int latencyMillis,
-        Instant attemptedAt) {}
+        Instant attemptedAt,
+        @Schema(description = "The Tollgate node that made it (host:pid:random)") String node) {}

@@ -76,8 +76,7 @@ public class WebhookEndpoints {
             throw ApiException.invalidField("secret", "must be whsec_ followed by the base64 of " + Signatures.MIN_SECRET_BYTES + " to "
                     + Signatures.MAX_SECRET_BYTES + " random bytes; leave it out to have one made");
         }
-        // Counted under the organization's row lock, so two creations at once cannot both pass the limit.
-        jdbc.sql("SELECT id FROM organizations WHERE id = ? FOR UPDATE").param(organizationId).query(String.class).single();
+        OrganizationRows.lockCreation(jdbc, OrganizationRows.ENDPOINTS, organizationId);
         if (store.count(organizationId) >= properties.maxEndpointsPerOrganization()) {
             throw new ApiException(HttpStatus.CONFLICT, "TOO_MANY_WEBHOOK_ENDPOINTS",
                     "An organization may have at most " + properties.maxEndpointsPerOrganization() + " webhook endpoints");

@@ -80,7 +80,7 @@ public class WebhookSources {
         } else if (r.scheme() == InboundScheme.STANDARD_WEBHOOKS && !Signatures.validSecret(secret)) {
             throw ApiException.invalidField("secret", "must be a Standard Webhooks secret: whsec_ and the base64 of 24 to 64 bytes");
         }
-        jdbc.sql("SELECT id FROM organizations WHERE id = ? FOR UPDATE").param(organizationId).query(String.class).single();
+        OrganizationRows.lockCreation(jdbc, OrganizationRows.SOURCES, organizationId);
         if (store.count(organizationId) >= properties.maxEndpointsPerOrganization()) {
             throw new ApiException(HttpStatus.CONFLICT, "TOO_MANY_WEBHOOK_SOURCES",
                     "An organization may have at most " + properties.maxEndpointsPerOrganization() + " inbound sources");

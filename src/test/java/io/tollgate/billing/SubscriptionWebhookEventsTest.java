@@ -53,7 +53,11 @@ class SubscriptionWebhookEventsTest extends ClockedApiTest {
     void aPaidRenewalSendsPastDueThenRenewed() throws Exception {
         try (Receiver receiver = new Receiver()) {
             String appId = createApp();
-            var sub = subscribe(admin, organizationOf(appId), receiver, List.of("subscription.renewed", "subscription.past_due"));
+            // Ordered: the events arrive in the order their transactions committed.
+            Api.Res endpoint = admin.post("/api/admin/organizations/" + organizationOf(appId) + "/webhook-endpoints", Map.of("url", receiver.url(),
+                    "event_types", List.of("subscription.renewed", "subscription.past_due"), "ordered", true));
+            assertThat(endpoint.status()).as(endpoint.toString()).isEqualTo(201);
+            var sub = new io.tollgate.webhooks.WebhookChecks.Subscribed(endpoint.data().get("id").asString(), endpoint.data().get("secret").asString());
             JsonNode subscription = subscribeUser(appId, plan(), "succeed");
             Instant end = Instant.parse(subscription.get("current_period_end").asString());
             renewAt(end);
@@ -62,6 +66,8 @@ class SubscriptionWebhookEventsTest extends ClockedApiTest {
             assertThat(renewed.get("status").asString()).isEqualTo("active");
             assertThat(Instant.parse(renewed.get("current_period_start").asString())).isEqualTo(end);
             JsonNode pastDue = checked(receiver.awaitType("subscription.past_due"), sub.secret()).data();
+            assertThat(Long.parseLong(receiver.awaitType("subscription.past_due").header("webhook-sequence")))
+                    .isLessThan(Long.parseLong(receiver.awaitType("subscription.renewed").header("webhook-sequence")));
             assertThat(receiver.requests().indexOf(receiver.awaitType("subscription.past_due")))
                     .isLessThan(receiver.requests().indexOf(receiver.awaitType("subscription.renewed")));
             assertThat(pastDue.get("id").asString()).isEqualTo(subscription.get("id").asString());

@@ -3,8 +3,6 @@ package io.tollgate.webhooks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tollgate.Api;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -38,13 +36,12 @@ class WebhookCrashTest {
                 }
                 return new Receiver.Answer(200, Map.of(), "ok");
             });
-            int port = freePort();
-            Process first = start(dir, port, "first");
+            TollgateProcess first = start(dir, "webhook-crash-first");
             String eventId;
             String org;
             String endpointId;
             try {
-                Api admin = awaitHealthy(first, port).bearer(TOKEN);
+                Api admin = first.awaitHealthy().bearer(TOKEN);
                 org = admin.post("/api/admin/organizations", Map.of("name", "Crash")).data().get("id").asString();
                 Api.Res endpoint = admin.post("/api/admin/organizations/" + org + "/webhook-endpoints",
                         Map.of("url", receiver.url(), "event_types", List.of("*")));
@@ -55,14 +52,13 @@ class WebhookCrashTest {
                 Receiver.Request onTheWire = receiver.await(r -> true);
                 assertThat(onTheWire.id()).isEqualTo(eventId);
             } finally {
-                first.destroyForcibly(); // SIGKILL: no shutdown hook, no result written
-                assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                first.kill(); // SIGKILL: no shutdown hook, no result written
             }
             release.countDown();
 
-            Process second = start(dir, port, "second");
+            TollgateProcess second = start(dir, "webhook-crash-second");
             try {
-                Api admin = awaitHealthy(second, port).bearer(TOKEN);
+                Api admin = second.awaitHealthy().bearer(TOKEN);
                 List<Receiver.Request> got = receiver.awaitCount(2, Duration.ofSeconds(90));
                 assertThat(Receiver.ids(got)).containsOnly(eventId);
                 String path = "/api/admin/organizations/" + org + "/webhook-endpoints/" + endpointId + "/deliveries/" + eventId;
@@ -73,41 +69,14 @@ class WebhookCrashTest {
                 }
                 assertThat(status).isEqualTo("succeeded");
             } finally {
-                second.destroy();
-                if (!second.waitFor(30, TimeUnit.SECONDS)) second.destroyForcibly();
+                second.stop();
             }
         }
     }
 
-    /** A Tollgate JVM with its own embedded PostgreSQL in dir; a short lease, so the cut delivery is due soon after the restart. */
-    private static Process start(Path dir, int port, String name) throws Exception {
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Path log = Path.of("target/test-data/webhook-crash-" + name + ".log");
-        Files.createDirectories(log.getParent());
-        return new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx384m", "-cp", classpath,
-                "io.tollgate.TollgateApplication", "--server.port=" + port, "--tollgate.data-dir=" + dir, "--tollgate.demo=false",
-                "--tollgate.operators.admin-token=" + TOKEN, "--tollgate.webhooks.allowed-hosts=127.0.0.1",
-                "--tollgate.webhooks.timeout-millis=3000", "--tollgate.webhooks.connect-timeout-millis=2000",
-                "--tollgate.webhooks.lease-seconds=6")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    }
-
-    private static Api awaitHealthy(Process process, int port) throws Exception {
-        long deadline = System.currentTimeMillis() + 180_000;
-        while (System.currentTimeMillis() < deadline) {
-            if (!process.isAlive()) throw new AssertionError("Tollgate died; see target/test-data/webhook-crash-*.log");
-            try {
-                if (Api.at(port).get("/actuator/health").status() == 200) return Api.at(port);
-            } catch (IllegalStateException notYet) {
-                Thread.sleep(250);
-            }
-        }
-        throw new AssertionError("Tollgate did not become healthy");
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    /** Its own embedded PostgreSQL in dir (the restart finds it orphaned and takes it over); a short lease, so the cut delivery is due soon after. */
+    private static TollgateProcess start(Path dir, String name) throws Exception {
+        return TollgateProcess.start(name, "--tollgate.data-dir=" + dir, "--tollgate.operators.admin-token=" + TOKEN,
+                "--tollgate.webhooks.timeout-millis=3000", "--tollgate.webhooks.connect-timeout-millis=2000", "--tollgate.webhooks.lease-seconds=6");
     }
 }
