@@ -24,11 +24,14 @@ public final class Scopes {
     public static final String APPS_ACTIVATE = "apps:activate";
     public static final String BILLING_READ = "billing:read";
     public static final String BILLING_MANAGE = "billing:manage";
+    /** The organization's integration connections (issue 13): credentials go through it, so secret keys only. */
+    public static final String INTEGRATIONS_MANAGE = "integrations:manage";
 
     public static final List<String> ALL = List.of(CONTENT_READ, MEDIA_GENERATE, CREDITS_READ, CREDITS_PURCHASE,
             PAYMENTS_READ, SUBSCRIPTIONS_MANAGE, USERS_AUTH, USERS_IMPERSONATE, TOKENS_CONSUME, TOKENS_READ,
-            APPS_READ, APPS_ACTIVATE, BILLING_READ, BILLING_MANAGE);
-    public static final Set<String> SECRET_ONLY = Set.of(USERS_IMPERSONATE, TOKENS_CONSUME, BILLING_MANAGE, APPS_ACTIVATE);
+            APPS_READ, APPS_ACTIVATE, BILLING_READ, BILLING_MANAGE, INTEGRATIONS_MANAGE);
+    public static final Set<String> SECRET_ONLY = Set.of(USERS_IMPERSONATE, TOKENS_CONSUME, BILLING_MANAGE, APPS_ACTIVATE,
+            INTEGRATIONS_MANAGE);
 
     private Scopes() {}
 
