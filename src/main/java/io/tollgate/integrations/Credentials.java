@@ -9,6 +9,7 @@ import io.tollgate.platform.Ids;
 import io.tollgate.platform.PageQuery;
 import io.tollgate.platform.PageResult;
 import io.tollgate.platform.SecretBox;
+import io.tollgate.platform.SecretBoxException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -156,10 +157,20 @@ public class Credentials {
         return opened.get(connectionId, id -> {
             Map<String, String> values = new HashMap<>();
             jdbc.sql("SELECT id, credential_key, encrypted_value FROM integration_credentials WHERE connection_id = ? AND is_active").param(id)
-                    .query((rs, i) -> values.put(rs.getString("credential_key"), box.open(rs.getString("encrypted_value"), context(rs.getString("id")))))
+                    .query((rs, i) -> values.put(rs.getString("credential_key"), open(rs.getString("encrypted_value"), rs.getString("id"))))
                     .list();
             return Map.copyOf(values);
         });
+    }
+
+    /** A value that does not open (damaged, or moved from another row) is the connection's problem, reported as such. */
+    private String open(String sealed, String id) {
+        try {
+            return box.open(sealed, context(id));
+        } catch (SecretBoxException e) {
+            throw new ApiException(org.springframework.http.HttpStatus.CONFLICT, "CREDENTIAL_UNREADABLE",
+                    "A stored credential of this connection cannot be opened (damaged, or copied from another row): set it again");
+        }
     }
 
     static String context(String id) {
