@@ -124,6 +124,10 @@ public class HealthChecks {
     private HealthResult record(Connection connection, HealthProbe.Outcome outcome) {
         String id = Ids.next("hck");
         Instant now = clock.instant();
+        // The connection row first: the health row's foreign key would otherwise take a share lock that two checks
+        // then both try to upgrade (a deadlock). NO KEY UPDATE does not conflict with foreign-key share locks.
+        Map<String, Object> row = jdbc.sql("SELECT health_status, status FROM integration_connections WHERE id = ? FOR NO KEY UPDATE").param(connection.id())
+                .query((rs, i) -> Map.<String, Object>of("health", rs.getString("health_status"), "status", rs.getString("status"))).single();
         jdbc.sql("""
                 INSERT INTO integration_health (id, connection_id, check_timestamp, status, response_time_ms, error_message, http_status_code,
                   endpoint_tested, check_type, metadata)
@@ -131,8 +135,6 @@ public class HealthChecks {
                 .params(id, connection.id(), Timestamp.from(now), lower(outcome.status()), (int) Math.min(Integer.MAX_VALUE, outcome.responseTimeMillis()),
                         outcome.errorMessage(), outcome.httpStatus(), outcome.endpoint(), lower(outcome.checkType()), json.write(outcome.metadata()))
                 .update();
-        Map<String, Object> row = jdbc.sql("SELECT health_status, status FROM integration_connections WHERE id = ? FOR UPDATE").param(connection.id())
-                .query((rs, i) -> Map.<String, Object>of("health", rs.getString("health_status"), "status", rs.getString("status"))).single();
         HealthStatus previous = HealthStatus.valueOf(((String) row.get("health")).toUpperCase());
         boolean keepsErrorReason = "error".equals(row.get("status"));
         jdbc.sql("""
