@@ -88,7 +88,7 @@ public class ConnectionRateLimits {
             for (Limit limit : limits) {
                 RateWindows.Decision d = RateWindows.decide(limit.type(), limit.max(), limit.usage(), limit.end(), now);
                 if (!d.allowed()) {
-                    jdbc.sql("UPDATE integration_rate_limits SET is_exceeded = true, exceeded_at = coalesce(CASE WHEN is_exceeded THEN exceeded_at END, ?),"
+                    jdbc.sql("UPDATE integration_rate_limits SET is_exceeded = true, exceeded_at = coalesce(CASE WHEN is_exceeded THEN exceeded_at END, ?::timestamptz),"
                             + " reset_at = ?, updated_at = now() WHERE id = ?").params(Timestamp.from(now), Timestamp.from(d.windowEnd()), limit.id()).update();
                     long retry = Math.max(1, (Duration.between(now, d.windowEnd()).toMillis() + 999) / 1000);
                     Map<String, Object> details = new LinkedHashMap<>();
@@ -107,7 +107,7 @@ public class ConnectionRateLimits {
                 RateWindows.Decision d = decisions.get(i);
                 jdbc.sql("""
                         UPDATE integration_rate_limits SET current_usage = ?, window_start = ?, window_end = ?, reset_at = ?,
-                          is_exceeded = ? >= max_requests, exceeded_at = CASE WHEN ? >= max_requests THEN ? END, updated_at = now()
+                          is_exceeded = ?::int >= max_requests, exceeded_at = CASE WHEN ?::int >= max_requests THEN ?::timestamptz END, updated_at = now()
                         WHERE id = ?""")
                         .params(d.usage(), Timestamp.from(d.windowStart()), Timestamp.from(d.windowEnd()), Timestamp.from(d.windowEnd()),
                                 d.usage(), d.usage(), Timestamp.from(now), limits.get(i).id()).update();
