@@ -34,11 +34,15 @@ final class IntegrationTestSupport {
     }
 
     static JsonNode connect(Api admin, String org, String provider, Map<String, Object> extra) {
+        return connect(admin, org, provider, extra, base(org));
+    }
+
+    static JsonNode connect(Api admin, String org, String provider, Map<String, Object> extra, String collection) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("provider", provider);
         body.put("connection_name", "conn " + UUID.randomUUID().toString().substring(0, 6));
         body.putAll(extra);
-        Api.Res res = admin.post("/api/admin/organizations/" + org + "/integrations", body);
+        Api.Res res = admin.post(collection, body);
         assertThat(res.status()).as(res.toString()).isEqualTo(201);
         return res.data();
     }
