@@ -13,6 +13,8 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -48,6 +50,14 @@ class MasterKeyConfig {
             throw new IllegalStateException("TOLLGATE_MASTER_KEY_PRIMARY names " + primaryId + ", which is not among the master keys " + keys.keySet());
         }
         keys.forEach((id, key) -> checkFingerprint(jdbc, id, key));
+        List<String> missing = jdbc.sql("SELECT substring(name FROM ?) FROM settings WHERE name LIKE ? ORDER BY 1")
+                .params(FINGERPRINT_SETTING.length() + 1, FINGERPRINT_SETTING + "%").query(String.class).list()
+                .stream().filter(id -> !keys.containsKey(id)).toList();
+        if (!missing.isEmpty()) {
+            // Another node (or an earlier configuration) used these keys: its secrets will not open here.
+            log.warn("Master keys {} were used with this database but are not configured on this node: secrets sealed under them "
+                    + "cannot be opened here. Every node needs the same TOLLGATE_MASTER_KEYS (GET /api/admin/master-keys counts them).", missing);
+        }
         log.info("Master keys {} loaded; new secrets are sealed under {}", keys.keySet(), primaryId);
         return new AesGcmSecretBox(keys, primaryId);
     }
@@ -99,7 +109,7 @@ class MasterKeyConfig {
         }
     }
 
-    private static String fromFile(TollgateProperties properties) throws IOException {
+    static String fromFile(TollgateProperties properties) throws IOException {
         Path file = properties.dataDir().resolve("secrets").resolve("master-keys");
         // The file's text has the variable's format, so copying it into TOLLGATE_MASTER_KEYS on another node just works.
         if (Files.exists(file)) return Files.readString(file);
@@ -107,10 +117,14 @@ class MasterKeyConfig {
             log.warn("TOLLGATE_MASTER_KEYS is not set: generating a master key in {}. Every node sharing this database needs the "
                     + "same master keys, so set TOLLGATE_MASTER_KEYS before adding a second node.", file);
         }
-        byte[] random = new byte[32];
-        new SecureRandom().nextBytes(random);
-        String id = "mk" + LocalDate.now(ZoneOffset.UTC).format(DateTimeFormatter.BASIC_ISO_DATE);
-        String text = id + ":" + Base64.getEncoder().encodeToString(random) + "\n";
+        SecureRandom random = new SecureRandom();
+        byte[] key = new byte[32];
+        random.nextBytes(key);
+        byte[] suffix = new byte[3];
+        random.nextBytes(suffix);
+        // A random part keeps two nodes that each generated a key from claiming the same id with other bytes.
+        String id = "mk" + LocalDate.now(ZoneOffset.UTC).format(DateTimeFormatter.BASIC_ISO_DATE) + "-" + HexFormat.of().formatHex(suffix);
+        String text = id + ":" + Base64.getEncoder().encodeToString(key) + "\n";
         Files.createDirectories(file.getParent());
         Files.writeString(file, text);
         try {

@@ -112,6 +112,22 @@ class MasterKeyRotationTest extends ApiTest {
         assertThatThrownBy(() -> config.secretBox(first, "nope", properties, jdbc)).hasMessageContaining("nope");
     }
 
+    /** Two nodes that each generated a key (a forgotten TOLLGATE_MASTER_KEYS) get different ids, never one id with two keys. */
+    @Test
+    void generatedKeysAreKeptAndHaveDistinctIds() throws Exception {
+        Path a = Path.of("target/test-data/master-keys-" + UUID.randomUUID());
+        Path b = Path.of("target/test-data/master-keys-" + UUID.randomUUID());
+        String first = MasterKeyConfig.fromFile(props(a));
+        assertThat(MasterKeyConfig.fromFile(props(a))).isEqualTo(first);
+        String other = MasterKeyConfig.fromFile(props(b));
+        assertThat(MasterKeyConfig.parse(first).keySet()).doesNotContainAnyElementsOf(MasterKeyConfig.parse(other).keySet());
+        assertThat(java.nio.file.Files.getPosixFilePermissions(a.resolve("secrets/master-keys")).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+    }
+
+    private static TollgateProperties props(Path dataDir) {
+        return new TollgateProperties(dataDir, new TollgateProperties.Database(null, null, null, 2, 0), false, 1024);
+    }
+
     @Test
     void theStatusShowsKeyIdsAndNoKeyMaterial() {
         var status = admin.get("/api/admin/master-keys");
