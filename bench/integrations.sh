@@ -30,7 +30,10 @@ STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT=bench/results/integrations-$STAMP
 WORK=bench/work-integrations
 rm -rf "$WORK"; mkdir -p "$OUT" "$WORK"
-PORT=18091; STUB_PORT=18191; PGPORT=15433
+PORT=${BENCH_PORT:-18391}; STUB_PORT=${BENCH_STUB_PORT:-18491}; PGPORT=${BENCH_PG_PORT:-15633}
+for p in $PORT $STUB_PORT $PGPORT; do
+  if (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then echo "port $p is taken (BENCH_PORT, BENCH_STUB_PORT, BENCH_PG_PORT choose others)" >&2; exit 1; fi
+done
 TOKEN=bench-admin-token-0123456789abcdef
 BASE=http://localhost:$PORT
 PIDS=()
@@ -76,9 +79,9 @@ pg_pids() { local m; m=$(pgrep -f -- "-D $WORK/data/postgres" | head -1); [ -n "
 checks() { local n=0; for id in "${IDS[@]}"; do n=$((n + $(admin GET "/api/admin/organizations/$ORG/integrations/$id/health?per_page=1" | jq .meta.pagination.total))); done; echo "$n"; }
 
 sleep 12   # every connection's first scheduled check is due: the scheduler is at its steady rate
-C0=$(checks); J0=$(cpu_ticks $SERVER_PID); P0=$(cpu_ticks $(pg_pids))
+C0=$(checks); J0=$(cpu_ticks $SERVER_PID); P0=$(cpu_ticks $(pg_pids))   # counting calls made before the CPU read
 sleep "$DURATION"
-C1=$(checks); J1=$(cpu_ticks $SERVER_PID); P1=$(cpu_ticks $(pg_pids))
+J1=$(cpu_ticks $SERVER_PID); P1=$(cpu_ticks $(pg_pids)); C1=$(checks)   # CPU read before the counting calls
 N=$((C1 - C0))
 AVG=$(admin GET "/api/admin/organizations/$ORG/integrations/${IDS[0]}/health?per_page=100" | jq '[.data[].response_time_ms] | add / length')
 jq -n --argjson n "$N" --argjson d "$DURATION" --argjson jt "$((J1 - J0))" --argjson pt "$((P1 - P0))" --argjson c "$CONNECTIONS" --argjson avg "$AVG" \
