@@ -152,7 +152,7 @@ class ConsoleSecurityConfig {
             if (authentication != null && authentication.getPrincipal() instanceof ConsoleOperator remembered) {
                 Optional<Operator> current;
                 try {
-                    current = find(remembered.id());
+                    current = findOnLiveConnection(remembered.id());
                 } catch (RuntimeException e) {
                     if (!DatabaseErrors.isUnavailable(e)) throw e;
                     ConsoleUnavailablePage.write(response, RequestContext.requestId());
@@ -172,6 +172,16 @@ class ConsoleSecurityConfig {
                 }
             }
             chain.doFilter(request, response);
+        }
+
+        /** A read: once more if the first connection turned out dead (the pool has dropped the dead ones by then). */
+        private Optional<Operator> findOnLiveConnection(String id) {
+            try {
+                return find(id);
+            } catch (RuntimeException e) {
+                if (!DatabaseErrors.isConnectionLost(e)) throw e;
+                return find(id);
+            }
         }
 
         private Optional<Operator> find(String id) {

@@ -204,6 +204,11 @@ class MeterWriter implements SmartLifecycle {
         return w != null && w.isAlive();
     }
 
+    /** Calls waiting in the queue (tests). */
+    int queued() {
+        return queue.size();
+    }
+
     /** The current writer thread (tests: a new one after the old one died). */
     Thread writerThread() {
         return writer;

@@ -7,6 +7,7 @@ import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 
 /**
  * What kind of failure a database exception is, by PostgreSQL's SQLSTATE, for the handlers that turn
@@ -29,10 +30,18 @@ public final class DatabaseErrors {
 
     private DatabaseErrors() {}
 
-    /** The SQLSTATE of the first SQLException in the cause chain, or null. */
+    /**
+     * The SQLSTATE of the first SQLException in the cause chain, or null. When a rollback failed after
+     * the statement did, Spring throws the rollback's failure (the pool's "Connection is closed", which
+     * has no SQLSTATE) and keeps the statement's as its application exception: that one is looked at too.
+     */
     public static String sqlState(Throwable e) {
         for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
             if (t instanceof SQLException sql && sql.getSQLState() != null) return sql.getSQLState();
+            if (t instanceof TransactionSystemException tx && tx.getApplicationException() != null) {
+                String state = sqlState(tx.getApplicationException());
+                if (state != null) return state;
+            }
         }
         return null;
     }
@@ -63,7 +72,8 @@ public final class DatabaseErrors {
      * lost, none could be had (pool timeout, the database down), or it is too busy. Answered 503, never 500.
      */
     public static boolean isUnavailable(Throwable e) {
-        if (isConnectionLost(e) || BUSY.contains(sqlState(e))) return true;
+        String state = sqlState(e);
+        if (isConnectionLost(e) || state != null && BUSY.contains(state)) return true;
         for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
             if (t instanceof CannotGetJdbcConnectionException || t instanceof CannotCreateTransactionException
                     || t instanceof SQLTransientConnectionException) return true;

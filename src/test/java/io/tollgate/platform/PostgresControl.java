@@ -46,10 +46,10 @@ public final class PostgresControl {
         return new PostgresControl(dataDir, binary, options);
     }
 
-    /** Ends every backend of these application names (all client backends if none given); how many. */
+    /** Ends every backend of these application names (all client backends if none given), waiting until they are gone; how many. */
     public static int terminate(JdbcClient jdbc, String... applicationNames) {
         String filter = applicationNames.length == 0 ? "" : " AND application_name = ANY (?)";
-        var sql = jdbc.sql("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
+        var sql = jdbc.sql("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 10000)) FROM pg_stat_activity "
                 + "WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()" + filter);
         return (applicationNames.length == 0 ? sql : sql.param(applicationNames)).query(Integer.class).single();
     }

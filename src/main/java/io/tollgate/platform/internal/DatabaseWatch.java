@@ -91,9 +91,10 @@ class DatabaseWatch implements SmartLifecycle {
                 if (connectedBefore) subscribers.forEach(Subscriber::missed);
                 connectedBefore = true;
                 listen(connection);
+                backendPid = 0; // stopped
             } catch (SQLException | RuntimeException e) {
-                if (!running) return;
                 backendPid = 0;
+                if (!running) return;
                 log.warn("Lost the database watch connection ({}); dropping cached facts and reconnecting", e.getMessage());
                 subscribers.forEach(Subscriber::missed);
                 pool.evictAll();

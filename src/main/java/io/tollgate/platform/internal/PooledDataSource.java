@@ -28,8 +28,11 @@ import javax.sql.DataSource;
  * </ul>
  */
 class PooledDataSource extends HikariDataSource {
-    /** Several requests notice one outage at once: drop the pool's connections once per this window. */
-    private static final long EVICT_WINDOW_NANOS = 250_000_000L;
+    /**
+     * Several requests notice one outage at once: drop the pool's connections once per this window
+     * (a connection that existed then is already marked; one made since is fresh).
+     */
+    private static final long EVICT_WINDOW_NANOS = 50_000_000L;
     /** How long the pool's connection opener waits for PostgreSQL to come back before it reports a failure. */
     private static final long OPEN_WAIT_MILLIS = 60_000;
 
@@ -64,7 +67,7 @@ class PooledDataSource extends HikariDataSource {
         return availability;
     }
 
-    /** Drops every idle connection now and every busy one when it is returned (at most once per 250 ms). */
+    /** Drops every idle connection now and every busy one when it is returned (at most once per 50 ms). */
     void evictAll() {
         long now = System.nanoTime();
         long last = lastEvictNanos.get();
