@@ -45,17 +45,20 @@ public final class FaultRun {
 
     public enum Kind { NOOP, CONSUME_KEYED, CONSUME, ADMIN_READ }
 
-    /** One answer. status -1: no answer at all (a socket error). outcome: the 503's details.outcome, if any. */
-    public record Call(Kind kind, int node, String requestId, int status, String code, String outcome, boolean retryAfter) {
+    /**
+     * One answer. status -1: no answer at all (a socket error). outcome: the 503's details.outcome, if any.
+     * atMillis: when the call was sent, from the start of the load.
+     */
+    public record Call(Kind kind, int node, String requestId, int status, String code, String outcome, boolean retryAfter, long atMillis) {
         String tsv() {
             return String.join("\t", kind.name(), Integer.toString(node), requestId, Integer.toString(status), String.valueOf(code),
-                    String.valueOf(outcome), Boolean.toString(retryAfter));
+                    String.valueOf(outcome), Boolean.toString(retryAfter), Long.toString(atMillis));
         }
 
         static Call parse(String line) {
             String[] f = line.split("\t");
             return new Call(Kind.valueOf(f[0]), Integer.parseInt(f[1]), f[2], Integer.parseInt(f[3]), "null".equals(f[4]) ? null : f[4],
-                    "null".equals(f[5]) ? null : f[5], Boolean.parseBoolean(f[6]));
+                    "null".equals(f[5]) ? null : f[5], Boolean.parseBoolean(f[6]), Long.parseLong(f[7]));
         }
 
         boolean consume() {
@@ -79,6 +82,7 @@ public final class FaultRun {
         private final AtomicLong sequence = new AtomicLong();
         private final List<Thread> clients = new ArrayList<>();
         private volatile boolean running = true;
+        private final long startedNanos = System.nanoTime();
 
         public Load(Target target, int clientCount) {
             this.target = target;
@@ -99,6 +103,7 @@ public final class FaultRun {
 
         private Call call(Kind kind, int node) {
             String requestId = "fr-" + node + "-" + sequence.incrementAndGet();
+            long at = (System.nanoTime() - startedNanos) / 1_000_000;
             String base = target.bases().get(node);
             HttpRequest.Builder request = HttpRequest.newBuilder().timeout(Duration.ofSeconds(60)).header("X-Request-Id", requestId);
             switch (kind) {
@@ -124,9 +129,9 @@ public final class FaultRun {
                     outcome = o.isMissingNode() || o.isNull() ? null : o.asString();
                 }
                 return new Call(kind, node, requestId, response.statusCode(), code, outcome,
-                        response.headers().firstValue("Retry-After").isPresent());
+                        response.headers().firstValue("Retry-After").isPresent(), at);
             } catch (Exception e) {
-                return new Call(kind, node, requestId, -1, e.getClass().getSimpleName(), null, false);
+                return new Call(kind, node, requestId, -1, e.getClass().getSimpleName(), null, false, at);
             }
         }
 
@@ -154,7 +159,7 @@ public final class FaultRun {
     /** How the answers and the database agree. */
     public record Verdict(Map<String, Integer> answers, int consumeOk, int consumeNotMade, int consumeUnknown, int unknownLanded,
                           int acknowledgedMissing, int doubled, int notMadeButRecorded, int unexplainedRows, int unexpectedAnswers,
-                          int unavailableWithoutRetryAfter, long creditsInUsage, long creditsDebited) {
+                          int unavailableWithoutRetryAfter, long creditsInUsage, long creditsDebited, List<Long> secondsWith503) {
         /** Nothing acknowledged lost, nothing doubled, the ledger agrees, and only 2xx or 503 (with Retry-After) answered. */
         public boolean exact() {
             return acknowledgedMissing == 0 && doubled == 0 && notMadeButRecorded == 0 && unexplainedRows == 0 && unexpectedAnswers == 0
@@ -177,6 +182,7 @@ public final class FaultRun {
             fields.put("503_without_retry_after", unavailableWithoutRetryAfter);
             fields.put("credits_in_usage", creditsInUsage);
             fields.put("credits_debited", creditsDebited);
+            fields.put("seconds_with_503", secondsWith503);
             fields.put("exact", exact());
             return JSON.writeValueAsString(fields);
         }
@@ -207,7 +213,9 @@ public final class FaultRun {
         Map<String, Integer> answers = new TreeMap<>();
         int ok = 0, notMade = 0, unknown = 0, unknownLanded = 0, missing = 0, notMadeRecorded = 0, unexpected = 0, noRetryAfter = 0;
         Map<String, Boolean> sent = new HashMap<>();
+        java.util.TreeSet<Long> secondsWith503 = new java.util.TreeSet<>();
         for (Call c : calls) {
+            if (c.status() == 503) secondsWith503.add(c.atMillis() / 1000);
             answers.merge(c.kind().name().toLowerCase() + " " + c.status() + (c.code() == null ? "" : " " + c.code()), 1, Integer::sum);
             if (c.status() != 200 && c.status() != 503) unexpected++;
             if (c.status() == 503 && !c.retryAfter()) noRetryAfter++;
@@ -231,7 +239,7 @@ public final class FaultRun {
             if (!sent.containsKey(row.getKey())) unexplained++;
         }
         return new Verdict(answers, ok, notMade, unknown, unknownLanded, missing, doubled, notMadeRecorded, unexplained, unexpected,
-                noRetryAfter, creditsInUsage, debited);
+                noRetryAfter, creditsInUsage, debited, List.copyOf(secondsWith503));
     }
 
     public static void main(String[] args) throws Exception {

@@ -6,8 +6,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * How connections to PostgreSQL notice and ride through faults (application.properties maps each from
  * a TOLLGATE_DATABASE_… variable).
  *
- * @param acquireTimeoutMillis            how long a request waits for a pooled connection, and a new
- *                                        connection for its TCP connect, before it is answered 503
+ * @param acquireTimeoutMillis            how long a request waits for a pooled connection before it is
+ *                                        answered 503 (while PostgreSQL is known to be down: not at all);
+ *                                        a new connection's TCP connect waits at most 10 s of it
  * @param checkMillis                     how often the watch connection (LISTEN for cache invalidation,
  *                                        and the database's reachability for readiness) is probed
  * @param checkTimeoutMillis              how long a probe may wait for its answer before the connection

@@ -33,7 +33,7 @@ class DatabaseConfig {
         HikariConfig hikari = new HikariConfig();
         hikari.setMaximumPoolSize(db.poolSize());
         hikari.setPoolName("tollgate");
-        // A request waits this long for a connection, then gets 503 (Hikari's default is 30 s).
+        // A request waits this long for a pooled connection, then gets 503 (not at all while PostgreSQL is known down).
         hikari.setConnectionTimeout(settings.acquireTimeoutMillis());
         hikari.setValidationTimeout(Math.min(2_000, settings.acquireTimeoutMillis() - 1));
         // Idle connections are checked every 30 s, so one the database or a firewall dropped is replaced

@@ -30,7 +30,8 @@ final class DirectConnections {
         this.url = url;
         if (user != null && !user.isBlank()) base.setProperty("user", user);
         if (password != null && !password.isBlank()) base.setProperty("password", password);
-        base.setProperty("connectTimeout", Long.toString(Math.max(1, settings.acquireTimeoutMillis() / 1000)));
+        // A TCP connect to a host that does not answer at all gives up after this (pgjdbc's own default).
+        base.setProperty("connectTimeout", Long.toString(Math.clamp(settings.acquireTimeoutMillis() / 1000, 1, 10)));
         base.setProperty("tcpKeepAlive", "true");
         this.sessionSql = settings.sessionSql();
     }
