@@ -114,6 +114,11 @@ KEY=$(admin $PORT_A POST /api/external-apps/$APP/api-keys '{"name":"faults","rat
 WALLET=$(admin $PORT_A GET /api/admin/organizations/$ORG/wallet | jq -r .data.id)
 admin $PORT_A POST /api/admin/wallets/$WALLET/grants '{"amount":1000000000,"reason":"fault run"}' > /dev/null
 
+# One client per node first: every kind of call is made once on each node before calls come concurrently
+# (the first concurrent requests of a fresh node load classes on virtual threads; see docs/PERFORMANCE.md).
+echo "== warming up: one client per node, 10 s"
+$TOOL load 10 2 "$KEY" "$APP" "$TOKEN" "$WALLET" "$WORK/warmup.tsv" "http://localhost:$PORT_A" "http://localhost:$PORT_B" > /dev/null
+
 echo "== load: $CLIENTS clients for ${DURATION}s on both nodes; faults at 20%, 35%, 50% (kills) and 65% (restart, ${DOWN}s down)"
 $TOOL load "$DURATION" "$CLIENTS" "$KEY" "$APP" "$TOKEN" "$WALLET" "$OUT/calls.tsv" \
     "http://localhost:$PORT_A" "http://localhost:$PORT_B" > "$OUT/load.txt" 2>&1 &
@@ -144,7 +149,7 @@ FAULTS=$(echo "$FAULTS" | jq -c --argjson t "$t" --argjson d "$DOWN" --argjson a
 wait "$LOAD"
 cat "$OUT/load.txt"
 
-VERDICT=$($TOOL verify "$JDBC" "$APP" "$WALLET" "$OUT/calls.tsv")
+VERDICT=$($TOOL verify "$JDBC" "$APP" "$WALLET" "$OUT/calls.tsv" "$WORK/warmup.tsv")
 LEDGER_A=$(admin $PORT_A GET /api/admin/ledger/check | jq -c .data.ok)
 LEDGER_B=$(admin $PORT_B GET /api/admin/ledger/check | jq -c .data.ok)
 jq -n --argjson v "$VERDICT" --argjson f "$FAULTS" --argjson la "$LEDGER_A" --argjson lb "$LEDGER_B" \

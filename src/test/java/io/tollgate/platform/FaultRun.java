@@ -33,7 +33,7 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <pre>
  * java -cp … io.tollgate.platform.FaultRun load SECONDS CLIENTS KEY APP_ID ADMIN_TOKEN WALLET OUT.tsv BASE...
- * java -cp … io.tollgate.platform.FaultRun verify JDBC_URL APP_ID WALLET IN.tsv
+ * java -cp … io.tollgate.platform.FaultRun verify JDBC_URL APP_ID WALLET IN.tsv...
  * java -cp … io.tollgate.platform.FaultRun kill-backends JDBC_URL        (every Tollgate backend)
  * java -cp … io.tollgate.platform.FaultRun restart-postgres JDBC_URL DOWN_MILLIS
  * </pre>
@@ -83,6 +83,8 @@ public final class FaultRun {
         private final List<Thread> clients = new ArrayList<>();
         private volatile boolean running = true;
         private final long startedNanos = System.nanoTime();
+        /** Request ids of two loads on one database must never meet. */
+        private final String run = Long.toString(System.nanoTime() & 0xFFFFFFFL, 36);
 
         public Load(Target target, int clientCount) {
             this.target = target;
@@ -102,7 +104,7 @@ public final class FaultRun {
         }
 
         private Call call(Kind kind, int node) {
-            String requestId = "fr-" + node + "-" + sequence.incrementAndGet();
+            String requestId = "fr-" + run + "-" + node + "-" + sequence.incrementAndGet();
             long at = (System.nanoTime() - startedNanos) / 1_000_000;
             String base = target.bases().get(node);
             HttpRequest.Builder request = HttpRequest.newBuilder().timeout(Duration.ofSeconds(60)).header("X-Request-Id", requestId);
@@ -255,7 +257,10 @@ public final class FaultRun {
                 System.out.println("calls: " + calls.size());
             }
             case "verify" -> {
-                List<Call> calls = Files.readAllLines(Path.of(args[4])).stream().filter(l -> !l.isBlank()).map(Call::parse).toList();
+                List<Call> calls = new ArrayList<>();
+                for (String file : List.of(args).subList(4, args.length)) {
+                    Files.readAllLines(Path.of(file)).stream().filter(l -> !l.isBlank()).map(Call::parse).forEach(calls::add);
+                }
                 try (Connection db = DriverManager.getConnection(args[1], "postgres", null)) {
                     System.out.println(verify(db, args[2], args[3], calls).json());
                 }
