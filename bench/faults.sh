@@ -55,8 +55,6 @@ JDBC=jdbc:postgresql://localhost:$PGPORT/postgres
 JAVA_OPTS=${BENCH_JAVA_OPTS:--Xmx512m -Xms512m -XX:+UseG1GC -XX:MaxGCPauseMillis=10}
 PIDS=()
 
-now_ms() { date +%s%3N; }
-
 start_node() { # name port [extra env…]
   local name=$1 port=$2; shift 2
   env TOLLGATE_DATA_DIR="$WORK/$name" SERVER_PORT="$port" TOLLGATE_ADMIN_TOKEN=$TOKEN TOLLGATE_DEMO=false \
@@ -82,27 +80,6 @@ admin() { # port method path [json]
   curl -sf -X "$2" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' ${4:+-d "$4"} "http://localhost:$1$3"
 }
 
-# Milliseconds from now until an admin read answers 200 on this node (gives up after 60 s: -1).
-serves_again_ms() { # port
-  local start; start=$(now_ms)
-  for _ in $(seq 1 1200); do
-    if [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "http://localhost:$1/api/admin/wallets/$WALLET")" = 200 ]; then
-      echo $(( $(now_ms) - start )); return
-    fi
-    sleep 0.05
-  done
-  echo -1
-}
-
-ready_again_ms() { # port
-  local start; start=$(now_ms)
-  for _ in $(seq 1 1200); do
-    curl -sf -o /dev/null "http://localhost:$1/actuator/health/readiness" && { echo $(( $(now_ms) - start )); return; }
-    sleep 0.05
-  done
-  echo -1
-}
-
 echo "== starting node A (embedded PostgreSQL on port $PGPORT) and node B (same database)"
 start_node a $PORT_A TOLLGATE_EMBEDDED_DB_PORT=$PGPORT
 start_node b $PORT_B TOLLGATE_DATABASE_URL="$JDBC" TOLLGATE_DATABASE_USER=postgres \
@@ -120,50 +97,24 @@ echo "== warming up: one client per node, 10 s"
 $TOOL load 10 2 "$KEY" "$APP" "$TOKEN" "$WALLET" "$WORK/warmup.tsv" "http://localhost:$PORT_A" "http://localhost:$PORT_B" > /dev/null
 
 echo "== load: $CLIENTS clients for ${DURATION}s on both nodes; faults at 20%, 35%, 50% (kills) and 65% (restart, ${DOWN}s down)"
-$TOOL load "$DURATION" "$CLIENTS" "$KEY" "$APP" "$TOKEN" "$WALLET" "$OUT/calls.tsv" \
-    "http://localhost:$PORT_A" "http://localhost:$PORT_B" > "$OUT/load.txt" 2>&1 &
-LOAD=$!
-T0=$(now_ms)
-at() { # wait until this fraction (percent) of the run has passed
-  local target=$(( T0 + DURATION * 10 * $1 ))
-  while [ "$(now_ms)" -lt "$target" ]; do sleep 0.05; done
-}
-FAULTS="[]"
-for pct in 20 35 50; do
-  at $pct
-  t=$(( $(now_ms) - T0 ))
-  ended=$($TOOL kill-backends "$JDBC")
-  a=$(serves_again_ms $PORT_A); b=$(serves_again_ms $PORT_B)
-  echo "kill at ${t} ms: $ended backends ended; admin reads 200 again after A ${a} ms, B ${b} ms"
-  FAULTS=$(echo "$FAULTS" | jq -c --argjson t "$t" --argjson n "$ended" --argjson a "$a" --argjson b "$b" \
-    '. + [{fault: "kill", at_ms: $t, backends_ended: $n, a_serves_after_ms: $a, b_serves_after_ms: $b}]')
-done
-at 65
-t=$(( $(now_ms) - T0 ))
-$TOOL restart-postgres "$JDBC" $(( DOWN * 1000 )) > /dev/null   # returns once PostgreSQL accepts connections
-a=$(ready_again_ms $PORT_A); b=$(ready_again_ms $PORT_B)
-ra=$(serves_again_ms $PORT_A); rb=$(serves_again_ms $PORT_B)
-echo "restart at ${t} ms (${DOWN}s down): readiness UP again A ${a} ms, B ${b} ms after PostgreSQL accepted connections; admin reads 200 after A +${ra} ms, B +${rb} ms"
-FAULTS=$(echo "$FAULTS" | jq -c --argjson t "$t" --argjson d "$DOWN" --argjson a "$a" --argjson b "$b" --argjson ra "$ra" --argjson rb "$rb" \
-  '. + [{fault: "restart", at_ms: $t, down_s: $d, a_ready_after_ms: $a, b_ready_after_ms: $b, a_serves_after_more_ms: $ra, b_serves_after_more_ms: $rb}]')
-wait "$LOAD"
-cat "$OUT/load.txt"
+$TOOL run "$DURATION" "$CLIENTS" "$DOWN" "$KEY" "$APP" "$TOKEN" "$WALLET" "$JDBC" "http://localhost:$PORT_A" "http://localhost:$PORT_B" "$OUT" \
+    | tee "$OUT/load.txt"
 
 VERDICT=$($TOOL verify "$JDBC" "$APP" "$WALLET" "$OUT/calls.tsv" "$WORK/warmup.tsv")
 LEDGER_A=$(admin $PORT_A GET /api/admin/ledger/check | jq -c .data.ok)
 LEDGER_B=$(admin $PORT_B GET /api/admin/ledger/check | jq -c .data.ok)
-jq -n --argjson v "$VERDICT" --argjson f "$FAULTS" --argjson la "$LEDGER_A" --argjson lb "$LEDGER_B" \
+jq -n --argjson v "$VERDICT" --slurpfile f "$OUT/faults.json" --argjson la "$LEDGER_A" --argjson lb "$LEDGER_B" \
    --arg duration "$DURATION" --arg clients "$CLIENTS" \
-   '{duration_s: ($duration|tonumber), clients: ($clients|tonumber), faults: $f, verdict: $v, ledger_check: ($la and $lb)}' > "$OUT/faults.json"
+   '{duration_s: ($duration|tonumber), clients: ($clients|tonumber), faults: $f[0], verdict: $v, ledger_check: ($la and $lb)}' > "$OUT/result.json"
 {
   echo "Fault run (bench/faults.sh, ${DURATION}s, ${CLIENTS} clients, two nodes):"
-  jq -r '.faults[] | if .fault == "kill" then "- kill at \(.at_ms) ms: \(.backends_ended) backends ended; admin read 200 again after A \(.a_serves_after_ms) ms, B \(.b_serves_after_ms) ms"
-         else "- restart at \(.at_ms) ms, \(.down_s) s down: readiness UP \(.a_ready_after_ms) ms (A) / \(.b_ready_after_ms) ms (B) after PostgreSQL accepted connections" end' "$OUT/faults.json"
-  jq -r '.verdict.answers | to_entries[] | "- \(.key): \(.value)"' "$OUT/faults.json"
-  jq -r '"- consume 200: \(.verdict.consume_200), 503 not made: \(.verdict.consume_503_not_made), 503 outcome unknown: \(.verdict.consume_503_outcome_unknown) (landed: \(.verdict.unknown_that_landed))"' "$OUT/faults.json"
-  jq -r '"- acknowledged missing: \(.verdict.acknowledged_missing), doubled: \(.verdict.doubled), not made but recorded: \(.verdict.not_made_but_recorded), answers other than 200/503: \(.verdict.answers_other_than_2xx_or_503), 503 without Retry-After: \(.verdict["503_without_retry_after"])"' "$OUT/faults.json"
-  jq -r '"- seconds of the load with any 503 (the load starts about a second after the fault clock): \(.verdict.seconds_with_503)"' "$OUT/faults.json"
-  jq -r '"- credits in usage \(.verdict.credits_in_usage) = debited \(.verdict.credits_debited); ledger check: \(.ledger_check); exact: \(.verdict.exact and .ledger_check)"' "$OUT/faults.json"
+  jq -r '.faults[] | if .kind == "kill" then "- backends ended at \(.atMillis) ms: \(.backendsEnded) of them; an admin read answered 200 again after \(.servesAgainMillis[0]) ms (A) / \(.servesAgainMillis[1]) ms (B)"
+         else "- PostgreSQL stopped at \(.atMillis) ms for \(.downMillis) ms: readiness UP \(.readyAgainMillis[0]) ms (A) / \(.readyAgainMillis[1]) ms (B) and an admin read 200 after \(.servesAgainMillis[0]) ms (A) / \(.servesAgainMillis[1]) ms (B) from PostgreSQL accepting connections" end' "$OUT/result.json"
+  jq -r '.verdict.answers | to_entries[] | "- \(.key): \(.value)"' "$OUT/result.json"
+  jq -r '"- consume 200: \(.verdict.consume_200), 503 not made: \(.verdict.consume_503_not_made), 503 outcome unknown: \(.verdict.consume_503_outcome_unknown) (landed: \(.verdict.unknown_that_landed))"' "$OUT/result.json"
+  jq -r '"- acknowledged missing: \(.verdict.acknowledged_missing), doubled: \(.verdict.doubled), not made but recorded: \(.verdict.not_made_but_recorded), answers other than 200/503: \(.verdict.answers_other_than_2xx_or_503), 503 without Retry-After: \(.verdict["503_without_retry_after"])"' "$OUT/result.json"
+  jq -r '"- seconds of the load with any 503: \(.verdict.seconds_with_503)"' "$OUT/result.json"
+  jq -r '"- credits in usage \(.verdict.credits_in_usage) = debited \(.verdict.credits_debited); ledger check: \(.ledger_check); exact: \(.verdict.exact and .ledger_check)"' "$OUT/result.json"
 } | tee "$OUT/faults.md"
 echo "results in $OUT"
-jq -e '.verdict.exact and .ledger_check' "$OUT/faults.json" > /dev/null
+jq -e '.verdict.exact and .ledger_check' "$OUT/result.json" > /dev/null

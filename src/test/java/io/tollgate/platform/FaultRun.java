@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -32,10 +33,9 @@ import tools.jackson.databind.json.JsonMapper;
  * answer can be matched with what the database holds.
  *
  * <pre>
- * java -cp … io.tollgate.platform.FaultRun load SECONDS CLIENTS KEY APP_ID ADMIN_TOKEN WALLET OUT.tsv BASE...
+ * java -cp … io.tollgate.platform.FaultRun run SECONDS CLIENTS DOWN_SECONDS KEY APP_ID ADMIN_TOKEN WALLET JDBC_URL BASE... OUT_DIR
+ * java -cp … io.tollgate.platform.FaultRun load SECONDS CLIENTS KEY APP_ID ADMIN_TOKEN WALLET OUT.tsv BASE...   (no faults: a warm-up)
  * java -cp … io.tollgate.platform.FaultRun verify JDBC_URL APP_ID WALLET IN.tsv...
- * java -cp … io.tollgate.platform.FaultRun kill-backends JDBC_URL        (every Tollgate backend)
- * java -cp … io.tollgate.platform.FaultRun restart-postgres JDBC_URL DOWN_MILLIS
  * </pre>
  */
 public final class FaultRun {
@@ -82,7 +82,7 @@ public final class FaultRun {
         private final AtomicLong sequence = new AtomicLong();
         private final List<Thread> clients = new ArrayList<>();
         private volatile boolean running = true;
-        private final long startedNanos = System.nanoTime();
+        final long startedNanos = System.nanoTime();
         /** Request ids of two loads on one database must never meet. */
         private final String run = Long.toString(System.nanoTime() & 0xFFFFFFFL, 36);
 
@@ -155,6 +155,88 @@ public final class FaultRun {
         @Override
         public void close() throws InterruptedException {
             stop();
+        }
+    }
+
+    /**
+     * One fault and how each node came back from it: ms from the fault's end (the backends gone, or
+     * PostgreSQL accepting connections again) until an admin read answered 200, and until readiness was UP.
+     */
+    public record Fault(String kind, long atMillis, int backendsEnded, long downMillis, List<Long> servesAgainMillis,
+                        List<Long> readyAgainMillis) {}
+
+    /** Every answer of the load, and the faults it met. */
+    public record Outcome(List<Call> calls, List<Fault> faults) {}
+
+    /**
+     * The fault run: the load for {@code seconds}; every Tollgate backend ended at 20 %, 35 % and 50 % of it;
+     * PostgreSQL stopped at 65 % and started again {@code downSeconds} later. All from this one process, so
+     * the faults land when planned, under load.
+     */
+    public static Outcome runWithFaults(Target target, int clients, int seconds, int downSeconds, String jdbcUrl) throws Exception {
+        List<Fault> faults = new ArrayList<>();
+        List<Call> calls;
+        try (Load load = new Load(target, clients)) {
+            for (int percent : new int[] {20, 35, 50}) {
+                long at = awaitPercent(load, seconds, percent);
+                int ended;
+                try (Connection db = DriverManager.getConnection(jdbcUrl, "postgres", null)) {
+                    ended = PostgresControl.terminate(JdbcClient.create(new SingleConnectionDataSource(db, true)), "tollgate", "tollgate-watch");
+                }
+                faults.add(new Fault("kill", at, ended, 0, untilEveryNode(target, "/api/admin/wallets/" + target.walletId()), List.of()));
+            }
+            long at = awaitPercent(load, seconds, 65);
+            PostgresControl postgres;
+            try (Connection db = DriverManager.getConnection(jdbcUrl, "postgres", null)) {
+                postgres = PostgresControl.of(JdbcClient.create(new SingleConnectionDataSource(db, true)));
+            }
+            postgres.restart(Duration.ofSeconds(downSeconds)); // returns once PostgreSQL accepts connections
+            List<Long> ready = new ArrayList<>();
+            List<Long> serves;
+            try (var both = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                var readiness = both.submit(() -> untilEveryNode(target, "/actuator/health/readiness"));
+                serves = untilEveryNode(target, "/api/admin/wallets/" + target.walletId());
+                ready.addAll(readiness.get());
+            }
+            faults.add(new Fault("restart", at, 0, downSeconds * 1000L, serves, ready));
+            awaitPercent(load, seconds, 100);
+            calls = load.stop();
+        }
+        return new Outcome(calls, faults);
+    }
+
+    private static long awaitPercent(Load load, int seconds, int percent) throws InterruptedException {
+        long target = load.startedNanos + seconds * 10_000_000L * percent;
+        while (System.nanoTime() - target < 0) Thread.sleep(Math.max(1, (target - System.nanoTime()) / 1_000_000));
+        return (System.nanoTime() - load.startedNanos) / 1_000_000;
+    }
+
+    /** Per node, ms from now until GET path answers 200 (as an operator with the admin token), polling every 20 ms; -1 after 60 s. */
+    private static List<Long> untilEveryNode(Target target, String path) throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        long start = System.nanoTime();
+        try (var nodes = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<Long>> each = new ArrayList<>();
+            for (String base : target.bases()) {
+                each.add(nodes.submit(() -> {
+                    HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
+                            .header("Authorization", "Bearer " + target.adminToken()).GET().build();
+                    while (System.nanoTime() - start < 60_000_000_000L) {
+                        try {
+                            if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                                return (System.nanoTime() - start) / 1_000_000;
+                            }
+                        } catch (IOException e) {
+                            // not answering yet
+                        }
+                        Thread.sleep(20);
+                    }
+                    return -1L;
+                }));
+            }
+            List<Long> millis = new ArrayList<>();
+            for (var f : each) millis.add(f.get());
+            return millis;
         }
     }
 
@@ -246,6 +328,14 @@ public final class FaultRun {
 
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
+            case "run" -> {
+                Target target = new Target(List.of(args).subList(9, args.length - 1), args[4], args[5], args[6], args[7]);
+                Outcome outcome = runWithFaults(target, Integer.parseInt(args[2]), Integer.parseInt(args[1]), Integer.parseInt(args[3]), args[8]);
+                Path out = Path.of(args[args.length - 1]);
+                Files.write(out.resolve("calls.tsv"), outcome.calls().stream().map(Call::tsv).toList());
+                Files.writeString(out.resolve("faults.json"), JSON.writeValueAsString(outcome.faults()));
+                System.out.println("calls: " + outcome.calls().size());
+            }
             case "load" -> {
                 Target target = new Target(List.of(args).subList(8, args.length), args[3], args[4], args[5], args[6]);
                 List<Call> calls;
@@ -254,7 +344,6 @@ public final class FaultRun {
                     calls = load.stop();
                 }
                 Files.write(Path.of(args[7]), calls.stream().map(Call::tsv).toList());
-                System.out.println("calls: " + calls.size());
             }
             case "verify" -> {
                 List<Call> calls = new ArrayList<>();
@@ -264,20 +353,6 @@ public final class FaultRun {
                 try (Connection db = DriverManager.getConnection(args[1], "postgres", null)) {
                     System.out.println(verify(db, args[2], args[3], calls).json());
                 }
-            }
-            case "kill-backends" -> {
-                try (Connection db = DriverManager.getConnection(args[1], "postgres", null)) {
-                    System.out.println(PostgresControl.terminate(JdbcClient.create(new SingleConnectionDataSource(db, true)),
-                            "tollgate", "tollgate-watch"));
-                }
-            }
-            case "restart-postgres" -> {
-                PostgresControl control;
-                try (Connection db = DriverManager.getConnection(args[1], "postgres", null)) {
-                    control = PostgresControl.of(JdbcClient.create(new SingleConnectionDataSource(db, true)));
-                }
-                control.restart(Duration.ofMillis(Long.parseLong(args[2])));
-                System.out.println("restarted");
             }
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }

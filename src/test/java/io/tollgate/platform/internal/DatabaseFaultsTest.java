@@ -2,12 +2,12 @@ package io.tollgate.platform.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.tollgate.Api;
 import io.tollgate.platform.FaultRun;
 import io.tollgate.platform.FaultyDatabaseTest;
 import io.tollgate.platform.PostgresControl;
 import java.sql.Connection;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -185,19 +185,13 @@ class DatabaseFaultsTest extends FaultyDatabaseTest {
         Payer p = payer(100_000_000);
         FaultRun.Target target = new FaultRun.Target(List.of("http://localhost:" + port, "http://localhost:" + port(b)), p.key(),
                 p.appId(), ADMIN_TOKEN, p.wallet());
-        List<FaultRun.Call> calls;
-        try (FaultRun.Load load = new FaultRun.Load(target, 16)) {
-            Thread.sleep(2_000);
-            for (int kill = 0; kill < 3; kill++) {
-                assertThat(PostgresControl.terminate(jdbc, "tollgate", "tollgate-watch")).as("Tollgate backends ended").isPositive();
-                Thread.sleep(1_500);
-            }
-            postgres().restart(Duration.ofSeconds(2));
-            awaitReadiness(port, 200);
-            awaitReadiness(port(b), 200);
-            Thread.sleep(2_000);
-            calls = load.stop();
-        }
+        // The bench's run (bench/faults.sh), shorter: faults at 20, 35, 50 % (kills) and 65 % (a restart).
+        FaultRun.Outcome outcome = FaultRun.runWithFaults(target, 16, 15, 2, ((HikariDataSource) dataSource).getJdbcUrl());
+        List<FaultRun.Call> calls = outcome.calls();
+        System.out.println("Faults: " + outcome.faults());
+        assertThat(outcome.faults()).hasSize(4);
+        assertThat(outcome.faults().subList(0, 3)).allSatisfy(f -> assertThat(f.backendsEnded()).as("Tollgate backends ended").isPositive());
+        assertThat(outcome.faults()).allSatisfy(f -> assertThat(f.servesAgainMillis()).as("both nodes served again").doesNotContain(-1L));
         FaultRun.Verdict verdict;
         try (Connection db = dataSource.getConnection()) {
             verdict = FaultRun.verify(db, p.appId(), p.wallet(), calls);
