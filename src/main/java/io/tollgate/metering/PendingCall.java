@@ -55,10 +55,6 @@ final class PendingCall {
         return answer.completeExceptionally(e);
     }
 
-    boolean answered() {
-        return answer.isDone();
-    }
-
     /** Blocks until answered. Untimed: a timed park costs every call a timer; the watchdog bounds the wait instead. */
     MeterOutcome await() throws InterruptedException {
         try {
