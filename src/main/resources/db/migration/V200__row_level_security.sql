@@ -166,10 +166,13 @@ CREATE POLICY organization_rows ON meter_counters
            OR EXISTS (SELECT 1 FROM end_users u WHERE u.id = meter_counters.payer_id))
     WITH CHECK (payer_id = current_setting('tollgate.organization_id', true)
            OR EXISTS (SELECT 1 FROM end_users u WHERE u.id = meter_counters.payer_id));
--- Replays of an app's idempotent calls (scope 'app:<app id>'); operator scopes ('admin', 'console') are system work.
+-- Replays of idempotent calls, scoped '<kind>:<owner id>' where the owner is one of the organization's apps
+-- ('app:app_…') or the organization itself ('catalog:org_…'); operator scopes ('admin', 'console') are system work.
 CREATE POLICY organization_rows ON idempotency_keys
-    USING (scope LIKE 'app:%' AND EXISTS (SELECT 1 FROM applications a WHERE a.id = substr(idempotency_keys.scope, 5)))
-    WITH CHECK (scope LIKE 'app:%' AND EXISTS (SELECT 1 FROM applications a WHERE a.id = substr(idempotency_keys.scope, 5)));
+    USING (split_part(scope, ':', 2) = current_setting('tollgate.organization_id', true)
+           OR EXISTS (SELECT 1 FROM applications a WHERE a.id = split_part(idempotency_keys.scope, ':', 2)))
+    WITH CHECK (split_part(scope, ':', 2) = current_setting('tollgate.organization_id', true)
+           OR EXISTS (SELECT 1 FROM applications a WHERE a.id = split_part(idempotency_keys.scope, ':', 2)));
 -- The audit log: a request may append (its actor is recorded), never read, change or delete.
 CREATE POLICY append_only ON audit_log FOR INSERT WITH CHECK (true);
 
@@ -202,11 +205,11 @@ BEGIN
         EXECUTE format('GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA %I TO %I', s, sys);
         EXECUTE format('ALTER DEFAULT PRIVILEGES IN SCHEMA %I GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO %I', s, sys);
         EXECUTE format('ALTER DEFAULT PRIVILEGES IN SCHEMA %I GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO %I', s, sys);
-        -- The metering writer ends its own stuck backends; operators look at pg_stat_activity.
+        -- The metering writer ends its own stuck backends; operators (and fault tests) read pg_stat_activity and settings.
         BEGIN
-            EXECUTE format('GRANT pg_signal_backend, pg_read_all_stats TO %I', sys);
+            EXECUTE format('GRANT pg_signal_backend, pg_monitor TO %I', sys);
         EXCEPTION WHEN insufficient_privilege THEN
-            RAISE WARNING 'Tollgate: may not grant pg_signal_backend, pg_read_all_stats to %', sys;
+            RAISE WARNING 'Tollgate: may not grant pg_signal_backend, pg_monitor to %', sys;
         END;
     END IF;
     IF EXISTS (SELECT FROM pg_roles WHERE rolname = app) THEN

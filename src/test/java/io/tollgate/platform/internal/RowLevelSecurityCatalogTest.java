@@ -194,10 +194,14 @@ class RowLevelSecurityCatalogTest extends ApiTest {
         }).hasStackTraceContaining("permission denied for table operators");
     }
 
-    /** Rows every organization may see (not another organization's data): the shared catalog, the platform's system accounts. */
+    /**
+     * Rows organization A (%s) may reach that are not another organization's: its own organization row and
+     * wallet, the shared provider catalog, the platform's system accounts.
+     */
     static final Map<String, String> SHARED_ROWS = Map.of(
+            "organizations", "id = '%s'",
             "integration_providers", "organization_id IS NULL",
-            "ledger_accounts", "owner_type = 'system'");
+            "ledger_accounts", "owner_type = 'system' OR (owner_type = 'organization' AND owner_id = '%s')");
 
     @Autowired
     PlatformTransactionManager transactionManager;
@@ -217,7 +221,7 @@ class RowLevelSecurityCatalogTest extends ApiTest {
         Set<String> empty = new TreeSet<>();
         for (TableFacts t : tables()) {
             if (t.policies() == 0) continue;
-            String others = "NOT (" + SHARED_ROWS.getOrDefault(t.name(), "false") + ")";
+            String others = "NOT (" + SHARED_ROWS.getOrDefault(t.name(), "false").replace("%s", organizationA) + ")";
             long rows = jdbc.sql("SELECT count(*) FROM " + t.name() + " WHERE " + others).query(Long.class).single();
             (rows > 0 ? populated : empty).add(t.name());
             String column = jdbc.sql("""
