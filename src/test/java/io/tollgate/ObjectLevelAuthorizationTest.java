@@ -83,10 +83,11 @@ class ObjectLevelAuthorizationTest extends ApiTest {
         assertThat(connection.text()).contains("\"Mine\"");
         assertThat(b.client().get("/api/v1/integrations/" + b.ids().connection() + "/credentials").text()).contains("api_key");
         assertThat(b.client().get("/api/v1/payments/status/" + b.ids().payment()).status()).isEqualTo(200);
-        // And each table row is a real endpoint: with B's own credentials the same id is found.
+        // And each table row is a real endpoint: with B's own credentials the same id is found (a 409 such as
+        // "no typed settings for this provider type" is an answer about the object, not its absence).
         for (Endpoint e : ENDPOINTS.stream().filter(x -> x.method().equals("GET")).toList()) {
             Api.Res own = b.client().get(e.url(b.ids()));
-            assertThat(own.status()).as(e.path() + " for its own organization: " + own).isEqualTo(200);
+            assertThat(own.status()).as(e.path() + " for its own organization: " + own).isIn(200, 409);
         }
     }
 }
