@@ -23,6 +23,15 @@ public final class OwnerDatabase {
         }
     }
 
+    /** The application's system pool (its DataSource routes between two pools; this one has the plain URL). */
+    public static HikariDataSource pool(DataSource application) {
+        try {
+            return application.unwrap(HikariDataSource.class);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static JdbcClient jdbc(DataSource application) {
         return JdbcClient.create(dataSource(application));
     }

@@ -181,7 +181,7 @@ class TwoNodeConcurrencyTest extends ApiTest {
     }
 
     private Node startNode(String name, boolean batching) throws Exception {
-        String url = ((HikariDataSource) dataSource).getJdbcUrl();
+        String url = io.tollgate.OwnerDatabase.pool(dataSource).getJdbcUrl();
         String pepper = Files.readString(Path.of("target/test-data/shared/secrets/key-pepper")).strip();
         String masterKeys = Files.readString(Path.of("target/test-data/shared/secrets/master-keys")).strip();
         // Surefire runs tests from a manifest-only jar; it also publishes the real test class path.
