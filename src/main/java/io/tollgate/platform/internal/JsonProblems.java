@@ -1,6 +1,9 @@
 package io.tollgate.platform.internal;
 
 import io.tollgate.platform.ApiException;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.lang.reflect.Field;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.stream.Collectors;
@@ -30,18 +33,70 @@ final class JsonProblems {
             case InvalidFormatException f when f.getTargetType() != null && f.getTargetType().isEnum() ->
                     field(path(f), "must be one of: " + enumValues(f.getTargetType()));
             // A number beyond its field's type (2147483648 for an int, 1e30 or 2^70 for a long).
-            case InputCoercionException c -> field(pathOrContext(c), "must be " + describe(c.getTargetType()));
-            case MismatchedInputException m -> field(path(m), "must be " + describe(m.getTargetType()));
+            case InputCoercionException c -> field(pathOrContext(c), "must be " + describe(c, c.getTargetType()));
+            case MismatchedInputException m -> field(path(m), "must be " + describe(m, m.getTargetType()));
             // Duplicate keys are refused by the parser (STRICT_DUPLICATE_DETECTION): last-wins would
             // silently drop what the client sent first.
             case StreamReadException s when s.getOriginalMessage() != null && s.getOriginalMessage().startsWith("Duplicate Object property") ->
                     field(pathOrContext(s), DUPLICATE_MESSAGE);
+            // The parser refuses a lone surrogate in a property name itself (values are checked by InputChecks).
+            case StreamReadException s when s.getOriginalMessage() != null && s.getOriginalMessage().contains("surrogate") ->
+                    field(pathOrContext(s), "keys " + InputChecks.SURROGATE_MESSAGE);
             default -> null;
         };
     }
 
     private static ApiException field(String path, String message) {
         return ApiException.invalidField(path.isEmpty() ? "body" : path, message);
+    }
+
+    /**
+     * As {@link #describe(Class)}, but an integer field says its declared range (its @Min and @Max)
+     * rather than its Java type's: "rate_limit must be an integer between 1 and 10000000".
+     */
+    static String describe(JacksonException e, Class<?> type) {
+        if (!isInteger(type)) return describe(type);
+        Field field = declaredField(e);
+        Min min = field == null ? null : field.getAnnotation(Min.class);
+        Max max = field == null ? null : field.getAnnotation(Max.class);
+        if (min == null && max == null) return describe(type);
+        boolean isInt = type == Integer.class || type == int.class;
+        return "an integer between " + (min != null ? min.value() : isInt ? Integer.MIN_VALUE : Long.MIN_VALUE)
+                + " and " + (max != null ? max.value() : isInt ? Integer.MAX_VALUE : Long.MAX_VALUE);
+    }
+
+    private static boolean isInteger(Class<?> type) {
+        return type == Integer.class || type == int.class || type == Long.class || type == long.class;
+    }
+
+    /** The Java field behind the last named step of the path (snake_case JSON, camelCase Java), or null. */
+    private static Field declaredField(JacksonException e) {
+        for (int i = e.getPath().size() - 1; i >= 0; i--) {
+            JacksonException.Reference ref = e.getPath().get(i);
+            if (ref.getPropertyName() == null) continue;
+            Class<?> owner = ref.from() instanceof Class<?> c ? c : ref.from() == null ? null : ref.from().getClass();
+            if (owner == null) return null;
+            try {
+                return owner.getDeclaredField(camel(ref.getPropertyName()));
+            } catch (NoSuchFieldException notThere) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private static String camel(String snake) {
+        StringBuilder out = new StringBuilder();
+        boolean upper = false;
+        for (char c : snake.toCharArray()) {
+            if (c == '_') {
+                upper = true;
+            } else {
+                out.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            }
+        }
+        return out.toString();
     }
 
     /** What a value of this type must be, in the client's words. */
