@@ -12,6 +12,8 @@ import java.time.Duration;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -20,8 +22,15 @@ import org.springframework.context.annotation.Configuration;
  * (real PostgreSQL binaries from Maven Central) with data under TOLLGATE_DATA_DIR/postgres.
  */
 @Configuration(proxyBeanMethods = false)
-class DatabaseConfig {
+class DatabaseConfig implements BeanFactoryAware {
     private static final Logger log = LoggerFactory.getLogger(DatabaseConfig.class);
+    /** Where {@link EarlyEmbeddedPostgres} left the server it started; null outside a context. */
+    private BeanFactory beans;
+
+    @Override
+    public void setBeanFactory(BeanFactory beans) {
+        this.beans = beans;
+    }
 
     @Bean(destroyMethod = "close")
     DataSource dataSource(TollgateProperties properties) throws IOException {
@@ -30,7 +39,7 @@ class DatabaseConfig {
         hikari.setMaximumPoolSize(db.poolSize());
         hikari.setPoolName("tollgate");
         if (db.embedded()) {
-            EmbeddedPostgres postgres = startEmbedded(properties.dataDir().resolve("postgres"), db.embeddedPort());
+            EmbeddedPostgres postgres = EarlyEmbeddedPostgres.takeOrStart(beans, properties.dataDir().resolve("postgres"), db.embeddedPort());
             hikari.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
             hikari.setUsername("postgres");
             try {
@@ -78,7 +87,7 @@ class DatabaseConfig {
         throw new IllegalStateException("TOLLGATE_DATABASE_URL must start with jdbc:postgresql:// or postgresql://");
     }
 
-    private static EmbeddedPostgres startEmbedded(Path dataDir, int port) throws IOException {
+    static EmbeddedPostgres startEmbedded(Path dataDir, int port) throws IOException {
         Files.createDirectories(dataDir.getParent());
         OrphanPostmaster.stopIfRunning(dataDir);
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
