@@ -107,9 +107,10 @@ class ServerInstancesTest {
             String url = ((com.zaxxer.hikari.HikariDataSource) nodeA.getBean(DataSource.class)).getJdbcUrl();
             // Every node needs the same pepper: the first node's pepper file, given as TOLLGATE_KEY_PEPPER.
             String pepper = Files.readString(dir.resolve("secrets/key-pepper")).strip();
+            String masterKeys = Files.readString(dir.resolve("secrets/master-keys")).strip();
             Path dirB = freshDir("two-nodes-b");
             try (ConfigurableApplicationContext nodeB = start(dirB, "--tollgate.database.url=" + url, "--tollgate.database.user=postgres",
-                    "--tollgate.keys.pepper=" + pepper)) {
+                    "--tollgate.keys.pepper=" + pepper, "--tollgate.crypto.master-keys=" + masterKeys)) {
                 Api a = admin(nodeA);
                 String org = a.post("/api/admin/organizations", Map.of("name", "Multi")).data().get("id").asString();
                 String app = a.post("/api/external-apps", Map.of("organization_id", org, "name", "M", "app_type", "api", "status", "active"))

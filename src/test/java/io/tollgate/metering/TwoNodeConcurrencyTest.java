@@ -182,6 +182,7 @@ class TwoNodeConcurrencyTest extends ApiTest {
     private Node startNode(String name, boolean batching) throws Exception {
         String url = ((HikariDataSource) dataSource).getJdbcUrl();
         String pepper = Files.readString(Path.of("target/test-data/shared/secrets/key-pepper")).strip();
+        String masterKeys = Files.readString(Path.of("target/test-data/shared/secrets/master-keys")).strip();
         // Surefire runs tests from a manifest-only jar; it also publishes the real test class path.
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         int port;
@@ -194,6 +195,7 @@ class TwoNodeConcurrencyTest extends ApiTest {
                 "-cp", classpath, "io.tollgate.TollgateApplication",
                 "--server.port=" + port, "--tollgate.data-dir=target/test-data/" + name, "--tollgate.demo=false",
                 "--tollgate.database.url=" + url, "--tollgate.database.user=postgres", "--tollgate.keys.pepper=" + pepper,
+                "--tollgate.crypto.master-keys=" + masterKeys,
                 "--tollgate.operators.admin-token=" + ADMIN_TOKEN, "--tollgate.metering.batching=" + batching,
                 // Node A keeps seed 001's token_consumption burst of 100 (each race sends it 100); the others need no limit.
                 "--tollgate.limits.token-consumption.per-hour=1000000", "--tollgate.limits.token-consumption.burst=1000000")
