@@ -5,7 +5,7 @@
 #
 #   bench/first-start.sh                  # this checkout's HEAD
 #   bench/first-start.sh --runs 3         # several runs, one after another
-#   RUN_COMMAND="./mvnw -B -ntp spring-boot:run" bench/first-start.sh   # compare another command
+#   COMMIT=c218924 RUN_COMMAND="./mvnw -B -ntp spring-boot:run" bench/first-start.sh   # an older commit, its command
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=1
@@ -29,6 +29,7 @@ PHASES=("compiler:.*:compile|compile started" "Starting TollgateApplication|appl
 for run in $(seq 1 "$RUNS"); do
   rm -rf "$WORK/clone"
   git clone -q "$PWD" "$WORK/clone"
+  git -C "$WORK/clone" checkout -q "${COMMIT:-HEAD}"
   LOG="$WORK/run-$run.log"
   declare -A SEEN=()
   START=$(date +%s.%N)
