@@ -5,6 +5,7 @@ import io.tollgate.platform.ClientAddresses;
 import io.tollgate.platform.Envelope;
 import java.io.IOException;
 import java.io.Writer;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.catalina.Valve;
 import org.apache.catalina.connector.Request;
@@ -29,6 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
 class EnvelopeErrorValve extends ErrorReportValve {
     private static final Logger log = LoggerFactory.getLogger(EnvelopeErrorValve.class);
     private static final long LOG_INTERVAL_MILLIS = 1_000;
+    private static final Set<Integer> CONNECTOR_REFUSALS = Set.of(400, 413, 414, 431, 501, 505);
     private final JsonMapper json;
     private final ClientAddresses clientAddresses;
     private final AtomicLong lastLoggedMillis = new AtomicLong();
@@ -69,6 +71,8 @@ class EnvelopeErrorValve extends ErrorReportValve {
     }
 
     private void logRefusal(Request request, int status, Throwable failure) {
+        // The connector's own refusals; other statuses reach here only for answers without a body (HEAD).
+        if (!CONNECTOR_REFUSALS.contains(status)) return;
         long now = System.currentTimeMillis();
         long last = lastLoggedMillis.get();
         if (now - last < LOG_INTERVAL_MILLIS || !lastLoggedMillis.compareAndSet(last, now)) {
