@@ -74,12 +74,6 @@ class AppAuthenticationFilter extends OncePerRequestFilter {
             refuse(request, response, address, AuthFailures.Reason.MISSING, null, null, "Send the API key as Authorization: Bearer <key>");
             return;
         }
-        String xAppId = request.getHeader(APP_ID_HEADER);
-        if (xAppId == null || xAppId.isBlank()) {
-            refuse(request, response, address, AuthFailures.Reason.NO_APP_ID, null, null,
-                    "Send the app's id or app_identifier in the X-App-Id header");
-            return;
-        }
         long now = clock.millis();
         String presented = header.substring(7).trim();
         KeyCheck.Result checked = keys.check(presented, now);
@@ -92,6 +86,15 @@ class AppAuthenticationFilter extends OncePerRequestFilter {
         Optional<AppSnapshot> app = applications.snapshot(record.appId());
         if (app.isEmpty()) {
             refuse(request, response, address, AuthFailures.Reason.APP_DELETED, record, null, INVALID);
+            return;
+        }
+        String xAppId = request.getHeader(APP_ID_HEADER);
+        // An embed key names its app itself: the page that carries it does not know the app's id. Checked after the
+        // key: a refused key is INVALID with or without the header, so only a working key's holder hears it is missing.
+        if (record.restriction() != null && (xAppId == null || xAppId.isBlank())) xAppId = app.get().id();
+        if (xAppId == null || xAppId.isBlank()) {
+            refuse(request, response, address, AuthFailures.Reason.NO_APP_ID, record, null,
+                    "Send the app's id or app_identifier in the X-App-Id header");
             return;
         }
         if (!app.get().answersTo(xAppId.trim())) {
@@ -107,10 +110,17 @@ class AppAuthenticationFilter extends OncePerRequestFilter {
             writer.write(response, 403, new ApiError("APP_NOT_ACTIVE", "The app's organization is suspended"));
             return;
         }
+        if (record.restriction() != null && !record.restriction().allowsOrigin(request.getHeader("Origin"))) {
+            writer.write(response, 403, new ApiError("ORIGIN_NOT_ALLOWED",
+                    "This embed key is accepted only from the origins its customer allowed; this call came from "
+                            + (request.getHeader("Origin") == null ? "no browser origin" : "another origin")));
+            return;
+        }
         lastUsed.touch(record.id(), now);
         AppSnapshot a = app.get();
         request.setAttribute(AppCaller.ATTRIBUTE, new AppCaller(a.id(), a.organizationId(), a.name(), a.pricingModel(),
-                record.id(), record.name(), record.prefix(), record.type(), record.environment(), record.scopes(), record.rateLimitPerHour()));
+                record.id(), record.name(), record.prefix(), record.type(), record.environment(), record.scopes(), record.rateLimitPerHour(),
+                record.restriction()));
         RequestContext.setActor(new Actor("api_key", record.id(), null));
         chain.doFilter(request, response);
     }
