@@ -14,6 +14,8 @@ import java.util.Map;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -24,8 +26,15 @@ import org.springframework.context.annotation.Configuration;
  * (real PostgreSQL binaries from Maven Central) with data under TOLLGATE_DATA_DIR/postgres.
  */
 @Configuration(proxyBeanMethods = false)
-class DatabaseConfig {
+class DatabaseConfig implements BeanFactoryAware {
     private static final Logger log = LoggerFactory.getLogger(DatabaseConfig.class);
+    /** Where {@link EarlyEmbeddedPostgres} left the server it started; null outside a context. */
+    private BeanFactory beans;
+
+    @Override
+    public void setBeanFactory(BeanFactory beans) {
+        this.beans = beans;
+    }
 
     @Bean
     DatabaseAvailability databaseAvailability() {
@@ -44,7 +53,7 @@ class DatabaseConfig {
         TollgateProperties.Database db = properties.database();
         HikariConfig owner = new HikariConfig();
         if (db.embedded()) {
-            EmbeddedPostgres postgres = startEmbedded(properties.dataDir().resolve("postgres"), db.embeddedPort());
+            EmbeddedPostgres postgres = EarlyEmbeddedPostgres.takeOrStart(beans, properties.dataDir().resolve("postgres"), db.embeddedPort());
             // Not postgres.getJdbcUrl(…): it puts user= in the URL, which would win over each pool's own role.
             owner.setJdbcUrl("jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres");
             owner.setUsername("postgres");
@@ -162,7 +171,7 @@ class DatabaseConfig {
         throw new IllegalStateException("TOLLGATE_DATABASE_URL must start with jdbc:postgresql:// or postgresql://");
     }
 
-    private static EmbeddedPostgres startEmbedded(Path dataDir, int port) throws IOException {
+    static EmbeddedPostgres startEmbedded(Path dataDir, int port) throws IOException {
         Files.createDirectories(dataDir.getParent());
         OrphanPostmaster.stopIfRunning(dataDir);
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
