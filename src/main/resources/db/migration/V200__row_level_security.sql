@@ -122,7 +122,9 @@ BEGIN
             ('integration_shipping_settings', 'connection_id', 'integration_connections'),
             ('integration_social_accounts', 'connection_id', 'integration_connections'),
             ('webhook_endpoint_health', 'endpoint_id', 'webhook_endpoints'),
-            ('webhook_deliveries', 'message_id', 'webhook_messages'),
+            -- through the endpoint, not the message: the outbox inserts a message and its deliveries in one statement,
+            -- whose policy check cannot see the message yet
+            ('webhook_deliveries', 'endpoint_id', 'webhook_endpoints'),
             ('webhook_attempts', 'delivery_id', 'webhook_deliveries'),
             ('ledger_hold_lots', 'hold_id', 'ledger_holds')) AS r (child, fk, parent) LOOP
         rule := format('EXISTS (SELECT 1 FROM %I p WHERE p.id = %I.%I)', rel.parent, rel.child, rel.fk);
