@@ -1,5 +1,6 @@
 package io.tollgate.platform.internal;
 
+import io.tollgate.platform.DatabaseErrors;
 import io.tollgate.platform.TenantScope;
 import java.io.Closeable;
 import java.io.PrintWriter;
@@ -75,17 +76,32 @@ final class TenantRoutingDataSource implements DataSource, Closeable {
     public Connection getConnection() throws SQLException {
         TenantScope.Tenant tenant = TenantScope.current();
         if (tenant == null || runtime == system) return system.getConnection();
-        Connection connection = runtime.getConnection();
-        try (PreparedStatement bind = connection.prepareStatement(BIND)) {
-            bind.setString(1, tenant.organizationId());
-            bind.setString(2, tenant.applicationId() == null ? "" : tenant.applicationId());
-            bind.execute();
-        } catch (SQLException | RuntimeException e) {
-            discard(connection);
-            throw e;
-        }
+        Connection connection = bound(tenant);
         return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
                 new Tenanted(connection));
+    }
+
+    /**
+     * A pooled connection with the tenant set. One found dead while setting it (the server ended it, a
+     * failover) is dropped and one more is taken, as the pool's own validation would: the caller must not
+     * see a lost connection from getConnection() when a fresh one is at hand.
+     */
+    private Connection bound(TenantScope.Tenant tenant) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            Connection connection = runtime.getConnection();
+            try (PreparedStatement bind = connection.prepareStatement(BIND)) {
+                bind.setString(1, tenant.organizationId());
+                bind.setString(2, tenant.applicationId() == null ? "" : tenant.applicationId());
+                bind.execute();
+                return connection;
+            } catch (SQLException e) {
+                discard(connection);
+                if (attempt >= 2 || !DatabaseErrors.isConnectionLost(e)) throw e;
+            } catch (RuntimeException e) {
+                discard(connection);
+                throw e;
+            }
+        }
     }
 
     /** Clears the tenant, then returns the connection to the pool; evicts it when clearing fails. */
