@@ -24,11 +24,15 @@ public final class Scopes {
     public static final String APPS_ACTIVATE = "apps:activate";
     public static final String BILLING_READ = "billing:read";
     public static final String BILLING_MANAGE = "billing:manage";
+    /** Call a feature through the gateway (/api/v1/gateway/{feature}/…): priced and metered like any paid call. */
+    public static final String GATEWAY_CALL = "gateway:call";
+    /** Check, use and reserve features the app runs itself: the app states the units, so secret keys only. */
+    public static final String FEATURES_USE = "features:use";
 
     public static final List<String> ALL = List.of(CONTENT_READ, MEDIA_GENERATE, CREDITS_READ, CREDITS_PURCHASE,
             PAYMENTS_READ, SUBSCRIPTIONS_MANAGE, USERS_AUTH, USERS_IMPERSONATE, TOKENS_CONSUME, TOKENS_READ,
-            APPS_READ, APPS_ACTIVATE, BILLING_READ, BILLING_MANAGE);
-    public static final Set<String> SECRET_ONLY = Set.of(USERS_IMPERSONATE, TOKENS_CONSUME, BILLING_MANAGE, APPS_ACTIVATE);
+            APPS_READ, APPS_ACTIVATE, BILLING_READ, BILLING_MANAGE, GATEWAY_CALL, FEATURES_USE);
+    public static final Set<String> SECRET_ONLY = Set.of(USERS_IMPERSONATE, TOKENS_CONSUME, BILLING_MANAGE, APPS_ACTIVATE, FEATURES_USE);
 
     private Scopes() {}
 

@@ -260,6 +260,18 @@ public class Ledger {
     }
 
     /**
+     * Which of these holds are still pending, and the wallet each holds credits of (a merge may have
+     * moved one). For callers that settle holds in their own transaction and must lock the wallets first.
+     */
+    public Map<String, String> pendingHolds(Collection<String> holdIds) {
+        Map<String, String> pending = new java.util.HashMap<>();
+        if (holdIds.isEmpty()) return pending;
+        jdbc.sql("SELECT id, account_id FROM ledger_holds WHERE id = ANY(?) AND status = 'pending'")
+                .param(holdIds.toArray(String[]::new)).query(rs -> { pending.put(rs.getString(1), rs.getString(2)); });
+        return pending;
+    }
+
+    /**
      * Pending holds past their time are released (status expired): reserved credits never leak. One
      * transaction per hold, so the sweep never holds a system account while waiting for a wallet.
      */
