@@ -20,7 +20,10 @@ import tools.jackson.databind.JsonNode;
         "tollgate.data-dir=target/test-data/shared",
         "tollgate.demo=false",
         "tollgate.operators.admin-token=" + ApiTest.ADMIN_TOKEN,
-        "tollgate.keys.last-used-flush-millis=200"})
+        "tollgate.keys.last-used-flush-millis=200",
+        // The gateway's breakers open after 4 calls and retry after 2 s, and a full pool refuses after 300 ms, so tests need not wait long.
+        "tollgate.gateway.breaker.window-calls=4", "tollgate.gateway.breaker.minimum-calls=4", "tollgate.gateway.breaker.open-seconds=2",
+        "tollgate.gateway.pool-wait-millis=300", "tollgate.gateway.retry-backoff-millis=20"})
 public abstract class ApiTest {
     public static final String ADMIN_TOKEN = "test-owner-token-0123456789abcdef";
 

@@ -1,5 +1,6 @@
 package io.tollgate.gateway;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.tollgate.audit.AuditTrail;
 import io.tollgate.gateway.internal.GatewayStore;
@@ -63,7 +64,7 @@ public class GatewayFeatures {
      */
     @Schema(name = "UpstreamHealth")
     public record Health(String circuitBreaker, int connectionsInUse, Instant lastSuccessAt, Instant lastFailureAt, String lastFailure,
-                         Window last24Hours) {}
+                         @JsonProperty("last_24_hours") Window last24Hours) {}
 
     @Schema(name = "UpstreamWindow")
     public record Window(long calls, long upstreamErrors, @Schema(description = "0–1; null without calls") Double errorRate,
