@@ -2,8 +2,9 @@ package io.tollgate.metering;
 
 /**
  * The latency histogram's buckets (usage_hourly_latency): bucket i holds calls of at most UPPER_MILLIS[i]
- * ms (and more than the bucket before); the last one everything slower. Steps of about 25 %, so a
- * percentile read from them is off by at most a quarter. Pure functions.
+ * ms (and more than the bucket before); the last one everything slower. From 4 ms to 5 minutes each bound is at
+ * most a third above the one before, so a percentile read from them is at most a third above the true value.
+ * Pure functions.
  */
 public final class LatencyBuckets {
     static final int[] UPPER_MILLIS = {1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 80, 100, 120, 150, 200, 250, 300,

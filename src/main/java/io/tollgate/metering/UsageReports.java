@@ -188,7 +188,7 @@ public class UsageReports {
     /**
      * Proxied calls of a feature in a time range: calls that reached for the upstream, upstream errors (no answer,
      * cut off, 5xx), latency to the first byte (p50/p95 from the hourly histogram: the upper bound of the bucket,
-     * at most a quarter above the true value) and bytes each way.
+     * at most a third above the true value) and bytes each way.
      */
     public record UpstreamFigures(String feature, long calls, long upstreamErrors, long latencyMsSum, long bytesIn, long bytesOut,
                                   Long p50Millis, Long p95Millis) {
