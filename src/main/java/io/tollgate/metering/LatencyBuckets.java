@@ -2,7 +2,7 @@ package io.tollgate.metering;
 
 /**
  * The latency histogram's buckets (usage_hourly_latency): bucket i holds calls of at most UPPER_MILLIS[i]
- * ms (and more than the bucket before); the last one everything slower. From 4 ms to 5 minutes each bound is at
+ * ms (and more than the bucket before); the last one everything slower. From 4 ms to a minute each bound is at
  * most a third above the one before, so a percentile read from them is at most a third above the true value.
  * Pure functions.
  */

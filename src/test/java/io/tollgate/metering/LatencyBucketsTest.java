@@ -16,8 +16,8 @@ class LatencyBucketsTest {
         for (long ms = 1; ms < 4_000_000; ms = ms * 3 / 2 + 1) {
             long bound = LatencyBuckets.upperMillis(LatencyBuckets.bucket(ms));
             if (ms <= 3_600_000) assertThat(bound).as(ms + " ms").isGreaterThanOrEqualTo(ms);
-            // From 4 ms to 5 minutes a bucket is at most a third wider than the one below it.
-            if (ms >= 4 && ms <= 300_000) assertThat(bound).as(ms + " ms").isLessThanOrEqualTo(ms * 4 / 3 + 1);
+            // From 4 ms to a minute a bucket is at most a third wider than the one below it.
+            if (ms >= 4 && ms <= 60_000) assertThat(bound).as(ms + " ms").isLessThanOrEqualTo(ms * 4 / 3 + 1);
         }
     }
 
