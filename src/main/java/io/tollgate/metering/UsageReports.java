@@ -193,6 +193,7 @@ public class UsageReports {
     public record UpstreamFigures(String feature, long calls, long upstreamErrors, long latencyMsSum, long bytesIn, long bytesOut,
                                   Long p50Millis, Long p95Millis) {
         /** Upstream errors per call, 0–1; null without calls. */
+        @com.fasterxml.jackson.annotation.JsonProperty("error_rate")
         public Double errorRate() {
             return calls == 0 ? null : (double) upstreamErrors / calls;
         }

@@ -332,5 +332,11 @@ class GatewayProxyTest extends GatewayTestSupport {
         assertThat(day.get("error_rate").asDouble()).isZero();
         assertThat(day.get("p50_millis").asLong()).isPositive();
         assertThat(day.get("p95_millis").asLong()).isGreaterThanOrEqualTo(day.get("p50_millis").asLong());
+
+        JsonNode report = admin.get("/api/external-apps/" + app.id() + "/usage").data().get("upstream_by_feature").get(0);
+        assertThat(report.get("feature").asString()).isEqualTo("health");
+        assertThat(report.get("calls").asLong()).isEqualTo(3);
+        assertThat(report.get("error_rate").asDouble()).isZero();
+        assertThat(report.get("p50_millis").asLong()).isPositive();
     }
 }
