@@ -78,10 +78,15 @@ public class BenchTool {
         System.out.printf("seeded %d keys in %.1f s%n", count, (System.nanoTime() - started) / 1e9);
     }
 
-    /** Current high-water marks, so a run's rows can be told from earlier ones. */
+    /**
+     * The database's time now (µs since the epoch), twice (usage, transfers), so a run's rows can be told
+     * from earlier ones by created_at. Not max(id): each node allocates usage ids in blocks, so with
+     * several nodes a later row can have a lower id. The scripts wait for calls in flight before marking.
+     */
     static void marks(String url) throws Exception {
         try (Connection c = connect(url); Statement s = c.createStatement()) {
-            System.out.println(one(s, "SELECT coalesce(max(id), 0) FROM usage_events") + " " + one(s, "SELECT coalesce(max(id), 0) FROM ledger_transfers"));
+            long now = one(s, "SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint");
+            System.out.println(now + " " + now);
         }
     }
 
@@ -92,8 +97,9 @@ public class BenchTool {
      */
     static void exactness(String url, String walletId, String appId, long usageMark, long transferMark) throws Exception {
         try (Connection c = connect(url); Statement s = c.createStatement()) {
-            String usage = "usage_events WHERE app_id = '" + appId + "' AND id > " + usageMark;
-            String spends = "ledger_transfers t WHERE t.debit_account = '" + walletId + "' AND t.kind = 'spend' AND t.id > " + transferMark;
+            String usage = "usage_events WHERE app_id = '" + appId + "' AND created_at > to_timestamp(" + usageMark + " / 1e6)";
+            String spends = "ledger_transfers t WHERE t.debit_account = '" + walletId + "' AND t.kind = 'spend' AND t.created_at > to_timestamp("
+                    + transferMark + " / 1e6)";
             long ok = one(s, "SELECT count(*) FROM " + usage + " AND response_status = 200");
             long refused = one(s, "SELECT count(*) FROM " + usage + " AND response_status <> 200");
             long creditsInUsage = one(s, "SELECT coalesce(sum(credits_used), 0) FROM " + usage);

@@ -12,20 +12,20 @@ import org.junit.jupiter.api.Assumptions;
  * those tests are skipped with a message; with CI set (.ci/run exports CI=true) they fail instead, so a
  * CI run can never pass by quietly skipping them.
  */
-final class RequiredTool {
+public final class RequiredTool {
     private RequiredTool() {}
 
-    static boolean ci() {
+    public static boolean ci() {
         String ci = System.getenv("CI");
         return ci != null && !ci.isBlank() && !"false".equalsIgnoreCase(ci);
     }
 
-    static void missing(String message, boolean ci) {
+    public static void missing(String message, boolean ci) {
         if (ci) fail(message + " (CI is set, so this is a failure, not a skip)");
         Assumptions.abort(message + "; skipped");
     }
 
-    static void onPath(String program) {
+    public static void onPath(String program) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) return;
         }
