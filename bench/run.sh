@@ -81,7 +81,7 @@ start_server() { # $1 = batching true|false, $2 = log name
       TOLLGATE_KEY_PEPPER="${BENCH_PEPPER:-bench-pepper-0123456789abcdef}" "${extra[@]}" \
       "$JAVA" $JAVA_OPTS -jar "$JAR" > "$OUT/server-$2.log" 2>&1 &
   SERVER_PID=$!
-  for _ in $(seq 1 120); do
+  for _ in $(seq 1 300); do # a start takes seconds on a quiet machine, minutes on a busy one
     curl -sf -o /dev/null "$BASE/actuator/health" && return 0
     sleep 1
   done

@@ -49,9 +49,9 @@ public final class ForkedNode implements AutoCloseable {
         return new ForkedNode(name, process, port);
     }
 
-    /** Waits until the node answers its health check; its port. */
+    /** Waits until the node answers its health check (a start takes minutes on a busy machine); its port. */
     public int waitForHealth() throws Exception {
-        long deadline = System.currentTimeMillis() + 180_000;
+        long deadline = System.currentTimeMillis() + 360_000;
         while (System.currentTimeMillis() < deadline) {
             if (!process.isAlive()) throw new AssertionError(name + " died; see target/test-data/" + name + ".log");
             try {

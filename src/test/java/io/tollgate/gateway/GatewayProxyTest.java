@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tollgate.Api;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -148,11 +147,10 @@ class GatewayProxyTest extends GatewayTestSupport {
         feature(app, "endless", "/sse/10", 1, Map.of("timeout_seconds", 1));
         stub.sseGate = new java.util.concurrent.CountDownLatch(1); // never opened: the stream stalls after its first event
         try {
-            var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                            java.net.URI.create("http://localhost:" + port + "/api/v1/gateway/endless")).header("Authorization", "Bearer " + app.key())
-                    .header("X-App-Id", app.id()).timeout(Duration.ofSeconds(20)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            var response = streamed(app, "/api/v1/gateway/endless", null);
             assertThat(response.statusCode()).isEqualTo(200);
-            assertThat(response.body()).as("cut after the first event").contains("Hel").doesNotContain("[DONE]");
+            assertThat(new String(response.body().readAllBytes(), StandardCharsets.UTF_8)).as("cut after the first event").contains("Hel")
+                    .doesNotContain("[DONE]");
         } catch (java.io.IOException cutOff) {
             // The connection may also end without the last chunk: the stream was cut either way.
         } finally {

@@ -64,6 +64,14 @@ abstract class GatewayTestSupport extends PaidApiTest {
                 app.id()) + " usage rows, " + held(app.organizationId()) + " credits held");
     }
 
+    /** A call through the gateway whose answer is read as it streams (an event stream, a large body). */
+    java.net.http.HttpResponse<java.io.InputStream> streamed(App app, String path, String body) throws Exception {
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + path))
+                .header("Authorization", "Bearer " + app.key()).header("X-App-Id", app.id()).timeout(java.time.Duration.ofSeconds(60));
+        request = body == null ? request.GET() : request.POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        return java.net.http.HttpClient.newHttpClient().send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+    }
+
     long usage(String sql, Object... params) {
         return jdbc.sql(sql).params(params).query(Long.class).single();
     }

@@ -6,12 +6,8 @@ import io.tollgate.Api;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
@@ -68,10 +64,7 @@ class GatewayUnitsTest extends GatewayTestSupport {
         stub.sseGate = gate;
         StringBuilder seen = new StringBuilder();
         try {
-            HttpResponse<InputStream> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            URI.create("http://localhost:" + port + "/api/v1/gateway/stream/v1/chat/completions"))
-                    .header("Authorization", "Bearer " + app.key()).header("X-App-Id", app.id()).timeout(Duration.ofSeconds(60))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"stream\":true}")).build(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> res = streamed(app, "/api/v1/gateway/stream/v1/chat/completions", "{\"stream\":true}");
             assertThat(res.statusCode()).isEqualTo(200);
             assertThat(res.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(res.body(), StandardCharsets.UTF_8))) {
@@ -132,9 +125,7 @@ class GatewayUnitsTest extends GatewayTestSupport {
         CountDownLatch gate = new CountDownLatch(1);
         stub.sseGate = gate;
         try {
-            HttpResponse<InputStream> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            URI.create("http://localhost:" + port + "/api/v1/gateway/hangup")).header("Authorization", "Bearer " + app.key())
-                    .header("X-App-Id", app.id()).POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> res = streamed(app, "/api/v1/gateway/hangup", "{}");
             res.body().read(new byte[16]);
             res.body().close(); // the client leaves after the first bytes
         } finally {
