@@ -102,12 +102,13 @@ class HoldSettler {
         usage.write(rows, writes);
         upstreamRollups.write(rows, writes);
         writes.run(jdbc);
+        // Holds and system accounts last, set-based: a batch of settlements costs the ledger a handful of statements.
+        Map<String, Long> captures = new TreeMap<>();
         for (int i = 0; i < calls.size(); i++) {
             String holdId = calls.get(i).ticket().holdId();
-            if (holdId == null || !pending.containsKey(holdId)) continue;
-            if (capture[i] > 0) ledger.capture(holdId, capture[i]);
-            else ledger.release(holdId);
+            if (holdId != null && pending.containsKey(holdId)) captures.put(holdId, capture[i]);
         }
+        ledger.finishPending(captures);
     }
 
     private void answerKeys(List<Held> calls) {

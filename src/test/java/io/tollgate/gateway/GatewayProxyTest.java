@@ -314,6 +314,9 @@ class GatewayProxyTest extends GatewayTestSupport {
         assertThat(view.toString()).doesNotContain("never-shown");
         assertThat(jdbc.sql("SELECT string_agg(sealed_value, ' ') FROM gateway_secrets WHERE feature_id = ?").param(featureId)
                 .query(String.class).single()).as("sealed at rest").doesNotContain("never-shown").startsWith("tgenc:v1:");
+        // Master-key rotation re-wraps them with every other store's values.
+        assertThat(admin.get("/api/admin/master-keys").data().get("stores").valueStream().map(store -> store.get("name").asString()))
+                .contains("gateway.secrets");
         for (int i = 0; i < 3; i++) assertThat(app.client().get("/api/v1/gateway/health").status()).isEqualTo(200);
         long deadline = System.currentTimeMillis() + 10_000;
         JsonNode health;
