@@ -116,18 +116,20 @@ public class BenchTool {
     }
 
     /**
-     * After a gateway run (calls held, then captured): usage rows of the feature, refusals, credits in usage, credits
-     * captured by the holds those rows name, captures that differ from their call's credits, and holds of the wallet
-     * still pending (there must be none once the run is over).
+     * After a gateway run (calls held, then captured), since the marks (database time): usage rows of the feature,
+     * refusals, credits in usage, credits captured by the holds those rows name, captures that differ from their call's
+     * credits, and holds of the wallet still pending (there must be none once the run is over).
      */
     static void exactnessHeld(String url, String walletId, String appId, String feature, long usageMark, long transferMark) throws Exception {
         try (Connection c = connect(url); Statement s = c.createStatement()) {
-            String usage = "usage_events WHERE app_id = '" + appId + "' AND feature = '" + feature + "' AND id > " + usageMark;
+            String usage = "usage_events WHERE app_id = '" + appId + "' AND feature = '" + feature + "' AND created_at > to_timestamp("
+                    + usageMark + " / 1e6)";
             long ok = one(s, "SELECT count(*) FROM " + usage + " AND response_status = 200");
             long refused = one(s, "SELECT count(*) FROM " + usage + " AND response_status <> 200");
             long creditsInUsage = one(s, "SELECT coalesce(sum(credits_used), 0) FROM " + usage);
             String captures = "ledger_transfers t JOIN (SELECT transfer_reference AS h, sum(credits_used) AS c FROM " + usage
-                    + " AND transfer_reference IS NOT NULL GROUP BY 1) u ON u.h = t.hold_id WHERE t.kind = 'capture' AND t.id > " + transferMark;
+                    + " AND transfer_reference IS NOT NULL GROUP BY 1) u ON u.h = t.hold_id WHERE t.kind = 'capture' AND t.created_at > to_timestamp("
+                    + transferMark + " / 1e6)";
             long captured = one(s, "SELECT coalesce(sum(t.amount), 0) FROM " + captures);
             long mismatched = one(s, "SELECT count(*) FROM " + captures + " AND t.amount <> u.c");
             long unpaid = one(s, "SELECT count(*) FROM " + usage + " AND credits_used > 0 AND NOT EXISTS (SELECT 1 FROM ledger_transfers t "
