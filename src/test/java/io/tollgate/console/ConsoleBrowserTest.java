@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tollgate.Api;
 import io.tollgate.ApiTest;
+import io.tollgate.Chromium;
 import io.tollgate.operators.OperatorAccounts;
 import io.tollgate.operators.OperatorRequest;
 import io.tollgate.operators.OperatorRole;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +25,6 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -34,19 +32,15 @@ import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The console in a real browser: headless Chromium from the system packages (chromium, chromium-driver),
- * driven by Selenium through /usr/bin/chromedriver, so nothing is ever downloaded. Without Chromium the
- * class is skipped with a message, unless CI is set (.ci/run sets it): there a missing browser is a failure.
+ * The console in a real browser: headless Chromium from the system packages ({@link Chromium}).
  * Full-page screenshots of the main screens go to target/screenshots/ (1280 px wide, some at 390 px).
  */
 class ConsoleBrowserTest extends ApiTest {
-    static final Path CHROMIUM = Path.of(System.getProperty("tollgate.chromium", "/usr/bin/chromium"));
-    static final Path CHROMEDRIVER = Path.of(System.getProperty("tollgate.chromedriver", "/usr/bin/chromedriver"));
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
     static final String PASSWORD = "browser test password";
+    static Chromium chromium;
     static ChromeDriver driver;
     static WebDriverWait wait;
-    static Path profile;
 
     @Autowired
     OperatorAccounts accounts;
@@ -54,33 +48,15 @@ class ConsoleBrowserTest extends ApiTest {
 
     @BeforeAll
     static void startBrowser() throws IOException {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            RequiredTool.missing("Chromium or ChromeDriver is missing (" + CHROMIUM + ", " + CHROMEDRIVER
-                    + "): install the Debian packages chromium and chromium-driver (listed in .ci/packages)", RequiredTool.ci());
-        }
-        // A driver path that is set means Selenium Manager is never asked to download one.
-        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
-        profile = Files.createTempDirectory("tollgate-chromium-");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                "--disable-extensions", "--user-data-dir=" + profile, "--window-size=1280,900", "--lang=en-US");
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
-        driver = new ChromeDriver(service, options);
+        chromium = Chromium.start();
+        driver = chromium.driver();
         wait = new WebDriverWait(driver, Duration.ofSeconds(15));
         Files.createDirectories(SCREENSHOTS);
     }
 
     @AfterAll
     static void stopBrowser() throws IOException {
-        if (driver != null) driver.quit();
-        if (profile != null) {
-            try (var files = Files.walk(profile)) {
-                files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-            }
-        }
+        if (chromium != null) chromium.stop();
     }
 
     @BeforeEach
@@ -240,10 +216,47 @@ class ConsoleBrowserTest extends ApiTest {
         assertThat(refused.errorCode()).isEqualTo("INVALID_API_KEY");
     }
 
+    /** Webhooks: an endpoint added through the form, its secret shown once, a test event in the attempt log. */
+    @Test
+    void aWebhookEndpointIsAddedAndATestEventShowsInItsLog() throws Exception {
+        try (io.tollgate.webhooks.Receiver receiver = new io.tollgate.webhooks.Receiver()) {
+            String org = createOrganization();
+            signedInAs(OperatorRole.ADMIN);
+            driver.get(base + "/console/organizations/" + org + "/webhooks");
+            driver.findElement(By.cssSelector("#new-endpoint summary")).click();
+            driver.findElement(By.id("ne-url")).sendKeys(receiver.url());
+            WebElement types = driver.findElement(By.id("ne-types"));
+            types.clear();
+            types.sendKeys("payment.*, webhook.test");
+            driver.findElement(By.id("create-endpoint")).click();
+            String secret = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("new-secret-value"))).getAttribute("value");
+            assertThat(secret).startsWith("whsec_");
+            screenshot("webhook-endpoint-new");
+            driver.findElement(By.id("send-test")).click();
+            String eventId = receiver.awaitType("webhook.test").id();
+            for (int i = 0; i < 100 && driver.findElements(By.cssSelector("#attempts-table .badge.succeeded")).isEmpty(); i++) {
+                Thread.sleep(100);
+                driver.navigate().refresh();
+            }
+            assertThat(text("#attempts-table")).contains(eventId);
+            assertThat(driver.getPageSource()).doesNotContain(secret);
+            screenshot("webhook-endpoint");
+            driver.manage().window().setSize(new Dimension(390, 900));
+            driver.navigate().refresh();
+            assertNoSidewaysScrolling();
+            screenshot("webhook-endpoint-390");
+            driver.manage().window().setSize(new Dimension(1280, 900));
+            driver.get(base + "/console/organizations/" + org + "/webhooks");
+            assertThat(text("#endpoints-table")).contains(receiver.url());
+            screenshot("webhooks");
+        }
+    }
+
     @Test
     void meteredCallsShowUpInTheUsageChart() {
         String appId = createApp();
         fundOrganization(organizationOf(appId), 1000);
+        activateCatalogApp(appId, "vto-001");
         Api app = appClient(appId, createKey(appId, Map.of("name", "metered")).get("key").asString());
         for (int i = 0; i < 4; i++) {
             Api.Res consumed = app.post("/api/v1/customer/tokens/consume", Map.of("app_id", "vto-001", "tokens_consumed", 10));
