@@ -1,7 +1,6 @@
 package io.tollgate.metering;
 
 import io.tollgate.platform.ApiException;
-import io.tollgate.platform.Ids;
 import io.tollgate.platform.SqlPipeline;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,14 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.TransactionStatus;
 
 /**
  * Group commit for the end of held calls (a proxied call's hold, settled once its upstream answered): the
@@ -34,9 +28,8 @@ import org.springframework.transaction.TransactionStatus;
 @Service
 public class Settlements implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(Settlements.class);
-    private static final int MAX_ATTEMPTS = 4;
     private final HoldSettler settler;
-    private final PlatformTransactionManager transactions;
+    private final BatchTransactions batches;
     private final BatchMarkers markers;
     private final JdbcClient jdbc;
     private final boolean batching;
@@ -48,11 +41,11 @@ public class Settlements implements SmartLifecycle {
 
     private record Pending(HoldSettler.Held call, CompletableFuture<Void> done) {}
 
-    Settlements(HoldSettler settler, PlatformTransactionManager transactions, BatchMarkers markers, JdbcClient jdbc,
+    Settlements(HoldSettler settler, BatchTransactions batches, BatchMarkers markers, JdbcClient jdbc,
                 @Value("${tollgate.metering.batching}") boolean batching, @Value("${tollgate.metering.max-batch}") int maxBatch,
                 @Value("${tollgate.metering.queue-capacity}") int queueCapacity, @Value("${tollgate.metering.wait-millis}") long waitMillis) {
         this.settler = settler;
-        this.transactions = transactions;
+        this.batches = batches;
         this.markers = markers;
         this.jdbc = jdbc;
         this.batching = batching;
@@ -123,51 +116,15 @@ public class Settlements implements SmartLifecycle {
         }
     }
 
-    /**
-     * One transaction, redone on lock conflicts and lost connections. When the COMMIT itself fails, the batch's
-     * marker tells whether it landed, so a settlement is never written twice.
-     */
+    /** One bounded transaction, redone on lock conflicts and lost connections; a failed COMMIT is settled through the batch's marker. */
     private void write(List<HoldSettler.Held> calls) {
-        for (int attempt = 1; ; attempt++) {
-            String batchId = Ids.next("stl");
-            TransactionStatus tx = transactions.getTransaction(TransactionDefinition.withDefaults());
-            try {
-                SqlPipeline marker = new SqlPipeline();
-                markers.write(batchId, marker);
-                marker.run(jdbc);
-                settler.settle(calls);
-            } catch (RuntimeException e) {
-                if (!tx.isCompleted()) transactions.rollback(tx);
-                if (!(e instanceof TransientDataAccessException || e instanceof DataAccessResourceFailureException)) throw e;
-                if (attempt >= MAX_ATTEMPTS) throw unavailable("The database is busy; retry shortly");
-                pause(attempt);
-                continue;
-            }
-            try {
-                transactions.commit(tx);
-                return;
-            } catch (RuntimeException e) {
-                if (landed(batchId)) return;
-                if (attempt >= MAX_ATTEMPTS) throw unavailable("The database is busy; retry shortly");
-                pause(attempt);
-            }
-        }
-    }
-
-    private boolean landed(String batchId) {
-        try {
-            return markers.committed(batchId);
-        } catch (RuntimeException unknown) {
-            throw unavailable("The outcome of the settlement is unknown");
-        }
-    }
-
-    private static void pause(int attempt) {
-        try {
-            Thread.sleep((10L << attempt) + (long) (Math.random() * (10L << attempt)));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        batches.run("stl", calls.size(), batchId -> {
+            SqlPipeline marker = new SqlPipeline();
+            markers.write(batchId, marker);
+            marker.run(jdbc);
+            settler.settle(calls);
+            return null;
+        });
     }
 
     private static ApiException unavailable(String message) {
