@@ -47,24 +47,32 @@ class DeliveryBacklogMetrics {
                 .description("How long the oldest due delivery has been waiting to be sent (0: none due)").register(registry);
     }
 
+    /** What the gauges show: counts up to the bound, and the oldest due delivery's wait (0 when none is due). */
+    record Backlog(long due, long pending, double oldestDueSeconds) {}
+
     @Scheduled(initialDelay = 0, fixedDelayString = "${tollgate.webhooks.backlog-refresh-millis}")
     void refresh() {
         try {
-            Instant now = clock.instant();
-            Timestamp at = Timestamp.from(now);
-            long dueNow = jdbc.sql("""
-                    SELECT count(*) FROM (SELECT 1 FROM webhook_deliveries
-                      WHERE status = 'pending' AND next_attempt_at <= ? LIMIT ?) due""").params(at, countMax).query(Long.class).single();
-            long all = jdbc.sql("SELECT count(*) FROM (SELECT 1 FROM webhook_deliveries WHERE status = 'pending' LIMIT ?) p")
-                    .params(countMax).query(Long.class).single();
-            Timestamp oldest = jdbc.sql("SELECT min(next_attempt_at) FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ?")
-                    .params(at).query(Timestamp.class).optional().orElse(null);
-            due = dueNow;
-            pending = all;
-            oldestDueSeconds = oldest == null ? 0 : Math.max(0, (now.toEpochMilli() - oldest.getTime()) / 1000.0);
+            Backlog backlog = count(clock.instant(), countMax);
+            due = backlog.due();
+            pending = backlog.pending();
+            oldestDueSeconds = backlog.oldestDueSeconds();
         } catch (RuntimeException e) {
             due = pending = oldestDueSeconds = Double.NaN;
             log.debug("Webhook backlog metrics not refreshed: {}", e.getMessage());
         }
+    }
+
+    /** Three index scans over the pending deliveries, each stopping at {@code countMax} rows (min is the index's first entry). */
+    Backlog count(Instant now, long countMax) {
+        Timestamp at = Timestamp.from(now);
+        long dueNow = jdbc.sql("""
+                SELECT count(*) FROM (SELECT 1 FROM webhook_deliveries
+                  WHERE status = 'pending' AND next_attempt_at <= ? LIMIT ?) due""").params(at, countMax).query(Long.class).single();
+        long all = jdbc.sql("SELECT count(*) FROM (SELECT 1 FROM webhook_deliveries WHERE status = 'pending' LIMIT ?) p")
+                .params(countMax).query(Long.class).single();
+        Timestamp oldest = jdbc.sql("SELECT min(next_attempt_at) FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ?")
+                .params(at).query(Timestamp.class).optional().orElse(null);
+        return new Backlog(dueNow, all, oldest == null ? 0 : Math.max(0, (now.toEpochMilli() - oldest.getTime()) / 1000.0));
     }
 }
