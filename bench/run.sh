@@ -172,7 +172,7 @@ start_server true batched
 ORG=$(admin POST /api/admin/organizations '{"name":"Bench"}' | jq -r .data.id)
 APP=$(admin POST /api/external-apps "{\"organization_id\":\"$ORG\",\"name\":\"Bench\",\"app_type\":\"api\",\"status\":\"active\"}" | jq -r .data.id)
 KEY=$(admin POST /api/external-apps/$APP/api-keys '{"name":"bench","rate_limit":10000000}' | jq -r .data.key)
-CONTENT=$(admin POST /api/external-apps/$APP/content '{"title":"Bench item","type":"video","url":"https://cdn.example/b.mp4","pricing_type":"credits","credits_required":1,"status":"published"}' | jq -r .data.id)
+CONTENT=$(admin POST /api/external-apps/$APP/content '{"title":"Bench item","type":"video","url":"https://cdn.example/b.mp4","pricing_type":"credit","credits_required":1,"status":"published"}' | jq -r .data.id)
 WALLET=$(admin GET /api/admin/organizations/$ORG/wallet | jq -r .data.id)
 admin POST /api/admin/wallets/$WALLET/grants '{"amount":1000000000,"reason":"bench"}' > /dev/null
 export BENCH_KEY=$KEY BENCH_APP=$APP BENCH_CONTENT=$CONTENT

@@ -1,7 +1,10 @@
 package io.tollgate.keys;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -39,6 +42,22 @@ public final class Scopes {
     /** Never given by default: a key gets these only when its scopes name them (embed:read: the embed keys activations make). */
     public static final Set<String> OPT_IN = Set.of(WEBHOOKS_MANAGE, EMBED_READ, INTEGRATIONS_MANAGE);
 
+    /**
+     * Seed 000's own scope names (its api_keys.scopes example), accepted on input as the scopes they
+     * mean and stored as those: read:content reads the content catalog; write:content makes content,
+     * which for an app is media generation (apps do not edit the catalog: operators do); payment:process
+     * buys credits and follows the payment. Keys always answer with the names above.
+     */
+    public static final Map<String, List<String>> ALIASES = aliases();
+
+    private static Map<String, List<String>> aliases() {
+        Map<String, List<String>> aliases = new LinkedHashMap<>();
+        aliases.put("read:content", List.of(CONTENT_READ));
+        aliases.put("write:content", List.of(MEDIA_GENERATE));
+        aliases.put("payment:process", List.of(CREDITS_PURCHASE, PAYMENTS_READ));
+        return Collections.unmodifiableMap(aliases);
+    }
+
     private Scopes() {}
 
     /** What a new key gets when the request names no scopes. */
@@ -46,7 +65,10 @@ public final class Scopes {
         return ALL.stream().filter(s -> !OPT_IN.contains(s) && (type == KeyType.SECRET || !SECRET_ONLY.contains(s))).toList();
     }
 
+    /** The scopes named, aliases replaced by what they mean, each once, in the order given. */
     static Set<String> normalize(List<String> scopes) {
-        return new LinkedHashSet<>(scopes);
+        Set<String> canonical = new LinkedHashSet<>();
+        for (String scope : scopes) canonical.addAll(ALIASES.getOrDefault(scope, List.of(scope)));
+        return canonical;
     }
 }
