@@ -48,7 +48,7 @@ BEGIN
     FOREACH t IN ARRAY ARRAY['applications', 'usage_events', 'usage_sessions', 'usage_daily_orgs', 'usage_daily_tokens', 'media_jobs',
                              'payments', 'invoices', 'integration_connections', 'integration_oauth_states', 'integration_logs',
                              'integration_analytics', 'webhook_endpoints', 'webhook_settings', 'webhook_messages', 'webhook_sources',
-                             'webhook_events', 'customer_apps', 'oauth_clients'] LOOP
+                             'webhook_events', 'customer_apps', 'oauth_clients', 'meter_reservations'] LOOP
         EXECUTE format('CREATE POLICY organization_rows ON %I USING (organization_id = current_setting(''tollgate.organization_id'', true))'
                        ' WITH CHECK (organization_id = current_setting(''tollgate.organization_id'', true))', t);
     END LOOP;
@@ -82,7 +82,7 @@ DO $$
 DECLARE
     t TEXT;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['api_keys', 'features', 'content_items'] LOOP
+    FOREACH t IN ARRAY ARRAY['api_keys', 'features', 'content_items', 'gateway_features', 'usage_hourly_upstream', 'usage_hourly_latency'] LOOP
         EXECUTE format('CREATE POLICY organization_rows ON %1$I USING (EXISTS (SELECT 1 FROM applications a WHERE a.id = %1$I.app_id))'
                        ' WITH CHECK (EXISTS (SELECT 1 FROM applications a WHERE a.id = %1$I.app_id))', t);
     END LOOP;
@@ -131,6 +131,11 @@ BEGIN
         EXECUTE format('CREATE POLICY organization_rows ON %I USING (%s) WITH CHECK (%s)', rel.child, rule, rule);
     END LOOP;
 END $$;
+
+-- A gateway feature's sealed upstream credentials: through the feature (keyed feature_id).
+CREATE POLICY organization_rows ON gateway_secrets
+    USING (EXISTS (SELECT 1 FROM gateway_features f WHERE f.feature_id = gateway_secrets.feature_id))
+    WITH CHECK (EXISTS (SELECT 1 FROM gateway_features f WHERE f.feature_id = gateway_secrets.feature_id));
 
 -- 2e. The ledger. A wallet belongs to an organization or to an end user (whose policy names the
 -- organization). The platform's system accounts (issuance, revenue, holds…) are the other side of every
