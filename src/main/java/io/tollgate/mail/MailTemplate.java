@@ -13,7 +13,7 @@ public enum MailTemplate {
     PASSWORD_RESET("password-reset", List.of("link", "expires_minutes")),
     WELCOME("welcome", List.of()),
     SUBSCRIPTION_CONFIRMATION("subscription-confirmation", List.of("plan_name", "price", "period_end")),
-    PAYMENT_RECEIPT("payment-receipt", List.of("amount", "description", "payment_id", "paid_at")),
+    PAYMENT_RECEIPT("payment-receipt", List.of("amount", "purpose", "payment_id", "paid_at")),
     CREDITS_LOW("credits-low", List.of("balance"));
 
     private final String fileName;
