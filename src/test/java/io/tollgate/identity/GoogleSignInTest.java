@@ -19,7 +19,7 @@ import tools.jackson.databind.JsonNode;
 class GoogleSignInTest extends SignInTest {
 
     @Test
-    void aNewUserSignsInAndComesBackToTheSameAccountWithTokensNeverInAUrl() {
+    void aNewUserSignsInAndComesBackToTheSameAccountWithTokensNeverInAUrl() throws Exception {
         String appId = appWithSignIn();
         Api app = appClient(appId);
         String email = email();

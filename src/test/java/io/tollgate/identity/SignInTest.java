@@ -56,8 +56,14 @@ abstract class SignInTest extends MailedApiTest {
         }
     }
 
-    static String issuer() {
-        return OIDC.issuerUrl("google").toString().replaceAll("/+$", "");
+    /**
+     * Each test has an issuer of its own on the shared provider, so a token callback one test queued but
+     * never used (a sign-in it broke on purpose) cannot answer another test's sign-in.
+     */
+    final String issuerId = "google-" + UUID.randomUUID().toString().substring(0, 8);
+
+    String issuer() {
+        return OIDC.issuerUrl(issuerId).toString().replaceAll("/+$", "");
     }
 
     static String email() {
@@ -77,7 +83,7 @@ abstract class SignInTest extends MailedApiTest {
     }
 
     /** The next Google sign-in is this person. */
-    static void googleUser(String subject, String email, boolean verified) {
+    void googleUser(String subject, String email, boolean verified) {
         Map<String, Object> claims = new LinkedHashMap<>();
         if (email != null) {
             claims.put("email", email);
@@ -87,8 +93,8 @@ abstract class SignInTest extends MailedApiTest {
     }
 
     /** The next Google ID token: these claims (they override the standard ones) and lifetime. */
-    static void googleToken(String subject, Map<String, Object> claims, long expirySeconds) {
-        OIDC.enqueueCallback(new DefaultOAuth2TokenCallback("google", subject, "JWT", null, claims, expirySeconds));
+    void googleToken(String subject, Map<String, Object> claims, long expirySeconds) {
+        OIDC.enqueueCallback(new DefaultOAuth2TokenCallback(issuerId, subject, "JWT", null, claims, expirySeconds));
     }
 
     record Pkce(String verifier, String challenge) {}
