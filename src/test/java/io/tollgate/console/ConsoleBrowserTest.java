@@ -7,7 +7,6 @@ import io.tollgate.ApiTest;
 import io.tollgate.operators.OperatorAccounts;
 import io.tollgate.operators.OperatorRequest;
 import io.tollgate.operators.OperatorRole;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +24,6 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -40,8 +37,6 @@ import tools.jackson.databind.JsonNode;
  * Full-page screenshots of the main screens go to target/screenshots/ (1280 px wide, some at 390 px).
  */
 class ConsoleBrowserTest extends ApiTest {
-    static final Path CHROMIUM = Path.of(System.getProperty("tollgate.chromium", "/usr/bin/chromium"));
-    static final Path CHROMEDRIVER = Path.of(System.getProperty("tollgate.chromedriver", "/usr/bin/chromedriver"));
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
     static final String PASSWORD = "browser test password";
     static ChromeDriver driver;
@@ -54,21 +49,9 @@ class ConsoleBrowserTest extends ApiTest {
 
     @BeforeAll
     static void startBrowser() throws IOException {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            RequiredTool.missing("Chromium or ChromeDriver is missing (" + CHROMIUM + ", " + CHROMEDRIVER
-                    + "): install the Debian packages chromium and chromium-driver (listed in .ci/packages)", RequiredTool.ci());
-        }
-        // A driver path that is set means Selenium Manager is never asked to download one.
-        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
+        HeadlessChromium.require();
         profile = Files.createTempDirectory("tollgate-chromium-");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                "--disable-extensions", "--user-data-dir=" + profile, "--window-size=1280,900", "--lang=en-US");
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
-        driver = new ChromeDriver(service, options);
+        driver = HeadlessChromium.start(profile);
         wait = new WebDriverWait(driver, Duration.ofSeconds(15));
         Files.createDirectories(SCREENSHOTS);
     }
@@ -76,11 +59,7 @@ class ConsoleBrowserTest extends ApiTest {
     @AfterAll
     static void stopBrowser() throws IOException {
         if (driver != null) driver.quit();
-        if (profile != null) {
-            try (var files = Files.walk(profile)) {
-                files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-            }
-        }
+        HeadlessChromium.delete(profile);
     }
 
     @BeforeEach
@@ -328,6 +307,22 @@ class ConsoleBrowserTest extends ApiTest {
         driver.get(base + "/console/operators");
         assertThat(text("h1")).isEqualTo("Operators");
         screenshot("operators");
+    }
+
+    @Test
+    void anAdminAddsGoogleSignInToAnAppAndSeesTheMailPage() {
+        String appId = createApp();
+        signedInAs(OperatorRole.ADMIN);
+        driver.get(base + "/console/apps/" + appId + "/sign-in");
+        driver.findElement(By.id("google-client-id")).sendKeys("console.apps.example");
+        driver.findElement(By.id("google-secret")).sendKeys("a secret typed once");
+        driver.findElement(By.cssSelector("#provider-google button[type=submit]")).click();
+        assertThat(text("p.notice")).contains("Saved the google sign-in.");
+        assertThat(driver.getPageSource()).contains("/api/v1/auth/oauth/google/callback").doesNotContain("a secret typed once");
+        screenshot("app-sign-in");
+        driver.get(base + "/console/mail");
+        assertThat(text("h1")).isEqualTo("Mail");
+        screenshot("mail");
     }
 
     @Test

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import tools.jackson.databind.JsonNode;
 
@@ -34,18 +36,25 @@ abstract class SignInTest extends MailedApiTest {
     static final String VERIFY_PAGE = "https://sunset.example/verify-email";
     static final String RESET_PAGE = "https://sunset.example/reset-password";
     static final String PASSWORD = "correct horse battery";
-    static final MockOAuth2Server OIDC = startOidc();
     static final GitHubStub GITHUB = startGitHub();
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private static MockOAuth2Server startOidc() {
-        MockOAuth2Server server = new MockOAuth2Server();
-        try {
-            server.start(InetAddress.getByName("127.0.0.1"), 0);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return server;
+    /**
+     * A provider of the test's own: the provider answers each token request with the next queued claims
+     * only while they are for its issuer, so claims a test queued for a sign-in it broke on purpose
+     * (before the token request) must not outlive the test.
+     */
+    MockOAuth2Server oidc;
+
+    @BeforeEach
+    void startProvider() throws IOException {
+        oidc = new MockOAuth2Server();
+        oidc.start(InetAddress.getByName("127.0.0.1"), 0);
+    }
+
+    @AfterEach
+    void stopProvider() {
+        oidc.shutdown();
     }
 
     private static GitHubStub startGitHub() {
@@ -56,14 +65,10 @@ abstract class SignInTest extends MailedApiTest {
         }
     }
 
-    /**
-     * Each test has an issuer of its own on the shared provider, so a token callback one test queued but
-     * never used (a sign-in it broke on purpose) cannot answer another test's sign-in.
-     */
-    final String issuerId = "google-" + UUID.randomUUID().toString().substring(0, 8);
+    static final String ISSUER_ID = "google";
 
     String issuer() {
-        return OIDC.issuerUrl(issuerId).toString().replaceAll("/+$", "");
+        return oidc.issuerUrl(ISSUER_ID).toString().replaceAll("/+$", "");
     }
 
     static String email() {
@@ -94,7 +99,7 @@ abstract class SignInTest extends MailedApiTest {
 
     /** The next Google ID token: these claims (they override the standard ones) and lifetime. */
     void googleToken(String subject, Map<String, Object> claims, long expirySeconds) {
-        OIDC.enqueueCallback(new DefaultOAuth2TokenCallback(issuerId, subject, "JWT", null, claims, expirySeconds));
+        oidc.enqueueCallback(new DefaultOAuth2TokenCallback(ISSUER_ID, subject, "JWT", null, claims, expirySeconds));
     }
 
     record Pkce(String verifier, String challenge) {}
