@@ -33,11 +33,11 @@ import org.junit.jupiter.api.Test;
 /**
  * ID tokens whose signature does not check out, from an OpenID Connect provider stub that publishes one
  * key and can sign with another: a forged signature under the published key id, HMAC keyed with the
- * public key (algorithm confusion) and an unsigned token. A correctly signed token from the same stub
+ * public key (algorithm confusion) and an unsigned token; and a well-signed token issued to another party. A correctly signed token from the same stub
  * signs in, so the refusals are the signature's doing.
  */
 class IdTokenSignatureTest extends SignInTest {
-    enum Mode { GOOD, FORGED, HMAC_WITH_PUBLIC_KEY, UNSIGNED }
+    enum Mode { GOOD, FORGED, HMAC_WITH_PUBLIC_KEY, UNSIGNED, ISSUED_TO_ANOTHER_PARTY }
 
     static HttpServer server;
     static RSAKey published;
@@ -93,6 +93,9 @@ class IdTokenSignatureTest extends SignInTest {
                     yield jwt.serialize();
                 }
                 case UNSIGNED -> new PlainJWT(claims).serialize();
+                // Our client among several audiences, but authorized for another party (OIDC Core 3.1.3.7).
+                case ISSUED_TO_ANOTHER_PARTY -> signed(new JWTClaimsSet.Builder(claims).audience(List.of(f.get("client_id"), "another-client"))
+                        .claim("azp", "another-client").build(), published);
             };
         } catch (Exception e) {
             throw new IOException(e);
@@ -130,7 +133,7 @@ class IdTokenSignatureTest extends SignInTest {
         ok(admin.put("/api/external-apps/" + appId + "/oauth-providers/google", Map.of("client_id", GOOGLE_CLIENT_ID,
                 "client_secret", GOOGLE_CLIENT_SECRET, "issuer", base())));
         Api app = appClient(appId);
-        for (Mode bad : List.of(Mode.FORGED, Mode.HMAC_WITH_PUBLIC_KEY, Mode.UNSIGNED)) {
+        for (Mode bad : List.of(Mode.FORGED, Mode.HMAC_WITH_PUBLIC_KEY, Mode.UNSIGNED, Mode.ISSUED_TO_ANOTHER_PARTY)) {
             mode = bad;
             URI back = signIn(app, "google", WEB, pkce());
             assertThat(parameter(back, "error_code")).as(bad.name()).isEqualTo("ID_TOKEN_INVALID");
