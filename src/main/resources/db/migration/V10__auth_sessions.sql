@@ -1,3 +1,4 @@
+-- module: identity
 -- End users' sign-in sessions. A session is one refresh-token family: every refresh rotates the token
 -- inside the session, and revoking the session ends the family and every access token that names it
 -- (access tokens carry the session id as their sid claim).

@@ -1,3 +1,4 @@
+-- module: platform
 -- Idempotency-Key records: the first response to a (scope, key) is stored in the transaction that
 -- did the work, so a replay answers with it and a concurrent duplicate waits on the unique index.
 CREATE TABLE idempotency_keys (

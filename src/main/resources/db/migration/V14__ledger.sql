@@ -1,3 +1,4 @@
+-- module: ledger
 -- Double-entry credits ledger. A transfer moves `amount` from debit_account to credit_account.
 -- Wallets keep their balance on the row (never below zero: the CHECK is the last line of defence);
 -- system accounts (issuance, revenue, holds, expiry, refunds) may go negative.

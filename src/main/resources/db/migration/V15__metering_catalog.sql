@@ -1,3 +1,4 @@
+-- module: metering
 -- Price rules: a feature of an app (seed 000 external_app_pricing) with its backend.
 CREATE TABLE features (
     id                      TEXT PRIMARY KEY,

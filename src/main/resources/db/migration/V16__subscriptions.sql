@@ -1,3 +1,4 @@
+-- module: billing
 -- Who is on which plan (seed 000 external_app_subscriptions, seed 001 customer_billing).
 -- At most one live (active or past_due) subscription per subscriber.
 CREATE TABLE subscriptions (

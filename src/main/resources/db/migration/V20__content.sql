@@ -1,3 +1,4 @@
+-- module: content
 -- Content an app sells or gives away (seed 000 "Content Access"). url and body are what a view
 -- unlocks; for paid items the API reveals them only through POST …/view or …/download.
 CREATE TABLE content_items (

@@ -1,3 +1,4 @@
+-- module: media
 -- Media generation jobs, and the queue they wait in. Workers on any node claim the oldest queued
 -- job with FOR UPDATE SKIP LOCKED, so nodes share the work and a job is never run twice at once.
 -- ticket is what the job's credits hold reserved (metering's HoldTicket), settled exactly once by

@@ -1,3 +1,4 @@
+-- module: organizations
 -- A tenant: owns applications, a wallet and a subscription. Deleting keeps the row (history points at it).
 CREATE TABLE organizations (
     id            TEXT PRIMARY KEY,

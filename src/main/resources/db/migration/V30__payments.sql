@@ -1,3 +1,4 @@
+-- module: payments
 -- Price of one credit per currency (minor units). A purchase of N credits costs N × price.
 CREATE TABLE credit_prices (
     currency               CHAR(3) PRIMARY KEY,
@@ -60,6 +61,7 @@ CREATE TABLE payment_events (
     PRIMARY KEY (provider, event_id)
 );
 
+-- module: ledger
 -- What a refund could not take back because it was already spent: owed, never a negative balance.
 CREATE TABLE ledger_debts (
     id         TEXT PRIMARY KEY,

@@ -1,3 +1,4 @@
+-- module: apps
 -- Seed 000 external_applications, plus the owning organization and a soft delete.
 CREATE TABLE applications (
     id              TEXT PRIMARY KEY,

@@ -1,3 +1,4 @@
+-- module: billing
 -- Subscriptions get a lifecycle: incomplete (awaiting the first payment) → active → past_due (a
 -- renewal is unpaid) → unpaid (still unpaid after the grace period) or back to active; any → canceled.
 ALTER TABLE subscriptions DROP CONSTRAINT subscriptions_status_check;

@@ -1,3 +1,4 @@
+-- module: billing
 -- What a subscription was charged, and why: the first period, a renewal, or a plan change (with its
 -- proration). A charge paid through a provider points at its payment; the payment's success or
 -- failure moves the subscription. Stripe subscriptions are charged by Stripe's invoices instead.

@@ -1,3 +1,4 @@
+-- module: keys
 -- Seed 000 api_keys. The key itself is never stored: key_hash is HMAC-SHA256(pepper, key).
 -- 'expired' is not stored: a key is expired when expires_at has passed.
 CREATE TABLE api_keys (

@@ -1,3 +1,4 @@
+-- module: invoices
 -- Calls that were charged money, per rollup row: the quantity of an invoice's per-request lines; and
 -- the app's organization, so invoices find an organization's charges without reading the app registry.
 ALTER TABLE usage_daily ADD COLUMN charged_calls BIGINT NOT NULL DEFAULT 0;

@@ -1,3 +1,4 @@
+-- module: metering
 -- Per-user rollups by feature too, so an app's usage can be read for one user and one feature
 -- without scanning events; errors counted as well.
 ALTER TABLE usage_daily_users ADD COLUMN feature TEXT NOT NULL DEFAULT '';

@@ -1,3 +1,4 @@
+-- module: operators
 -- Admin tokens are the operators' root keys for the admin API, hashed like API keys.
 CREATE TABLE admin_tokens (
     id           TEXT PRIMARY KEY,

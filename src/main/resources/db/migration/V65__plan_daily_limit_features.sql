@@ -1,3 +1,4 @@
+-- module: metering
 -- Which features a plan's daily_limit counts (seed 004: "3 videos/day" is about generation, not
 -- about every paid call). The seeded tiers cap the generation features; plans made before keep
 -- capping what they included; new plans default to the generation features too.

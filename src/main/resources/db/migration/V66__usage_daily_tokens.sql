@@ -1,3 +1,4 @@
+-- module: metering
 -- Seed 001's token usage report counts token consumption only (POST /api/v1/customer/tokens/consume),
 -- not every call an organization paid for, and names the app each catalog app_id was consumed by.
 -- usage_daily_orgs cannot tell the two apart, so token calls get a rollup of their own, kept by a

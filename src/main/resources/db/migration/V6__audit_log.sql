@@ -1,3 +1,4 @@
+-- module: audit
 -- Every operator change: who, what, on which object, the object before and after, and the request.
 CREATE TABLE audit_log (
     id          TEXT PRIMARY KEY,

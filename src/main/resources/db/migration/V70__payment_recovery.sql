@@ -1,3 +1,4 @@
+-- module: payments
 -- Money that bought nothing (a first payment of a subscription replaced meanwhile, a second payment of
 -- an invoice already paid): refunded by the reconciler. refund_due_error says why that could not be
 -- done automatically (e.g. M-Pesa payments cannot be refunded through Tollgate): an operator's task.

@@ -1,3 +1,4 @@
+-- module: billing
 -- Stripe Prices known to bill a plan's terms: made by Tollgate, or an operator's (or seeded) id checked
 -- at Stripe once. Prices are immutable at Stripe, so a plan whose price, currency or cycle changes gets a
 -- new one (its id then goes on the plan); subscriptions on an older one keep paying what it says.

@@ -1,3 +1,4 @@
+-- module: metering
 -- Per-user usage by ISO week (week = its Monday, UTC), folded from usage_daily_users once the week has
 -- closed (WeeklyUserRollup, in the background, never on the request path). "Top users" over a long range
 -- then sums one row per user and week plus the days at the edges, instead of one per user, day and feature.

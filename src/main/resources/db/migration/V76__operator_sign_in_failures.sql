@@ -1,3 +1,4 @@
+-- module: operators
 -- Failed console sign-ins count within a window (OperatorAccounts.FAILURE_WINDOW), for accounts ...
 ALTER TABLE operators ADD COLUMN last_failed_at TIMESTAMPTZ;
 

@@ -1,3 +1,4 @@
+-- module: identity
 -- End users of an application (seed 000 external_app_users, seed 004 users): registered with
 -- email/phone and password, anonymous by device, or named by the app itself (external_user_id).
 CREATE TABLE end_users (

@@ -1,3 +1,4 @@
+-- module: metering
 -- A metering batch posts each wallet's calls as one spend transfer (see LedgerSession.write); every
 -- usage event names the ledger movement that paid it: that transfer's reference, or the captured hold.
 -- So "which transfer paid this call" and "do the calls of a transfer add up to its amount" stay answerable.

@@ -1,3 +1,4 @@
+-- module: metering
 -- One row per committed metering batch, written in the batch's transaction. When the answer to a
 -- COMMIT is lost (the connection dies on the way back), inserting the marker again waits for that
 -- transaction to end and then tells whether it committed, so the batch is never applied twice.

@@ -1,3 +1,4 @@
+-- module: metering
 -- The metering writer keeps usage_daily_tokens itself, in the same set-based pipeline and key order as
 -- the other rollups (UsageWriter), so the statement trigger of V66 and its per-batch scan of the new
 -- events go.

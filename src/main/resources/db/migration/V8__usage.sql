@@ -1,3 +1,4 @@
+-- module: metering
 -- One row per metered call (seed 000 external_app_usage). Money is in minor units of `currency`:
 -- charge_minor is what the caller is billed, cost_minor what serving the call cost us.
 CREATE TABLE usage_events (

@@ -25,6 +25,7 @@ import io.tollgate.metering.PricingType;
 import io.tollgate.organizations.Organization;
 import io.tollgate.organizations.OrganizationRequest;
 import io.tollgate.organizations.Organizations;
+import io.tollgate.platform.Settings;
 import io.tollgate.platform.TollgateProperties;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -33,7 +34,6 @@ import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -50,7 +50,7 @@ class DemoSeeder implements ApplicationRunner {
     static final String SEEDED_SETTING = "demo_seeded";
     static final String DEMO_APP_IDENTIFIER = "com.tollgate.demo";
     private final TollgateProperties properties;
-    private final JdbcClient jdbc;
+    private final Settings settings;
     private final TransactionTemplate transactions;
     private final Organizations organizations;
     private final Applications applications;
@@ -61,11 +61,11 @@ class DemoSeeder implements ApplicationRunner {
     private final Ledger ledger;
     private final Environment environment;
 
-    DemoSeeder(Environment environment, TollgateProperties properties, JdbcClient jdbc, TransactionTemplate transactions, Organizations organizations,
+    DemoSeeder(Environment environment, TollgateProperties properties, Settings settings, TransactionTemplate transactions, Organizations organizations,
                Applications applications, ApiKeys keys, Features features, ContentItems content, Ledger ledger) {
         this.environment = environment;
         this.properties = properties;
-        this.jdbc = jdbc;
+        this.settings = settings;
         this.transactions = transactions;
         this.organizations = organizations;
         this.applications = applications;
@@ -79,9 +79,7 @@ class DemoSeeder implements ApplicationRunner {
     public void run(ApplicationArguments args) {
         if (!properties.demo() || !properties.embeddedDatabase()) return;
         String key = transactions.execute(status -> {
-            int claimed = jdbc.sql("INSERT INTO settings (name, value) VALUES (?, 'true') ON CONFLICT (name) DO NOTHING")
-                    .param(SEEDED_SETTING).update();
-            if (claimed == 0) return null;
+            if (!settings.putIfAbsent(SEEDED_SETTING, "true")) return null;
             return seed();
         });
         if (key == null) return;

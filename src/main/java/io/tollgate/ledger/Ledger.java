@@ -7,6 +7,7 @@ import io.tollgate.platform.ApiException;
 import io.tollgate.platform.Ids;
 import io.tollgate.platform.PageQuery;
 import io.tollgate.platform.PageResult;
+import io.tollgate.platform.SqlPipeline;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -192,13 +193,15 @@ public class Ledger {
         if (taken > 0) {
             Accounts.transfer(jdbc, walletId, Accounts.REFUNDS, taken, "refund", null, reference, "payment refunded");
             Accounts.adjust(jdbc, Map.of(walletId, -taken));
-            // Credits without an expiry go first; what the refund takes beyond them comes out of the
-            // expiring lots, so no lot goes on claiming credits that have left the wallet.
-            long excess = jdbc.sql("""
-                    SELECT coalesce((SELECT sum(remaining) FROM ledger_lots WHERE account_id = ? AND remaining > 0), 0)
-                      - coalesce((SELECT sum(amount - captured) FROM ledger_holds WHERE account_id = ? AND status = 'pending'), 0)""")
-                    .params(walletId, walletId).query(Long.class).single() - (balance - taken);
-            if (excess > 0) Lots.consume(jdbc, walletId, excess, clock.instant(), true);
+            // The rule (Lots): credits without expiry go first; what the refund takes beyond them comes out of
+            // the lots, soonest-expiring first, so no lot goes on claiming credits that have left the wallet.
+            List<Lots.Lot> live = Lots.live(jdbc, walletId);
+            long fromLots = taken - (balance - Lots.total(live));
+            if (fromLots > 0) {
+                SqlPipeline lots = new SqlPipeline();
+                Lots.adjust(lots, Lots.taking(Lots.draw(live, fromLots, clock.instant(), true)));
+                lots.run(jdbc);
+            }
         }
         long debt = credits - taken;
         if (debt > 0) {
@@ -228,6 +231,34 @@ public class Ledger {
         return finish(holdId, 0, "released");
     }
 
+    /**
+     * Releases the hold if it is still pending (a job that failed after its hold timed out has nothing to
+     * give back); false otherwise. Decided under the wallet's lock, and without throwing: an exception
+     * through this proxy would mark the caller's whole transaction for rollback.
+     */
+    @Transactional
+    public boolean releaseIfPending(String holdId) {
+        Optional<Hold> hold = hold(holdId);
+        if (hold.isEmpty()) return false;
+        lockOne(hold.get().walletId());
+        String status = jdbc.sql("SELECT status FROM ledger_holds WHERE id = ? FOR UPDATE").param(holdId).query(String.class).single();
+        if (!"pending".equals(status)) return false;
+        finish(holdId, 0, "released");
+        return true;
+    }
+
+    /** A hold as it stands: its wallet (after any merge), amount and status (pending, captured, released, expired). */
+    public record Hold(String id, String walletId, long amount, String status) {
+        public boolean pending() {
+            return "pending".equals(status);
+        }
+    }
+
+    public Optional<Hold> hold(String holdId) {
+        return jdbc.sql("SELECT id, account_id, amount, status FROM ledger_holds WHERE id = ?").param(holdId)
+                .query((rs, i) -> new Hold(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4))).optional();
+    }
+
     private HoldResult finish(String holdId, long capture, String outcome) {
         String walletId = jdbc.sql("SELECT account_id FROM ledger_holds WHERE id = ?").param(holdId).query(String.class).optional()
                 .orElseThrow(() -> ApiException.notFound("hold", holdId));
@@ -242,9 +273,9 @@ public class Ledger {
         if (capture < 0 || capture > amount) throw ApiException.invalidField("amount", "must be between 0 and the held " + amount);
         long released = amount - capture;
         Instant now = clock.instant();
+        returnUncapturedLotCredits(holdId, walletId, capture, now);
         if (capture > 0) {
             Accounts.transfer(jdbc, Accounts.HOLDS, Accounts.REVENUE, capture, "capture", holdId, null, null);
-            Lots.consume(jdbc, walletId, capture, now, true);
         }
         if (released > 0) {
             Accounts.transfer(jdbc, Accounts.HOLDS, walletId, released, "release", holdId, null, null);
@@ -257,6 +288,26 @@ public class Ledger {
         if (capture > 0) system.put(Accounts.REVENUE, capture);
         Accounts.adjust(jdbc, system);
         return new HoldResult(holdId, outcome, capture, released, balance(walletId));
+    }
+
+    /**
+     * The rule (Lots) for the lots a hold drew on: the capture spends them soonest-expiring first, even a
+     * lot that expired meanwhile (its credits were reserved before it expired, as a spend then would have
+     * taken them); what is not captured goes back to its lot, where the sweep expires it if the lot has
+     * expired. The hold's credits beyond its lots are credits without expiry: nothing to track.
+     */
+    private void returnUncapturedLotCredits(String holdId, String walletId, long capture, Instant now) {
+        List<Lots.Lot> held = Lots.heldBy(jdbc, holdId);
+        if (held.isEmpty()) return;
+        Map<String, Long> back = new TreeMap<>();
+        for (Lots.Lot lot : Lots.after(held, Lots.draw(held, capture, now, true))) {
+            if (lot.credits() > 0) back.put(lot.id(), lot.credits());
+        }
+        SqlPipeline writes = new SqlPipeline();
+        writes.add("DELETE FROM ledger_hold_lots WHERE hold_id = ?", holdId);
+        Lots.adjust(writes, back);
+        if (!back.isEmpty()) writes.add("UPDATE ledger_accounts SET has_expiring = true WHERE id = ?", walletId);
+        writes.run(jdbc);
     }
 
     /**
@@ -278,7 +329,10 @@ public class Ledger {
         return expired;
     }
 
-    /** What is left of expired lots leaves the wallet, as far as the balance not held allows. */
+    /**
+     * What is left of expired lots leaves the wallet. Held credits are not in a lot's remaining (rule:
+     * {@link Lots}), so this never takes credits a pending hold reserved.
+     */
     public long expireLots(int limit) {
         Instant now = clock.instant();
         List<String> wallets = jdbc.sql("""
@@ -295,17 +349,18 @@ public class Ledger {
 
     private long expireLotsOf(String walletId, Instant now) {
         long balance = lockOne(walletId);
-        var lots = jdbc.sql("SELECT id, remaining FROM ledger_lots WHERE account_id = ? AND remaining > 0 AND expires_at <= ? ORDER BY expires_at, id")
-                .params(walletId, Timestamp.from(now)).query((rs, i) -> Map.entry(rs.getString(1), rs.getLong(2))).list();
-        long expired = 0;
-        for (var lot : lots) {
-            long take = Math.min(lot.getValue(), balance);
-            if (take <= 0) break; // the rest sits in pending holds; it expires once they are released
-            Accounts.transfer(jdbc, walletId, Accounts.EXPIRY, take, "expire", null, lot.getKey(), "grant expired");
-            jdbc.sql("UPDATE ledger_lots SET remaining = remaining - ? WHERE id = ?").params(take, lot.getKey()).update();
-            balance -= take;
-            expired += take;
+        List<Lots.Lot> due = Lots.live(jdbc, walletId).stream().filter(l -> l.expired(now)).toList();
+        long expired = Lots.total(due);
+        if (expired > balance) {
+            // The invariant every movement keeps (a lot's remaining is free credit, within the balance).
+            throw new IllegalStateException("lots of " + walletId + " claim " + expired + " credits but its balance is " + balance);
         }
+        for (Lots.Lot lot : due) {
+            Accounts.transfer(jdbc, walletId, Accounts.EXPIRY, lot.credits(), "expire", null, lot.id(), "grant expired");
+        }
+        SqlPipeline writes = new SqlPipeline();
+        Lots.adjust(writes, Lots.taking(due.stream().map(l -> new Lots.Draw(l.id(), l.credits())).toList()));
+        writes.run(jdbc);
         if (expired > 0) {
             Accounts.adjust(jdbc, Map.of(walletId, -expired));
             Accounts.adjust(jdbc, Map.of(Accounts.EXPIRY, expired));
@@ -335,7 +390,10 @@ public class Ledger {
             Accounts.transfer(jdbc, from.get(), into, amount, "merge", null, merged.fromUserId(), "anonymous user merged");
             Accounts.adjust(jdbc, new TreeMap<>(Map.of(from.get(), -amount, into, amount)));
         }
-        int lots = jdbc.sql("UPDATE ledger_lots SET account_id = ? WHERE account_id = ? AND remaining > 0").params(into, from.get()).update();
+        // The rule (Lots): lots, pending holds and what those drew from the lots move together, unchanged.
+        int lots = jdbc.sql("""
+                UPDATE ledger_lots l SET account_id = ? WHERE account_id = ?
+                AND (remaining > 0 OR EXISTS (SELECT 1 FROM ledger_hold_lots d WHERE d.lot_id = l.id))""").params(into, from.get()).update();
         if (lots > 0) jdbc.sql("UPDATE ledger_accounts SET has_expiring = true WHERE id = ?").param(into).update();
         jdbc.sql("UPDATE ledger_holds SET account_id = ? WHERE account_id = ? AND status = 'pending'").params(into, from.get()).update();
     }
@@ -376,14 +434,20 @@ public class Ledger {
         long holdsBalance = balance(Accounts.HOLDS);
         long overclaimed = jdbc.sql("""
                 SELECT count(*) FROM (SELECT account_id, sum(remaining) AS r FROM ledger_lots WHERE remaining > 0 GROUP BY 1) l
-                JOIN ledger_accounts a ON a.id = l.account_id
-                WHERE l.r > a.balance + coalesce((SELECT sum(amount) FROM ledger_holds h WHERE h.account_id = a.id AND h.status = 'pending'), 0)""")
+                JOIN ledger_accounts a ON a.id = l.account_id WHERE l.r > a.balance""")
+                .query(Long.class).single();
+        long badHoldDraws = jdbc.sql("""
+                SELECT count(*) FROM (SELECT d.hold_id, sum(d.amount) AS drawn, bool_or(l.account_id <> h.account_id) AS elsewhere,
+                  min(h.amount) AS amount, min(h.status) AS status
+                FROM ledger_hold_lots d JOIN ledger_holds h ON h.id = d.hold_id JOIN ledger_lots l ON l.id = d.lot_id GROUP BY 1) x
+                WHERE x.drawn > x.amount OR x.elsewhere OR x.status <> 'pending'""")
                 .query(Long.class).single();
         List<String> problems = new ArrayList<>();
         if (sum != 0) problems.add("accounts sum to " + sum + ", not 0");
         if (negative > 0) problems.add(negative + " wallets are negative");
         if (outstanding != holdsBalance) problems.add("pending holds total " + outstanding + " but the holds account holds " + holdsBalance);
         if (overclaimed > 0) problems.add(overclaimed + " wallets have lots claiming more credits than they hold");
+        if (badHoldDraws > 0) problems.add(badHoldDraws + " holds drew more from lots than they hold, from another wallet's lots, or are no longer pending");
         if (!mismatches.isEmpty()) problems.add(mismatches.size() + " accounts' balances differ from their transfers");
         return new LedgerCheck(problems.isEmpty(), accounts, transfers, sum, outstanding, holdsBalance, mismatches, problems);
     }

@@ -16,13 +16,19 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * deadlock) for the rest of the caller's transaction. The caller decides against {@link #spendable},
  * {@link #stage}s postings, and {@link #finish}es; the writes are set-based, a handful of statements
  * however many postings there are. Locks: wallets first, system accounts last and briefly.
+ * Which lots a spend or a hold draws on, and so what is spendable, is the one rule of {@link Lots}.
  */
 public final class LedgerSession {
     private final JdbcClient jdbc;
     private final Instant now;
     private final Map<String, long[]> wallets = new HashMap<>(); // id → {balance, spendable}
-    private final Map<String, Boolean> expiring = new HashMap<>();
+    /** Live lots of the locked wallets that have any, as this session's postings leave them (FEFO order). */
+    private final Map<String, List<Lots.Lot>> lots = new HashMap<>();
     private final List<Posting> staged = new ArrayList<>();
+    /** What the staged postings take from lots, and which of it holds reserve (rule: see {@link Lots}). */
+    private final Map<String, Long> lotDeltas = new TreeMap<>();
+    private final List<String> heldHoldIds = new ArrayList<>();
+    private final List<Lots.Draw> heldDraws = new ArrayList<>();
     private final Map<String, Long> systemDeltas = new TreeMap<>();
 
     LedgerSession(JdbcClient jdbc, Instant now) {
@@ -40,19 +46,17 @@ public final class LedgerSession {
                 .query(rs -> {
                     long balance = rs.getLong(2);
                     wallets.put(rs.getString(1), new long[] {balance, balance});
-                    expiring.put(rs.getString(1), rs.getBoolean(3));
                     if (rs.getBoolean(3)) withLots.add(rs.getString(1));
                 });
         if (withLots.isEmpty()) return;
-        // Credits of an expired lot not yet swept are still in the balance but no longer spendable.
-        jdbc.sql("""
-                SELECT account_id, sum(remaining) FROM ledger_lots
-                WHERE account_id = ANY(?) AND remaining > 0 AND expires_at <= ? GROUP BY account_id""")
-                .params(withLots.toArray(String[]::new), Timestamp.from(now))
-                .query(rs -> {
-                    long[] state = wallets.get(rs.getString(1));
-                    state[1] = Math.max(0, state[0] - rs.getLong(2));
-                });
+        // One query per batch for all its wallets with expiring grants (the one the aggregate of expired
+        // lots used to cost): the lots themselves, so every posting draws on them by the one rule in Java.
+        lots.putAll(Lots.live(jdbc, withLots.toArray(String[]::new)));
+        lots.forEach((wallet, live) -> {
+            // Credits of an expired lot not yet swept are still in the balance but no longer spendable.
+            long[] state = wallets.get(wallet);
+            state[1] = state[0] - Lots.expired(live, now);
+        });
     }
 
     public boolean locked(String walletId) {
@@ -78,6 +82,19 @@ public final class LedgerSession {
         }
         state[0] -= p.amount();
         state[1] -= p.amount();
+        List<Lots.Lot> live = lots.get(p.walletId());
+        if (live != null) {
+            // A spend and a hold draw alike: unexpired lots soonest-expiring first, then credits without expiry.
+            List<Lots.Draw> draws = Lots.draw(live, p.amount(), now, false);
+            lots.put(p.walletId(), Lots.after(live, draws));
+            for (Lots.Draw d : draws) {
+                lotDeltas.merge(d.lotId(), -d.credits(), Long::sum);
+                if (p.kind() == Posting.Kind.HOLD) {
+                    heldHoldIds.add(p.holdId());
+                    heldDraws.add(d);
+                }
+            }
+        }
         staged.add(p);
     }
 
@@ -97,7 +114,6 @@ public final class LedgerSession {
     public void write(SqlPipeline pipeline) {
         if (staged.isEmpty()) return;
         Map<String, Long> deltas = new TreeMap<>();
-        Map<String, Long> spends = new TreeMap<>();
         Map<List<String>, Integer> spendRows = new HashMap<>();
         int n = staged.size();
         String[] debit = new String[n];
@@ -112,7 +128,6 @@ public final class LedgerSession {
             deltas.merge(p.walletId(), -p.amount(), Long::sum);
             if (p.kind() == Posting.Kind.SPEND) {
                 systemDeltas.merge(Accounts.REVENUE, p.amount(), Long::sum);
-                if (Boolean.TRUE.equals(expiring.get(p.walletId()))) spends.merge(p.walletId(), p.amount(), Long::sum);
                 Integer row = p.reference() == null ? null : spendRows.get(List.of(p.walletId(), p.reference()));
                 if (row != null) {
                     amount[row] += p.amount();
@@ -143,7 +158,8 @@ public final class LedgerSession {
         }
         staged.clear();
         Accounts.adjustLocked(pipeline, deltas);
-        spends.forEach((wallet, spent) -> Lots.consume(pipeline, wallet, spent, now, false));
+        Lots.adjust(pipeline, lotDeltas);
+        lotDeltas.clear();
         pipeline.add("""
                 INSERT INTO ledger_transfers (debit_account, credit_account, amount, kind, hold_id, reference)
                 SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[])""",
@@ -158,6 +174,9 @@ public final class LedgerSession {
                     holds.stream().map(h -> Timestamp.from(h.holdExpiresAt())).toArray(Timestamp[]::new),
                     holds.stream().map(Posting::reference).toArray(String[]::new));
         }
+        Lots.recordHeld(pipeline, heldHoldIds, heldDraws);
+        heldHoldIds.clear();
+        heldDraws.clear();
     }
 
     /**

@@ -88,8 +88,10 @@ public class Meter {
     public void settle(HoldTicket ticket, boolean success, int status, int durationMs) {
         transactions.executeWithoutResult(tx -> {
             if (!success && !ticket.counters().isEmpty()) giveBack(ticket.counters());
-            String walletId = ticket.holdId() == null ? null : walletOfHold(ticket.holdId());
-            if (walletId != null) ledger.lock(List.of(walletId));
+            // The hold's wallet through the ledger's public face (its tables are the ledger's), locked here so
+            // the lock order stays counters → wallet → rollups → system accounts.
+            Optional<Ledger.Hold> hold = ticket.holdId() == null ? Optional.empty() : ledger.hold(ticket.holdId());
+            hold.ifPresent(h -> ledger.lock(List.of(h.walletId())));
             Instant now = clock.instant();
             usage.write(List.of(new UsageRow(usageIds.next(), ticket.appId(), ticket.organizationId(), ticket.apiKeyId(), ticket.endUserId(),
                     ticket.feature(), ticket.endpoint(), ticket.method(), status, success ? ticket.source() : "released",
@@ -98,18 +100,9 @@ public class Meter {
                     success ? ticket.creditsHeld() + ticket.planUnits() : 0, success && ticket.holdId() != null ? ticket.holdId() : null, now)));
             if (ticket.holdId() != null) {
                 if (success) ledger.capture(ticket.holdId(), ticket.creditsHeld());
-                else if (isPending(ticket.holdId())) ledger.release(ticket.holdId());
+                else ledger.releaseIfPending(ticket.holdId());
             }
         });
-    }
-
-    private String walletOfHold(String holdId) {
-        return jdbc.sql("SELECT account_id FROM ledger_holds WHERE id = ?").param(holdId).query(String.class).optional().orElse(null);
-    }
-
-    private boolean isPending(String holdId) {
-        return jdbc.sql("SELECT status FROM ledger_holds WHERE id = ?").param(holdId).query(String.class).optional()
-                .map("pending"::equals).orElse(false);
     }
 
     private void giveBack(List<HoldTicket.CounterUse> uses) {

@@ -3,6 +3,7 @@ package io.tollgate.metering;
 import io.tollgate.apps.AppSnapshot;
 import io.tollgate.apps.Application;
 import io.tollgate.apps.Applications;
+import io.tollgate.ledger.Ledger;
 import io.tollgate.platform.PageQuery;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -27,12 +28,14 @@ import org.springframework.stereotype.Component;
 class TokenUsage {
     private final JdbcClient jdbc;
     private final Meter meter;
+    private final Ledger ledger;
     private final Applications applications;
     private final Clock clock;
 
-    TokenUsage(JdbcClient jdbc, Meter meter, Applications applications, Clock clock) {
+    TokenUsage(JdbcClient jdbc, Meter meter, Ledger ledger, Applications applications, Clock clock) {
         this.jdbc = jdbc;
         this.meter = meter;
+        this.ledger = ledger;
         this.applications = applications;
         this.clock = clock;
     }
@@ -67,7 +70,7 @@ class TokenUsage {
         long consumed = daily.stream().mapToLong(DayUsage::tokens).sum();
         long purchasedUsed = jdbc.sql("SELECT coalesce(sum(credits), 0) FROM usage_daily_tokens WHERE organization_id = ? AND day BETWEEN ? AND ?")
                 .params(organizationId, from, to).query(Long.class).single();
-        long purchasedLeft = jdbc.sql("SELECT balance FROM ledger_accounts WHERE id = ?").param(payer.walletId()).query(Long.class).single();
+        long purchasedLeft = ledger.balance(payer.walletId());
         return new Report(allowance(organizationId, plan, start, end, consumed - purchasedUsed, now), byApp, daily,
                 new Purchased(purchasedUsed, purchasedLeft));
     }

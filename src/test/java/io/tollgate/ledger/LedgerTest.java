@@ -132,6 +132,43 @@ class LedgerTest extends ClockedApiTest {
         assertLedgerConsistent();
     }
 
+    /**
+     * Issue 11.1: the hold drew on the expiring grant (soonest-expiring first, as a spend would), so the
+     * grant's expiry leaves the held credits alone and the capture spends them: 100 remain, as after a
+     * plain spend. Before the fix the sweep expired the lot's whole remainder out of the free balance
+     * and the capture then took the job's price again from the credits that never expire (90).
+     */
+    @Test
+    void aHoldOnAnExpiringGrantThatExpiresWhilePendingCapturesTheGrantsCredits() {
+        String wallet = wallet(100); // 100 that never expire
+        ledger.grant(wallet, 10, "promo", clock.instant().plus(Duration.ofHours(1)), "promo-11-1");
+        String hold = hold(wallet, 10, Duration.ofHours(5)); // a media job
+        clock.advance(Duration.ofHours(2));
+        ledger.expireLots(1_000);
+        assertThat(ledger.balance(wallet)).as("the held credits are the grant's; nothing else expires").isEqualTo(100);
+        ledger.capture(hold, 10);
+        assertThat(ledger.balance(wallet)).isEqualTo(100);
+        assertThat(ledger.requireWallet(wallet).held()).isZero();
+        assertLedgerConsistent();
+    }
+
+    /** A partial capture spends the hold's lot credits first (as a spend would have), and gives back credits without expiry. */
+    @Test
+    void aPartialCaptureSpendsTheHeldLotCreditsFirst() {
+        String wallet = wallet(100);
+        ledger.grant(wallet, 10, "promo", clock.instant().plus(Duration.ofHours(1)), "promo-partial");
+        String hold = hold(wallet, 30, Duration.ofHours(5)); // 10 from the lot, 20 without expiry
+        assertThat(jdbc.sql("SELECT sum(remaining) FROM ledger_lots WHERE account_id = ?").param(wallet).query(Long.class).single())
+                .as("held lot credits leave the lot's remaining").isZero();
+        Ledger.HoldResult result = ledger.capture(hold, 15);
+        assertThat(result.released()).isEqualTo(15);
+        assertThat(ledger.balance(wallet)).isEqualTo(95);
+        clock.advance(Duration.ofHours(2));
+        ledger.expireLots(1_000);
+        assertThat(ledger.balance(wallet)).as("the lot was spent by the capture: nothing expires").isEqualTo(95);
+        assertLedgerConsistent();
+    }
+
     @Test
     void transfersAreImmutable() {
         String wallet = wallet(3);

@@ -1,6 +1,7 @@
 package io.tollgate.platform.internal;
 
 import io.tollgate.platform.SecretHasher;
+import io.tollgate.platform.Settings;
 import io.tollgate.platform.TollgateProperties;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +15,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * The pepper comes from TOLLGATE_KEY_PEPPER, or is generated once into the data directory. Its
@@ -28,16 +28,14 @@ class PepperConfig {
 
     @Bean
     SecretHasher secretHasher(@Value("${tollgate.keys.pepper:}") String configured, TollgateProperties properties,
-                              JdbcClient jdbc) throws IOException {
+                              Settings settings) throws IOException {
         byte[] pepper = configured.isBlank() ? fromFile(properties) : configured.getBytes(StandardCharsets.UTF_8);
         if (pepper.length < 16) throw new IllegalStateException("TOLLGATE_KEY_PEPPER must be at least 16 bytes");
         SecretHasher hasher = new SecretHasher(pepper);
         String fingerprint = Base64.getEncoder().encodeToString(hasher.hash("tollgate:pepper-fingerprint"));
-        String stored = jdbc.sql("SELECT value FROM settings WHERE name = ?").param(FINGERPRINT_SETTING)
-                .query(String.class).optional().orElse(null);
+        String stored = settings.get(FINGERPRINT_SETTING).orElse(null);
         if (stored == null) {
-            jdbc.sql("INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")
-                    .params(FINGERPRINT_SETTING, fingerprint).update();
+            settings.putIfAbsent(FINGERPRINT_SETTING, fingerprint);
         } else if (!stored.equals(fingerprint)) {
             throw new IllegalStateException("The key pepper differs from the one this database's keys were hashed with: "
                     + "set TOLLGATE_KEY_PEPPER to the original value (or restore secrets/key-pepper in the data directory)");
