@@ -20,7 +20,9 @@ import tools.jackson.databind.JsonNode;
         "tollgate.data-dir=target/test-data/shared",
         "tollgate.demo=false",
         "tollgate.operators.admin-token=" + ApiTest.ADMIN_TOKEN,
-        "tollgate.keys.last-used-flush-millis=200"})
+        "tollgate.keys.last-used-flush-millis=200",
+        // Webhook tests deliver to receivers on this machine; only this address is exempt from the SSRF check.
+        "tollgate.webhooks.allowed-hosts=127.0.0.1"})
 public abstract class ApiTest {
     public static final String ADMIN_TOKEN = "test-owner-token-0123456789abcdef";
 

@@ -10,6 +10,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -24,8 +25,10 @@ class SubscriptionStore {
     private final JdbcClient jdbc;
     private final Json json;
     private final CacheInvalidation invalidation;
+    private final ApplicationEventPublisher events;
 
-    SubscriptionStore(JdbcClient jdbc, Json json, CacheInvalidation invalidation) {
+    SubscriptionStore(JdbcClient jdbc, Json json, CacheInvalidation invalidation, ApplicationEventPublisher events) {
+        this.events = events;
         this.jdbc = jdbc;
         this.json = json;
         this.invalidation = invalidation;
@@ -47,6 +50,7 @@ class SubscriptionStore {
                 .update();
         Subscription created = get(s.id());
         changed(created);
+        events.publishEvent(new SubscriptionChanged(null, created));
         return created;
     }
 
@@ -139,6 +143,7 @@ class SubscriptionStore {
         jdbc.sql("UPDATE subscriptions SET " + assignments + ", updated_at = now() WHERE id = ?").params(all).update();
         Subscription after = get(s.id());
         changed(after);
+        events.publishEvent(new SubscriptionChanged(s, after));
         return after;
     }
 

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -47,9 +48,11 @@ public class Invoices {
     private final AuditTrail audit;
     private final PaymentRefunds refunds;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
 
     Invoices(JdbcClient jdbc, InvoiceLines lines, Organizations organizations, PaymentReports payments, UsageReports usage,
-             AuditTrail audit, PaymentRefunds refunds, Clock clock) {
+             AuditTrail audit, PaymentRefunds refunds, Clock clock, ApplicationEventPublisher events) {
+        this.events = events;
         this.refunds = refunds;
         this.usage = usage;
         this.jdbc = jdbc;
@@ -112,6 +115,8 @@ public class Invoices {
                         settled ? Timestamp.from(now) : null, invoiceId).update();
         Invoice issued = get(invoiceId);
         audit.record("invoice.finalized", "invoice", invoiceId, draft, issued);
+        events.publishEvent(new InvoiceEvents.Finalized(issued));
+        if (settled) events.publishEvent(new InvoiceEvents.Paid(issued));
         return issued;
     }
 
@@ -150,6 +155,7 @@ public class Invoices {
         String invoiceId = event.payment().purposeRef();
         int paid = jdbc.sql("UPDATE invoices SET status = 'paid', paid_at = ?, payment_id = ?, updated_at = now() WHERE id = ? AND status = 'open'")
                 .params(Timestamp.from(clock.instant()), event.payment().id(), invoiceId).update();
+        if (paid == 1) events.publishEvent(new InvoiceEvents.Paid(get(invoiceId)));
         if (paid == 0 && !event.payment().id().equals(jdbc.sql("SELECT payment_id FROM invoices WHERE id = ?").param(invoiceId)
                 .query(String.class).optional().orElse(null))) {
             refunds.refundLater(event.payment().id(), "invoice " + invoiceId + " was paid or voided already");

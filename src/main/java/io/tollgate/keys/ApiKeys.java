@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -37,9 +38,11 @@ public class ApiKeys {
     private final CacheInvalidation invalidation;
     private final LastUsedTracker lastUsed;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
 
     ApiKeys(JdbcClient jdbc, Json json, AuditTrail audit, Applications applications, SecretHasher hasher,
-            CacheInvalidation invalidation, LastUsedTracker lastUsed, Clock clock) {
+            CacheInvalidation invalidation, LastUsedTracker lastUsed, Clock clock, ApplicationEventPublisher events) {
+        this.events = events;
         this.jdbc = jdbc;
         this.json = json;
         this.audit = audit;
@@ -67,6 +70,7 @@ public class ApiKeys {
                 json.write(Metadata.check(request.metadata(), json)));
         ApiKey created = get(app.id(), keyId);
         audit.record("api_key.created", "api_key", keyId, null, created);
+        events.publishEvent(new ApiKeyEvents.Created(created, app.organizationId()));
         return new CreatedApiKey(created, key);
     }
 
@@ -142,13 +146,14 @@ public class ApiKeys {
     /** Revoking twice is harmless: the second call answers with the key as it stands. */
     @Transactional
     public ApiKey revoke(String appId, String keyId) {
-        applications.get(appId);
+        Application app = applications.get(appId);
         ApiKey before = lock(appId, keyId);
         if (before.status() == KeyStatus.REVOKED) return before;
         jdbc.sql("UPDATE api_keys SET status = 'revoked', revoked_at = now(), updated_at = now() WHERE id = ?").param(keyId).update();
         invalidate(keyId);
         ApiKey after = get(appId, keyId);
         audit.record("api_key.revoked", "api_key", keyId, before, after);
+        events.publishEvent(new ApiKeyEvents.Revoked(after, app.organizationId()));
         return after;
     }
 
@@ -158,7 +163,7 @@ public class ApiKeys {
      */
     @Transactional
     public RotatedApiKey rotate(String appId, String keyId, long overlapSeconds) {
-        applications.get(appId);
+        Application app = applications.get(appId);
         ApiKey old = lock(appId, keyId);
         if (old.status() != KeyStatus.ACTIVE) {
             throw new ApiException(HttpStatus.CONFLICT, "KEY_NOT_ACTIVE", "Only an active key can be rotated; this one is " + old.status().name().toLowerCase());
@@ -185,15 +190,19 @@ public class ApiKeys {
         ApiKey created = get(appId, newId);
         audit.record("api_key.rotated", "api_key", keyId, old, oldAfter);
         audit.record("api_key.created", "api_key", newId, null, created);
+        events.publishEvent(new ApiKeyEvents.Rotated(oldAfter, created, app.organizationId()));
         return new RotatedApiKey(new CreatedApiKey(created, key), oldAfter);
     }
 
     @EventListener
     void onApplicationDeleted(ApplicationDeleted event) {
-        List<byte[]> hashes = jdbc.sql("""
+        List<String> revoked = jdbc.sql("""
                 UPDATE api_keys SET status = 'revoked', revoked_at = now(), updated_at = now()
-                WHERE app_id = ? AND status = 'active' RETURNING key_hash""").param(event.appId()).query(byte[].class).list();
-        hashes.forEach(h -> invalidation.publish(KeyDirectory.CACHE_TOPIC, HashKey.of(h).base64()));
+                WHERE app_id = ? AND status = 'active' RETURNING id""").param(event.appId()).query(String.class).list();
+        for (String keyId : revoked) {
+            invalidate(keyId);
+            events.publishEvent(new ApiKeyEvents.Revoked(get(event.appId(), keyId), event.organizationId()));
+        }
     }
 
     private void invalidate(String keyId) {

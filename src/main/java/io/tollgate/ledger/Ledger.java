@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -38,11 +39,13 @@ public class Ledger {
     private final Clock clock;
     private final TransactionTemplate transactions;
     private final TransactionTemplate outsideCallerTransaction;
+    private final ApplicationEventPublisher events;
     /** owner → wallet id; wallets are never deleted, so an entry never goes stale. */
     private final Cache<String, String> walletIds = Caffeine.newBuilder().maximumSize(WALLET_CACHE_MAX).build();
 
-    Ledger(JdbcClient jdbc, Clock clock, TransactionTemplate transactions) {
+    Ledger(JdbcClient jdbc, Clock clock, TransactionTemplate transactions, ApplicationEventPublisher events) {
         this.jdbc = jdbc;
+        this.events = events;
         this.clock = clock;
         this.transactions = transactions;
         this.outsideCallerTransaction = new TransactionTemplate(transactions.getTransactionManager());
@@ -96,7 +99,7 @@ public class Ledger {
     /** Locks these wallets for the caller's transaction; see {@link LedgerSession}. */
     @Transactional(propagation = Propagation.MANDATORY)
     public LedgerSession lock(Collection<String> walletIds) {
-        LedgerSession session = new LedgerSession(jdbc, clock.instant());
+        LedgerSession session = new LedgerSession(jdbc, events, clock.instant());
         session.lock(walletIds.stream().distinct().sorted().toArray(String[]::new));
         return session;
     }
@@ -139,6 +142,12 @@ public class Ledger {
     /** Credits from issuance into a wallet, optionally expiring. Joins the caller's transaction. */
     @Transactional
     public Grant grant(String walletId, long amount, String reason, Instant expiresAt, String reference) {
+        Grant grant = issue(walletId, amount, reason, expiresAt, reference);
+        events.publishEvent(new LedgerEvents.Granted(ref(walletId), amount, grant.balance(), reason, reference, expiresAt, false));
+        return grant;
+    }
+
+    private Grant issue(String walletId, long amount, String reason, Instant expiresAt, String reference) {
         if (amount <= 0) throw ApiException.invalidField("amount", "must be a positive whole number of credits");
         if (expiresAt != null && !expiresAt.isAfter(clock.instant())) throw ApiException.invalidField("expires_at", "must be in the future");
         lockOne(walletId);
@@ -161,7 +170,7 @@ public class Ledger {
      */
     @Transactional
     public Grant grantPurchase(String walletId, long amount, String reference) {
-        Grant grant = grant(walletId, amount, "purchase", null, reference);
+        Grant grant = issue(walletId, amount, "purchase", null, reference);
         long repaid = 0;
         var debts = jdbc.sql("SELECT id, amount - repaid FROM ledger_debts WHERE account_id = ? AND repaid < amount ORDER BY created_at, id FOR UPDATE")
                 .param(walletId).query((rs, i) -> Map.entry(rs.getString(1), rs.getLong(2))).list();
@@ -176,7 +185,9 @@ public class Ledger {
             Accounts.adjust(jdbc, Map.of(walletId, -repaid));
             Accounts.adjust(jdbc, Map.of(Accounts.REFUNDS, repaid));
         }
-        return new Grant(grant.transferId(), walletId, amount, balance(walletId), null, null);
+        long balance = balance(walletId);
+        events.publishEvent(new LedgerEvents.Granted(ref(walletId), amount, balance, "purchase", reference, null, true));
+        return new Grant(grant.transferId(), walletId, amount, balance, null, null);
     }
 
     public record Refund(long takenBack, long debt) {}
@@ -208,7 +219,10 @@ public class Ledger {
             jdbc.sql("INSERT INTO ledger_debts (id, account_id, amount, reference) VALUES (?, ?, ?, ?)")
                     .params(Ids.next("dbt"), walletId, debt, reference).update();
         }
-        if (taken > 0) Accounts.adjust(jdbc, Map.of(Accounts.REFUNDS, taken));
+        if (taken > 0) {
+            Accounts.adjust(jdbc, Map.of(Accounts.REFUNDS, taken));
+            events.publishEvent(new LedgerEvents.Lowered(List.of(new LedgerEvents.Change(ref(walletId), balance, balance - taken))));
+        }
         return new Refund(taken, debt);
     }
 
@@ -364,6 +378,9 @@ public class Ledger {
         if (expired > 0) {
             Accounts.adjust(jdbc, Map.of(walletId, -expired));
             Accounts.adjust(jdbc, Map.of(Accounts.EXPIRY, expired));
+            LedgerEvents.WalletRef wallet = ref(walletId);
+            events.publishEvent(new LedgerEvents.Expired(wallet, expired, balance - expired));
+            events.publishEvent(new LedgerEvents.Lowered(List.of(new LedgerEvents.Change(wallet, balance, balance - expired))));
         }
         jdbc.sql("""
                 UPDATE ledger_accounts SET has_expiring = EXISTS (SELECT 1 FROM ledger_lots WHERE account_id = ? AND remaining > 0)
@@ -450,6 +467,13 @@ public class Ledger {
         if (badHoldDraws > 0) problems.add(badHoldDraws + " holds drew more from lots than they hold, from another wallet's lots, or are no longer pending");
         if (!mismatches.isEmpty()) problems.add(mismatches.size() + " accounts' balances differ from their transfers");
         return new LedgerCheck(problems.isEmpty(), accounts, transfers, sum, outstanding, holdsBalance, mismatches, problems);
+    }
+
+    /** Whose wallet it is, for the events listeners receive. */
+    private LedgerEvents.WalletRef ref(String walletId) {
+        return jdbc.sql("SELECT owner_type, owner_id, app_id FROM ledger_accounts WHERE id = ?").param(walletId)
+                .query((rs, i) -> new LedgerEvents.WalletRef(walletId, WalletOwner.valueOf(rs.getString(1).toUpperCase()), rs.getString(2),
+                        rs.getString(3))).single();
     }
 
     /** Wallet row lock; returns the balance. Callers lock several wallets in id order. */

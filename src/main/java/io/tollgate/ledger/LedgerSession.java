@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import io.tollgate.platform.SqlPipeline;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -20,8 +21,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 public final class LedgerSession {
     private final JdbcClient jdbc;
+    private final ApplicationEventPublisher events;
     private final Instant now;
     private final Map<String, long[]> wallets = new HashMap<>(); // id → {balance, spendable}
+    private final Map<String, LedgerEvents.WalletRef> owners = new HashMap<>();
     /** Live lots of the locked wallets that have any, as this session's postings leave them (FEFO order). */
     private final Map<String, List<Lots.Lot>> lots = new HashMap<>();
     private final List<Posting> staged = new ArrayList<>();
@@ -31,8 +34,9 @@ public final class LedgerSession {
     private final List<Lots.Draw> heldDraws = new ArrayList<>();
     private final Map<String, Long> systemDeltas = new TreeMap<>();
 
-    LedgerSession(JdbcClient jdbc, Instant now) {
+    LedgerSession(JdbcClient jdbc, ApplicationEventPublisher events, Instant now) {
         this.jdbc = jdbc;
+        this.events = events;
         this.now = now;
     }
 
@@ -41,11 +45,15 @@ public final class LedgerSession {
         List<String> withLots = new ArrayList<>();
         // NO KEY UPDATE: strong enough to serialize debits, yet it lets other transactions' foreign-key
         // checks on these rows through.
-        jdbc.sql("SELECT id, balance, has_expiring FROM ledger_accounts WHERE id = ANY(?) AND kind = 'wallet' ORDER BY id COLLATE \"C\" FOR NO KEY UPDATE")
+        jdbc.sql("""
+                SELECT id, balance, has_expiring, owner_type, owner_id, app_id FROM ledger_accounts
+                WHERE id = ANY(?) AND kind = 'wallet' ORDER BY id COLLATE "C" FOR NO KEY UPDATE""")
                 .param(walletIds)
                 .query(rs -> {
                     long balance = rs.getLong(2);
                     wallets.put(rs.getString(1), new long[] {balance, balance});
+                    owners.put(rs.getString(1), new LedgerEvents.WalletRef(rs.getString(1),
+                            WalletOwner.valueOf(rs.getString(4).toUpperCase()), rs.getString(5), rs.getString(6)));
                     if (rs.getBoolean(3)) withLots.add(rs.getString(1));
                 });
         if (withLots.isEmpty()) return;
@@ -157,6 +165,7 @@ public final class LedgerSession {
             reference = Arrays.copyOf(reference, rows);
         }
         staged.clear();
+        lowered(deltas);
         Accounts.adjustLocked(pipeline, deltas);
         Lots.adjust(pipeline, lotDeltas);
         lotDeltas.clear();
@@ -195,6 +204,16 @@ public final class LedgerSession {
         write(pipeline);
         Accounts.adjust(pipeline, systemDeltas);
         systemDeltas.clear();
+    }
+
+    /** Tells listeners (credits.low) each wallet's balance before and after these postings; no query. */
+    private void lowered(Map<String, Long> deltas) {
+        List<LedgerEvents.Change> changes = new ArrayList<>(deltas.size());
+        deltas.forEach((wallet, delta) -> {
+            long after = wallets.get(wallet)[0];
+            changes.add(new LedgerEvents.Change(owners.get(wallet), after - delta, after));
+        });
+        events.publishEvent(new LedgerEvents.Lowered(changes));
     }
 
     /** Balances after this session's postings, for answers such as credits_remaining. */

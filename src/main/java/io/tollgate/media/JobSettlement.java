@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -26,8 +27,10 @@ class JobSettlement {
     private final Meter meter;
     private final Json json;
     private final TransactionTemplate transactions;
+    private final ApplicationEventPublisher events;
 
-    JobSettlement(MediaJobs jobs, MediaFiles files, Meter meter, Json json, TransactionTemplate transactions) {
+    JobSettlement(MediaJobs jobs, MediaFiles files, Meter meter, Json json, TransactionTemplate transactions, ApplicationEventPublisher events) {
+        this.events = events;
         this.jobs = jobs;
         this.files = files;
         this.meter = meter;
@@ -45,7 +48,9 @@ class JobSettlement {
                 Optional<MediaJobs.Ended> ended = jobs.succeed(job.id(), nodeId, result);
                 if (ended.isEmpty()) return false;
                 if (stored != null) files.register(token, job.id(), stored);
-                meter.settle(ticket(ended.get()), true, 200, ended.get().durationMs());
+                HoldTicket ticket = ticket(ended.get());
+                meter.settle(ticket, true, 200, ended.get().durationMs());
+                finished(ended.get(), ticket.creditsHeld());
                 return true;
             });
             if (!Boolean.TRUE.equals(done) && stored != null) files.discard(stored);
@@ -87,11 +92,24 @@ class JobSettlement {
     private boolean end(String jobId, String nodeId, boolean timedOut, String error) {
         Boolean done = transactions.execute(tx -> {
             Optional<MediaJobs.Ended> ended = jobs.end(jobId, nodeId, timedOut ? MediaJob.TIMED_OUT : MediaJob.FAILED, error);
-            ended.ifPresent(e -> meter.settle(ticket(e), false, timedOut ? TIMED_OUT_STATUS : FAILED_STATUS, e.durationMs()));
+            ended.ifPresent(e -> {
+                meter.settle(ticket(e), false, timedOut ? TIMED_OUT_STATUS : FAILED_STATUS, e.durationMs());
+                finished(e, 0);
+            });
             return ended.isPresent();
         });
         if (Boolean.TRUE.equals(done)) log.info("Job {} {}: {}", jobId, timedOut ? "timed out" : "failed", error);
         return Boolean.TRUE.equals(done);
+    }
+
+    /** Tells listeners (webhooks) in the settling transaction; a file is described, never named by its token. */
+    private void finished(MediaJobs.Ended ended, long creditsCaptured) {
+        MediaJob job = ended.job();
+        Map<String, Object> result = job.result() == null ? Map.of() : job.result();
+        Object size = result.get("size_bytes");
+        events.publishEvent(new JobFinished(job.id(), job.appId(), job.organizationId(), job.endUserId(), job.feature(),
+                job.kind().name().toLowerCase(), job.status(), job.error(), (String) result.get("content_type"),
+                size instanceof Number n ? n.longValue() : null, creditsCaptured, job.createdAt(), job.finishedAt()));
     }
 
     private HoldTicket ticket(MediaJobs.Ended ended) {

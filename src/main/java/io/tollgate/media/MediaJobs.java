@@ -35,7 +35,8 @@ class MediaJobs {
     record Claimed(MediaJob job, long remainingMillis) {}
 
     /** A job that just ended, with what settling it needs. */
-    record Ended(String ticketJson, int durationMs) {}
+    /** job: the row as the ending left it. */
+    record Ended(MediaJob job, String ticketJson, int durationMs) {}
 
     /** Runs inside the metering transaction, so the job exists exactly when its hold does. */
     void insert(NewJob j) {
@@ -79,7 +80,7 @@ class MediaJobs {
         return jdbc.sql("""
                 UPDATE media_jobs SET status = 'succeeded', progress = 100, result = ?::jsonb, error = NULL, finished_at = now()
                 WHERE id = ? AND status = 'running' AND claimed_by = ? AND deadline_at > clock_timestamp()
-                RETURNING ticket, """ + DURATION_MS)
+                RETURNING *, """ + DURATION_MS)
                 .params(json.write(result), id, nodeId).query(this::ended).optional();
     }
 
@@ -91,7 +92,7 @@ class MediaJobs {
         return jdbc.sql("""
                 UPDATE media_jobs SET status = ?, error = left(?, 500), finished_at = now()
                 WHERE id = ? AND status IN ('queued', 'running') AND (cast(? AS text) IS NULL OR claimed_by = ?)
-                RETURNING ticket, """ + DURATION_MS)
+                RETURNING *, """ + DURATION_MS)
                 .params(status, error, id, nodeId, nodeId).query(this::ended).optional();
     }
 
@@ -112,7 +113,7 @@ class MediaJobs {
     private static final String DURATION_MS = "least(2147483647, extract(epoch FROM clock_timestamp() - created_at) * 1000)::int AS duration_ms";
 
     private Ended ended(ResultSet rs, int row) throws SQLException {
-        return new Ended(rs.getString("ticket"), rs.getInt("duration_ms"));
+        return new Ended(map(rs, row), rs.getString("ticket"), rs.getInt("duration_ms"));
     }
 
     private MediaJob map(ResultSet rs, int row) throws SQLException {

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -34,10 +35,12 @@ class MeterTransaction {
     private final UsageIds usageIds;
     private final Clock clock;
     private final BatchMarkers markers;
+    private final ApplicationEventPublisher events;
 
     MeterTransaction(JdbcClient jdbc, Ledger ledger, Idempotency idempotency, UsageWriter usage, UsageIds usageIds, Clock clock,
-                     BatchMarkers markers) {
+                     BatchMarkers markers, ApplicationEventPublisher events) {
         this.markers = markers;
+        this.events = events;
         this.jdbc = jdbc;
         this.ledger = ledger;
         this.idempotency = idempotency;
@@ -114,10 +117,16 @@ class MeterTransaction {
         // 4. Decide each call in arrival order.
         List<UsageRow> rows = new ArrayList<>();
         Map<Idempotency.ScopedKey, Idempotency.Reply> replies = new HashMap<>();
+        Map<String, UsageLimitReached> limitsReached = new LinkedHashMap<>();
         for (int i = 0; i < batch.size(); i++) {
             if (!decide[i]) continue;
             MeterRequest r = batch.get(i);
             PriceEvaluator.Decision d = PriceEvaluator.decide(r, now, state);
+            for (PriceEvaluator.Reached x : PriceEvaluator.reached(r, now, d, state)) {
+                limitsReached.putIfAbsent(x.bucket().payerId() + "\n" + x.bucket().name(), new UsageLimitReached(x.limit(), r.payer().type(),
+                        r.payer().id(), r.appId(), r.organizationId(), r.rule().name(), r.plan() == null ? null : r.plan().plan().id(),
+                        x.limitValue(), x.bucket().name(), x.bucket().resetsAt()));
+            }
             outcomes[i] = record(r, d, now, wallets, rows, batchId);
             if (r.idempotencyKey() != null) {
                 Idempotency.Reply reply = r.responder().apply(outcomes[i]);
@@ -133,6 +142,9 @@ class MeterTransaction {
             outcomes[i] = MessageDigest.isEqual(first.requestHash(), r.requestHash())
                     ? replay(new Idempotency.Reply(reply.status(), reply.json(), true)) : reused();
         }
+
+        // Listeners (usage webhooks) write with this batch: once per payer and limit per batch, no query per call.
+        limitsReached.values().forEach(events::publishEvent);
 
         // 5. Write. A call's own extra writes (a media job row) first; then, in one round trip and in lock
         // order: counters, the wallet side of the ledger, usage and rollups, stored replies, system accounts.

@@ -27,6 +27,9 @@ final class PriceEvaluator {
     record Decision(boolean accepted, PricingSource source, long credits, long planUnits, MeterOutcome.FreeTier freeTier,
                     long chargeMinor, List<HoldTicket.CounterUse> counters, MeterOutcome.Refusal refusal) {}
 
+    /** A limit a decision reached: a counter its call filled to the limit, or the limit that refused it. */
+    record Reached(UsageLimitReached.Limit limit, Buckets.Bucket bucket, long limitValue) {}
+
     private PriceEvaluator() {}
 
     /** Every counter the decision may read, so the caller can lock them all first, in order. */
@@ -132,6 +135,45 @@ final class PriceEvaluator {
                 ? "The " + plan.name() + " plan does not include " + rule.name() + "; it needs a plan that does"
                 : "This feature needs a subscription that includes " + rule.name();
         return refuse(402, "SUBSCRIPTION_REQUIRED", message, detailsWithHint(details, SUBSCRIBE_HINT), Map.of(), null);
+    }
+
+    /**
+     * The limits this decision reached, against the state as the decision left it: an accepted call that
+     * took a counter from below its limit to the limit, or a refusal by a daily cap or a used-up allowance.
+     * Pure, and separate from {@link #decide} so the price cascade itself stays as it is.
+     */
+    static List<Reached> reached(MeterRequest r, Instant now, Decision d, State after) {
+        // Most calls touch no counter (credits, per-request) or are refused for another reason: nothing to look at.
+        if (d.accepted() ? d.counters().isEmpty() : !"DAILY_LIMIT_REACHED".equals(d.refusal().code()) && !"QUOTA_EXCEEDED".equals(d.refusal().code())) {
+            return List.of();
+        }
+        FeatureRule rule = r.rule();
+        Plan plan = r.plan() == null ? null : r.plan().plan();
+        List<Reached> limits = new ArrayList<>(1);
+        for (Buckets.Bucket b : buckets(r, now)) {
+            Reached candidate = b.name().startsWith("free:") ? new Reached(UsageLimitReached.Limit.FREE_TIER, b, rule.freeTierLimit())
+                    : b.name().startsWith("day:") ? new Reached(UsageLimitReached.Limit.DAILY, b, plan.dailyLimit())
+                    : new Reached(UsageLimitReached.Limit.PLAN, b, plan.tokensPerMonth());
+            if (candidate.limitValue() <= 0) continue;
+            if (d.accepted()) {
+                for (HoldTicket.CounterUse use : d.counters()) {
+                    if (!use.bucket().equals(b.name())) continue;
+                    long value = after.counter(b);
+                    if (value >= candidate.limitValue() && value - use.amount() < candidate.limitValue()) limits.add(candidate);
+                }
+            } else if (refusedBy(d.refusal(), rule, candidate.limit())) {
+                limits.add(candidate);
+            }
+        }
+        return limits;
+    }
+
+    private static boolean refusedBy(MeterOutcome.Refusal refusal, FeatureRule rule, UsageLimitReached.Limit limit) {
+        return switch (limit) {
+            case DAILY -> "DAILY_LIMIT_REACHED".equals(refusal.code());
+            case FREE_TIER -> "QUOTA_EXCEEDED".equals(refusal.code()) && rule.pricingType() == PricingType.FREE;
+            case PLAN -> "QUOTA_EXCEEDED".equals(refusal.code()) && rule.pricingType() != PricingType.FREE;
+        };
     }
 
     private static void use(State state, List<HoldTicket.CounterUse> uses, Buckets.Bucket bucket, long amount) {

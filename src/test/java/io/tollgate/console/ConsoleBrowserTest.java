@@ -219,6 +219,42 @@ class ConsoleBrowserTest extends ApiTest {
         assertThat(refused.errorCode()).isEqualTo("INVALID_API_KEY");
     }
 
+    /** Webhooks: an endpoint added through the form, its secret shown once, a test event in the attempt log. */
+    @Test
+    void aWebhookEndpointIsAddedAndATestEventShowsInItsLog() throws Exception {
+        try (io.tollgate.webhooks.Receiver receiver = new io.tollgate.webhooks.Receiver()) {
+            String org = createOrganization();
+            signedInAs(OperatorRole.ADMIN);
+            driver.get(base + "/console/organizations/" + org + "/webhooks");
+            driver.findElement(By.cssSelector("#new-endpoint summary")).click();
+            driver.findElement(By.id("ne-url")).sendKeys(receiver.url());
+            WebElement types = driver.findElement(By.id("ne-types"));
+            types.clear();
+            types.sendKeys("payment.*, webhook.test");
+            driver.findElement(By.id("create-endpoint")).click();
+            String secret = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("new-secret-value"))).getAttribute("value");
+            assertThat(secret).startsWith("whsec_");
+            screenshot("webhook-endpoint-new");
+            driver.findElement(By.id("send-test")).click();
+            String eventId = receiver.awaitType("webhook.test").id();
+            for (int i = 0; i < 100 && driver.findElements(By.cssSelector("#attempts-table .badge.succeeded")).isEmpty(); i++) {
+                Thread.sleep(100);
+                driver.navigate().refresh();
+            }
+            assertThat(text("#attempts-table")).contains(eventId);
+            assertThat(driver.getPageSource()).doesNotContain(secret);
+            screenshot("webhook-endpoint");
+            driver.manage().window().setSize(new Dimension(390, 900));
+            driver.navigate().refresh();
+            assertNoSidewaysScrolling();
+            screenshot("webhook-endpoint-390");
+            driver.manage().window().setSize(new Dimension(1280, 900));
+            driver.get(base + "/console/organizations/" + org + "/webhooks");
+            assertThat(text("#endpoints-table")).contains(receiver.url());
+            screenshot("webhooks");
+        }
+    }
+
     @Test
     void meteredCallsShowUpInTheUsageChart() {
         String appId = createApp();

@@ -293,7 +293,7 @@ class LedgerPropertyTest extends ApiTest {
             this.model = new Model(seen);
             this.db = JdbcClient.create(schema);
             this.tx = new TransactionTemplate(new JdbcTransactionManager(schema));
-            this.ledger = new Ledger(db, clock, tx);
+            this.ledger = new Ledger(db, clock, tx, event -> {});
             this.seed = seed;
             this.pool = pool;
             this.random = new SplittableRandom(seed);
