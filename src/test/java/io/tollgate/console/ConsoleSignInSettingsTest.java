@@ -34,6 +34,10 @@ class ConsoleSignInSettingsTest extends ConsoleApiTest {
         assertThat(refused.status()).isEqualTo(302);
         String shown = console.get(page).body();
         assertThat(shown).contains("Not saved").contains("github-base-error").doesNotContain(secret);
+
+        assertThat(console.submit(page, page + "/providers/google/delete", Map.of()).status()).isEqualTo(302);
+        assertThat(console.get(page).body()).contains("Removed the google sign-in.");
+        assertThat(admin.get("/api/external-apps/" + appId + "/oauth-providers").data()).isEmpty();
     }
 
     @Test
