@@ -137,6 +137,10 @@ APP=$(admin POST /api/external-apps "{\"organization_id\":\"$ORG\",\"name\":\"Cl
 KEY=$(admin POST /api/external-apps/$APP/api-keys '{"name":"bench","rate_limit":10000000}' | jq -r .data.key)
 WALLET=$(admin GET /api/admin/organizations/$ORG/wallet | jq -r .data.id)
 admin POST /api/admin/wallets/$WALLET/grants '{"amount":1000000000,"reason":"bench"}' > /dev/null
+# Seed 001: tokens are consumed only for a catalog app the organization activated.
+admin POST /api/admin/catalog-apps '{"id":"bench-001","name":"Bench","category":"bench","token_cost":1,"widget_url":"http://127.0.0.1:9/bench"}' > /dev/null
+curl -sf -X POST -H "Authorization: Bearer $KEY" -H "X-App-Id: $APP" -H 'Content-Type: application/json' -d '{}' \
+  "http://localhost:${PORTS[0]}/api/v1/customer/apps/bench-001/activate" > /dev/null
 export BENCH_KEY=$KEY BENCH_APP=$APP
 run_wrk 0 consume "$CONNECTIONS" $((WARMUP * 2)) > /dev/null
 NO_REDIS=$(latency 0 "one node, no Redis"); echo "$NO_REDIS"

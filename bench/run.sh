@@ -6,6 +6,7 @@
 #   (c) POST /api/v1/content/{id}/view           — a metered feature call (1 credit)
 #   (d) (b) with TOLLGATE_METERING_BATCHING=false — one transaction per call, the naive baseline
 #   seed 001's load test: (b) at 1000 connections
+#   seed 001's activation load test: 100 concurrent clients activating catalog apps at 20 requests/s in all
 # then checks exactness after each metered run, runs the JMH key-check benchmark, measures heap with
 # the stored keys, and kills the server with SIGKILL under load to check that no acknowledged debit is
 # lost or doubled. Writes results.json and results.md under bench/results/<time>/.
@@ -14,7 +15,8 @@
 #                     [--seed001-duration SECONDS] [--skip-crash] [--skip-jmh]
 # --keys N stores N more keys first and adds a run over 250,000 of them (more than the key cache holds);
 # seed 001's load test runs its specified 10 minutes unless --seed001-duration says otherwise.
-# BENCH_JAVA_OPTS replaces the server's JVM options (default: 512 MiB heap, G1 with a 10 ms pause goal).
+# BENCH_JAVA_OPTS replaces the server's JVM options (default: 512 MiB heap, G1 with a 10 ms pause goal);
+# BENCH_PORT and BENCH_PG_PORT move the server and its embedded PostgreSQL off 18090 and 15432.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -58,8 +60,9 @@ WORK=bench/work
 mkdir -p "$OUT"
 rm -rf "$WORK"
 mkdir -p "$WORK"
-PORT=18090
-PGPORT=15432
+# BENCH_PORT / BENCH_PG_PORT: other ports, when another benchmark is running on this machine.
+PORT=${BENCH_PORT:-18090}
+PGPORT=${BENCH_PG_PORT:-15432}
 TOKEN=bench-admin-token-0123456789abcdef
 BASE=http://localhost:$PORT
 JDBC=${DATABASE_URL:-jdbc:postgresql://localhost:$PGPORT/postgres}
@@ -71,10 +74,12 @@ start_server() { # $1 = batching true|false, $2 = log name
   [ -n "$DATABASE_URL" ] && extra+=(TOLLGATE_DATABASE_URL="$DATABASE_URL")
   env TOLLGATE_DATA_DIR="$WORK/data" SERVER_PORT=$PORT TOLLGATE_ADMIN_TOKEN=$TOKEN TOLLGATE_DEMO=false \
       TOLLGATE_EMBEDDED_DB_PORT=$PGPORT TOLLGATE_METERING_BATCHING="$1" TOLLGATE_RATE_LIMIT_TOKEN_CONSUMPTION_PER_HOUR=0 \
+      TOLLGATE_RATE_LIMIT_ACTIVATION_PER_HOUR=0 \
       TOLLGATE_KEY_PEPPER="${BENCH_PEPPER:-bench-pepper-0123456789abcdef}" "${extra[@]}" \
       "$JAVA" $JAVA_OPTS -jar "$JAR" > "$OUT/server-$2.log" 2>&1 &
   SERVER_PID=$!
-  for _ in $(seq 1 120); do
+  # A loaded machine (a shared one) may take minutes to start the JVM and PostgreSQL.
+  for _ in $(seq 1 "${BENCH_START_SECONDS:-300}"); do
     curl -sf -o /dev/null "$BASE/actuator/health" && return 0
     sleep 1
   done
@@ -117,7 +122,7 @@ pg_pids() { # the embedded PostgreSQL and its backends (nothing for an external 
 
 served() { # responses with status 200 the server itself counted for this URI template (Micrometer), so far
   curl -sf -H "Authorization: Bearer $TOKEN" "$BASE/actuator/prometheus" | grep '^http_server_requests_seconds_count' \
-    | grep -F "uri=\"$1\"" | grep -F 'status="200"' | awk '{s += $NF} END {printf "%d", s}'
+    | grep -F "uri=\"$1\"" | grep -E 'status="2[0-9][0-9]"' | awk '{s += $NF} END {printf "%d", s}'
 }
 
 # measure name script connections uri duration cost — warm up, then the measured run. Echoes wrk's JSON plus the
@@ -166,6 +171,30 @@ CONTENT=$(admin POST /api/external-apps/$APP/content '{"title":"Bench item","typ
 WALLET=$(admin GET /api/admin/organizations/$ORG/wallet | jq -r .data.id)
 admin POST /api/admin/wallets/$WALLET/grants '{"amount":1000000000,"reason":"bench"}' > /dev/null
 export BENCH_KEY=$KEY BENCH_APP=$APP BENCH_CONTENT=$CONTENT
+customer() { # key app method path [json] — an /api/v1 call as an organization's app
+  curl -sf -X "$3" -H "Authorization: Bearer $1" -H "X-App-Id: $2" -H 'Content-Type: application/json' ${5:+-d "$5"} "$BASE$4"
+}
+# Seed 001: tokens are consumed only for a catalog app the organization activated (bench-001 for (b)/(d), crash for the crash test).
+for id in bench-001 crash; do
+  admin POST /api/admin/catalog-apps "{\"id\":\"$id\",\"name\":\"Bench $id\",\"category\":\"bench\",\"token_cost\":1,\"widget_url\":\"http://127.0.0.1:9/bench\"}" > /dev/null
+  customer "$KEY" "$APP" POST /api/v1/customer/apps/$id/activate '{}' > /dev/null
+done
+# Seed 001's activation load test: 100 customers (organizations, one app and key each) and 20 catalog apps to activate.
+ACTIVATION_CUSTOMERS=100
+ACTIVATION_APPS=20
+for i in $(seq 0 $((ACTIVATION_APPS - 1))); do
+  admin POST /api/admin/catalog-apps "{\"id\":\"bench-app-$i\",\"name\":\"Bench app $i\",\"category\":\"bench\",\"token_cost\":5,\"widget_url\":\"http://127.0.0.1:9/w\",
+    \"configuration_schema\":{\"button_text\":{\"type\":\"string\",\"max_length\":40,\"default\":\"Try On\"},
+    \"placement\":{\"type\":\"select\",\"options\":[\"product_page\",\"cart_page\"],\"default\":\"product_page\"}}}" > /dev/null
+done
+: > "$WORK/activation-customers.txt"
+for i in $(seq 1 $ACTIVATION_CUSTOMERS); do
+  C_ORG=$(admin POST /api/admin/organizations "{\"name\":\"Customer $i\"}" | jq -r .data.id)
+  C_APP=$(admin POST /api/external-apps "{\"organization_id\":\"$C_ORG\",\"name\":\"Shop $i\",\"app_type\":\"web\",\"status\":\"active\"}" | jq -r .data.id)
+  C_KEY=$(admin POST /api/external-apps/$C_APP/api-keys '{"name":"bench","rate_limit":10000000}' | jq -r .data.key)
+  echo "$C_KEY $C_APP" >> "$WORK/activation-customers.txt"
+done
+export BENCH_ACTIVATION_FILE="$WORK/activation-customers.txt" BENCH_CATALOG_APPS=$ACTIVATION_APPS
 if [ "$KEYS" -gt 0 ]; then
   echo "== storing $KEYS more keys"
   "$JAVA" -cp "$TOOL_CP" bench/BenchTool.java seed-keys "$JDBC" "${BENCH_PEPPER:-bench-pepper-0123456789abcdef}" "$APP" "$KEYS" \
@@ -176,7 +205,7 @@ CONSUME=/api/v1/customer/tokens/consume
 # The JIT compiles for a minute or more on two cores, and its CPU would be charged to whichever
 # scenario ran first: every scenario's code is warmed up before anything is measured.
 echo "== warming up (${WARMUP_ALL}s per scenario)"
-for part in app consume content; do run_wrk "warmup-$part" "$part" "$CONNECTIONS" "$WARMUP_ALL" > /dev/null; done
+for part in app consume content activate; do run_wrk "warmup-$part" "$part" "$CONNECTIONS" "$WARMUP_ALL" > /dev/null; done
 
 echo "== (a) GET /api/v1/app"
 A=$(measure a app "$CONNECTIONS" /api/v1/app "$DURATION" 0); echo "$A" | tee "$OUT/a.json"
@@ -188,6 +217,9 @@ echo "== seed 001 load test: 1000 concurrent clients, 100 requests/s of token co
 ulimit -Sn "$(ulimit -Hn)" 2>/dev/null || true
 export BENCH_CONNECTIONS=1000 BENCH_TARGET_RPS=100
 S=$(measure seed001 consume+paced 1000 $CONSUME "$SEED001_DURATION" 1); echo "$S" | tee "$OUT/seed001.json"
+echo "== seed 001 activation load test: 100 concurrent clients, 20 activations/s, ${DURATION} s"
+export BENCH_CONNECTIONS=100 BENCH_TARGET_RPS=20
+V=$(measure activation activate+paced 100 "/api/v1/customer/apps/{appId}/activate" "$DURATION" 0); echo "$V" | tee "$OUT/activation.json"
 echo "== stress: token consumption at 1000 connections, closed loop"
 X=$(measure stress1000 consume 1000 $CONSUME "$DURATION" 1); echo "$X" | tee "$OUT/stress1000.json"
 K='{"skipped":true}'
@@ -233,17 +265,19 @@ if [ "$JMH" = 1 ]; then
   JMH_JSON=$(jq -c '[.[] | {cached_keys: .params.cachedKeys, ns_per_check: .primaryMetric.score, error: .primaryMetric.scoreError}]' "$OUT/jmh.json")
 fi
 
-jq -n --argjson a "$A" --argjson b "$B" --argjson c "$C" --argjson d "$D" --argjson s "$S" --argjson x "$X" --argjson e "$K" \
+jq -n --argjson a "$A" --argjson b "$B" --argjson c "$C" --argjson d "$D" --argjson s "$S" --argjson x "$X" --argjson e "$K" --argjson v "$V" \
    --argjson ledger "$LEDGER" --argjson crash "$CRASH_JSON" --argjson jmh "$JMH_JSON" --arg opts "$JAVA_OPTS" \
    --arg heap "${HEAP_USED_MB:-unknown}" --arg keys "$KEYS" --arg conns "$CONNECTIONS" --arg duration "$DURATION" \
    '{machine: {cores: '"$(nproc)"', java_opts: $opts}, connections: ($conns|tonumber), duration_s: ($duration|tonumber), stored_extra_keys: ($keys|tonumber),
      a_app: $a, b_consume: $b, c_content_view: $c, d_consume_naive: $d, seed001_1000_clients_100_rps: $s, stress_1000_connections: $x,
+     seed001_activations_100_clients_20_rps: $v,
      e_many_keys: $e, ledger_check: $ledger, heap_used_mb_after_gc: $heap, crash_test: $crash, jmh: $jmh,
      ratios: {b_over_a: ($b.rps / $a.rps), b_over_d: ($b.rps / $d.rps)}}' > "$OUT/results.json"
 
 ROWS=("(a) GET /api/v1/app:a_app" "(b) tokens/consume, group commit:b_consume" "(c) content view, group commit:c_content_view"
       "(d) tokens/consume, transaction per call:d_consume_naive" "seed 001: 1000 clients at 100 req/s:seed001_1000_clients_100_rps"
-      "stress: (b) at 1000 connections, closed loop:stress_1000_connections")
+      "stress: (b) at 1000 connections, closed loop:stress_1000_connections"
+      "seed 001 activations: 100 clients at 20 req/s:seed001_activations_100_clients_20_rps")
 [ "$KEYS" -gt 0 ] && ROWS+=("(e) GET /api/v1/app over 250k keys:e_many_keys")
 check() { # label jq-condition
   if jq -e "$2" "$OUT/results.json" > /dev/null; then echo "- [x] $1"; else echo "- [ ] $1 — MISSED"; fi
@@ -269,6 +303,7 @@ check() { # label jq-condition
   check "zero errors in every run" '[.a_app, .b_consume, .c_content_view, .d_consume_naive, .seed001_1000_clients_100_rps, .stress_1000_connections] | all(.non_2xx == 0 and .socket_errors == 0)'
   check "every metered run exact; ledger invariants hold" '([.b_consume, .c_content_view, .d_consume_naive, .seed001_1000_clients_100_rps, .stress_1000_connections] | all(.exactness.exact)) and .ledger_check.ok'
   check "seed 001: 1000 clients, 0 errors, p95 < 200 ms" '.seed001_1000_clients_100_rps | .non_2xx == 0 and .socket_errors == 0 and .p95_ms < 200'
+  check "seed 001 activations: 100 clients at 20 req/s, < 1 % errors, p95 < 500 ms" '.seed001_activations_100_clients_20_rps | (.non_2xx + .socket_errors) * 100 < .requests and .p95_ms < 500'
   check "cached key check ≤ 2 µs (JMH)" '.jmh | type == "array" and all(.ns_per_check <= 2000)'
   check "heap ≤ 512 MiB" '(.heap_used_mb_after_gc | tonumber) <= 512'
   check "crash test: nothing acknowledged lost, nothing doubled" '.crash_test | .missing_after_restart == 0 and .doubled_usage == 0 and .doubled_debits == 0 and .transfers_not_matching_their_calls == 0 and .successes_without_debit == 0 and .ledger_ok'

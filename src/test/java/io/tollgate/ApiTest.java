@@ -90,6 +90,22 @@ public abstract class ApiTest {
         return admin.get("/api/external-apps/" + appId).data().get("organization_id").asString();
     }
 
+    /**
+     * Seed 001: an organization consumes tokens only for catalog apps it activated. Activates
+     * {@code catalogAppId} for the organization of {@code appId} (with a key of its own, so the test's
+     * keys keep their budgets), adding it to the catalog first when it is not there.
+     */
+    protected void activateCatalogApp(String appId, String catalogAppId) {
+        Api.Res added = admin.post("/api/admin/catalog-apps", Map.of("id", catalogAppId, "name", "Catalog " + catalogAppId, "category", "test",
+                "token_cost", 1, "widget_url", "http://127.0.0.1:9/widget"));
+        assertThat(added.status()).as(added.toString()).isIn(201, 409);
+        Api client = appClient(appId);
+        Api.Res current = client.get("/api/v1/customer/apps/" + catalogAppId);
+        if (current.status() == 200 && "active".equals(current.data().get("status").asString())) return;
+        Api.Res activated = client.post("/api/v1/customer/apps/" + catalogAppId + "/activate", Map.of());
+        assertThat(activated.status()).as(activated.toString()).isIn(200, 201);
+    }
+
     protected Api appClient(String appId) {
         return appClient(appId, createKey(appId, Map.of()).get("key").asString());
     }

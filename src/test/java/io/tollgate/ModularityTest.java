@@ -14,7 +14,7 @@ class ModularityTest {
     void modulesRespectTheirBoundaries() {
         modules.verify();
         assertThat(modules.stream().map(m -> m.getIdentifier().toString()))
-                .contains("platform", "organizations", "apps", "keys", "operators", "audit", "identity", "metering", "analytics", "demo", "limits", "content", "media", "console", "webhooks");
+                .contains("platform", "organizations", "apps", "keys", "operators", "audit", "identity", "metering", "analytics", "demo", "limits", "content", "media", "console", "webhooks", "catalog", "oauth");
     }
 
     @Test

@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.http.HttpStatus;
@@ -72,6 +73,48 @@ public class ApiKeys {
         audit.record("api_key.created", "api_key", keyId, null, created);
         events.publishEvent(new ApiKeyEvents.Created(created, app.organizationId()));
         return new CreatedApiKey(created, key);
+    }
+
+    /**
+     * Issues a restricted publishable key (an embed key) for another module's object: bound to
+     * {@code restriction.boundTo()}, with its own rate limit and expiry. Runs in the caller's transaction.
+     */
+    @Transactional
+    public CreatedApiKey createRestricted(String appId, ApiKeyRequest request, KeyRestriction restriction) {
+        if (request.keyType() != KeyType.PUBLISHABLE) throw new IllegalArgumentException("only a publishable key is restricted");
+        CreatedApiKey created = create(appId, request);
+        writeRestriction(created.apiKey().id(), restriction);
+        return created;
+    }
+
+    /** Changes a restricted key's permissions and origins; takes effect on every node at commit. */
+    @Transactional
+    public void restrict(String keyId, KeyRestriction restriction) {
+        writeRestriction(keyId, restriction);
+    }
+
+    private void writeRestriction(String keyId, KeyRestriction restriction) {
+        jdbc.sql("UPDATE api_keys SET bound_to = ?, app_permissions = ?::text[], allowed_origins = ?::text[], updated_at = now() WHERE id = ?")
+                .params(restriction.boundTo(), restriction.appPermissions().stream().sorted().toArray(String[]::new),
+                        restriction.allowedOrigins().stream().sorted().toArray(String[]::new), keyId)
+                .update();
+        invalidate(keyId);
+    }
+
+    /**
+     * Revokes every active key bound to {@code boundTo}, in the caller's transaction: at its commit the
+     * keys fail on every node (the cache invalidation rides on the same commit).
+     */
+    @Transactional
+    public int revokeBound(String boundTo) {
+        List<String> ids = jdbc.sql("""
+                UPDATE api_keys SET status = 'revoked', revoked_at = now(), updated_at = now()
+                WHERE bound_to = ? AND status = 'active' RETURNING id""").param(boundTo).query(String.class).list();
+        for (String id : ids) {
+            invalidate(id);
+            audit.record("api_key.revoked", "api_key", id, null, Map.of("bound_to", boundTo));
+        }
+        return ids.size();
     }
 
     private String insert(String keyId, String appId, KeyType type, KeyEnvironment environment, String name,

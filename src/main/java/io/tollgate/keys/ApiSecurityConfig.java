@@ -51,6 +51,8 @@ class ApiSecurityConfig implements WebMvcConfigurer {
                 .securityContext(c -> c.disable())
                 .anonymous(a -> a.disable())
                 .headers(h -> h.cacheControl(c -> {}))
+                // CORS only where a module declared it for Spring MVC (the embed loader's call); a preflight is answered here, before the key check.
+                .cors(org.springframework.security.config.Customizer.withDefaults())
                 .addFilterBefore(new AppAuthenticationFilter(new KeyCheck(hasher, directory), applications, organizations, lastUsed, writer, clock),
                         AuthorizationFilter.class)
                 .authorizeHttpRequests(a -> a.anyRequest().permitAll())

@@ -61,6 +61,8 @@ class AppAuthenticationFilter extends OncePerRequestFilter {
             return;
         }
         String xAppId = request.getHeader(APP_ID_HEADER);
+        // An embed key names its app itself: the page that carries it does not know the app's id.
+        if (record.restriction() != null && (xAppId == null || xAppId.isBlank())) xAppId = app.get().id();
         if (xAppId == null || xAppId.isBlank()) {
             reject(response, "Send the app's id or app_identifier in the X-App-Id header");
             return;
@@ -78,10 +80,17 @@ class AppAuthenticationFilter extends OncePerRequestFilter {
             writer.write(response, 403, new ApiError("APP_NOT_ACTIVE", "The app's organization is suspended"));
             return;
         }
+        if (record.restriction() != null && !record.restriction().allowsOrigin(request.getHeader("Origin"))) {
+            writer.write(response, 403, new ApiError("ORIGIN_NOT_ALLOWED",
+                    "This embed key is accepted only from the origins its customer allowed; this call came from "
+                            + (request.getHeader("Origin") == null ? "no browser origin" : "another origin")));
+            return;
+        }
         lastUsed.touch(record.id(), now);
         AppSnapshot a = app.get();
         request.setAttribute(AppCaller.ATTRIBUTE, new AppCaller(a.id(), a.organizationId(), a.name(), a.pricingModel(),
-                record.id(), record.name(), record.prefix(), record.type(), record.environment(), record.scopes(), record.rateLimitPerHour()));
+                record.id(), record.name(), record.prefix(), record.type(), record.environment(), record.scopes(), record.rateLimitPerHour(),
+                record.restriction()));
         RequestContext.setActor(new Actor("api_key", record.id(), null));
         chain.doFilter(request, response);
     }

@@ -87,7 +87,8 @@ class KeyDirectory {
 
     private Optional<KeyRecord> load(HashKey hash) {
         return jdbc.sql("""
-                SELECT id, app_id, key_type, environment, scopes, rate_limit, expires_at, status, key_prefix, name
+                SELECT id, app_id, key_type, environment, scopes, rate_limit, expires_at, status, key_prefix, name,
+                  bound_to, app_permissions, allowed_origins
                 FROM api_keys WHERE key_hash = ?""").param(hash.bytes())
                 .query((rs, i) -> {
                     var expires = rs.getTimestamp("expires_at");
@@ -97,8 +98,19 @@ class KeyDirectory {
                             KeyEnvironment.valueOf(rs.getString("environment").toUpperCase()),
                             scopeSets.computeIfAbsent(scopes, s -> s), rs.getInt("rate_limit"),
                             expires == null ? Long.MAX_VALUE : expires.getTime(), "revoked".equals(rs.getString("status")),
-                            rs.getString("key_prefix"), rs.getString("name"));
+                            rs.getString("key_prefix"), rs.getString("name"), restriction(rs));
                 }).optional();
+    }
+
+    /** Null for an unrestricted key (bound_to NULL). */
+    private static KeyRestriction restriction(java.sql.ResultSet rs) throws java.sql.SQLException {
+        String boundTo = rs.getString("bound_to");
+        if (boundTo == null) return null;
+        return new KeyRestriction(boundTo, textSet(rs.getArray("app_permissions")), textSet(rs.getArray("allowed_origins")));
+    }
+
+    private static Set<String> textSet(java.sql.Array array) throws java.sql.SQLException {
+        return array == null ? Set.of() : Set.copyOf(Arrays.asList((String[]) array.getArray()));
     }
 
     long size() {

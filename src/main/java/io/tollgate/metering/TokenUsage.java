@@ -31,8 +31,10 @@ class TokenUsage {
     private final Ledger ledger;
     private final Applications applications;
     private final Clock clock;
+    private final ActivatedApps activated;
 
-    TokenUsage(JdbcClient jdbc, Meter meter, Ledger ledger, Applications applications, Clock clock) {
+    TokenUsage(JdbcClient jdbc, Meter meter, Ledger ledger, Applications applications, Clock clock, ActivatedApps activated) {
+        this.activated = activated;
         this.jdbc = jdbc;
         this.meter = meter;
         this.ledger = ledger;
@@ -47,22 +49,28 @@ class TokenUsage {
     record Purchased(long tokensUsed, long tokensRemaining) {}
     record Report(Period currentPeriod, List<AppUsage> usageByApp, List<DayUsage> dailyUsage, Purchased purchasedTokens) {}
 
+    /** The report's period: the subscription's current period, else the calendar month (UTC). */
+    record Span(Instant start, Instant end) {
+        Date from() { return Date.valueOf(LocalDate.ofInstant(start, ZoneOffset.UTC)); }
+        Date to() { return Date.valueOf(LocalDate.ofInstant(end, ZoneOffset.UTC)); }
+    }
+
+    Span span(ActivePlan plan) {
+        if (plan != null && plan.subscribed() && plan.periodStart() != null) return new Span(plan.periodStart(), plan.periodEnd());
+        YearMonth month = YearMonth.from(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
+        return new Span(month.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC),
+                month.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC).minusSeconds(1));
+    }
+
     Report report(String organizationId) {
         Payer payer = meter.organization(organizationId);
         ActivePlan plan = meter.planOf(payer);
         Instant now = clock.instant();
-        Instant start;
-        Instant end;
-        if (plan != null && plan.subscribed() && plan.periodStart() != null) {
-            start = plan.periodStart();
-            end = plan.periodEnd();
-        } else {
-            YearMonth month = YearMonth.from(LocalDate.ofInstant(now, ZoneOffset.UTC));
-            start = month.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
-            end = month.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC).minusSeconds(1);
-        }
-        Date from = Date.valueOf(LocalDate.ofInstant(start, ZoneOffset.UTC));
-        Date to = Date.valueOf(LocalDate.ofInstant(end, ZoneOffset.UTC));
+        Span span = span(plan);
+        Instant start = span.start();
+        Instant end = span.end();
+        Date from = span.from();
+        Date to = span.to();
         List<DayUsage> daily = jdbc.sql("""
                 SELECT day, sum(units) FROM usage_daily_tokens WHERE organization_id = ? AND day BETWEEN ? AND ? GROUP BY day ORDER BY day""")
                 .params(organizationId, from, to).query((rs, i) -> new DayUsage(rs.getObject(1, LocalDate.class), rs.getLong(2))).list();
@@ -108,8 +116,10 @@ class TokenUsage {
         return out;
     }
 
-    /** The organization's app whose id or app_identifier the label is, else the consuming app. */
+    /** The catalog app's name; for consumption recorded before the catalog: the organization's app whose id or app_identifier the label is, else the consuming app. */
     private String appName(String organizationId, String label, String consumingAppId) {
+        Optional<String> catalogName = activated.name(label);
+        if (catalogName.isPresent()) return catalogName.get();
         Optional<String> named = applications.list(PageQuery.of(1, PageQuery.MAX_PER_PAGE), new Applications.Filter(null, null, organizationId, label))
                 .items().stream().filter(a -> label.equals(a.id()) || label.equals(a.appIdentifier())).map(Application::name).findFirst();
         return named.orElseGet(() -> applications.snapshot(consumingAppId).map(AppSnapshot::name).orElse(label));

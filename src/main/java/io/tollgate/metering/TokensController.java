@@ -7,6 +7,7 @@ import io.tollgate.limits.EndpointClass;
 import io.tollgate.limits.RateLimitClass;
 import io.tollgate.keys.RequiresScope;
 import io.tollgate.keys.Scopes;
+import io.tollgate.platform.ApiException;
 import io.tollgate.platform.Envelope;
 import io.tollgate.platform.Json;
 import io.tollgate.platform.Metadata;
@@ -16,8 +17,10 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -35,11 +38,15 @@ class TokensController {
     private final MeteredCalls calls;
     private final TokenUsage usage;
     private final Json json;
+    private final ActivatedApps activated;
+    private final Clock clock;
 
-    TokensController(MeteredCalls calls, TokenUsage usage, Json json) {
+    TokensController(MeteredCalls calls, TokenUsage usage, Json json, ActivatedApps activated, Clock clock) {
+        this.clock = clock;
         this.calls = calls;
         this.usage = usage;
         this.json = json;
+        this.activated = activated;
     }
 
     record ConsumeRequest(
@@ -53,11 +60,16 @@ class TokensController {
     @RateLimitClass(EndpointClass.TOKEN_CONSUMPTION)
     @Operation(summary = "Consume the organization's tokens",
             description = "Plan allowance first, then purchased tokens. 402 INSUFFICIENT_CREDITS with required/available when neither covers it. "
+                    + "403 APP_NOT_ACTIVATED when the organization has not activated the catalog app app_id (or deactivated it). "
                     + "Send an Idempotency-Key to make retries safe.")
     ResponseEntity<?> consume(AppCaller caller, @Valid @RequestBody ConsumeRequest request, HttpServletRequest http) {
         Metadata.check(request.metadata(), json);
+        if (!activated.isActive(caller.organizationId(), request.appId())) {
+            throw new ApiException(HttpStatus.FORBIDDEN, "APP_NOT_ACTIVATED", "The organization has not activated the app "
+                    + request.appId() + " (or deactivated it); activate it with POST /api/v1/customer/apps/" + request.appId() + "/activate");
+        }
         FeatureRule rule = FeatureRule.adHoc(caller.appId(), request.appId(), PricingType.CREDIT, request.tokensConsumed());
-        return calls.start(caller, null, http, rule, request.tokensConsumed())
+        ResponseEntity<?> answer = calls.start(caller, null, http, rule, request.tokensConsumed())
                 .body(request)
                 .session(request.sessionId())
                 .respond(outcome -> {
@@ -73,6 +85,8 @@ class TokensController {
                     return data;
                 })
                 .submit();
+        if (answer.getStatusCode().is2xxSuccessful()) activated.used(caller.organizationId(), request.appId(), clock.millis());
+        return answer;
     }
 
     @GetMapping("/api/v1/customer/tokens/usage")

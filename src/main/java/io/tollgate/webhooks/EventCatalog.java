@@ -90,8 +90,8 @@ final class EventCatalog {
                     JOB.formatted("succeeded", null, "\"image/png\"", 48213, 5)),
             type("job.failed", "media", "A media generation job failed or timed out (status timed_out); its credits were released.",
                     JOB.formatted("failed", "\"The backend failed (IOException)\"", null, null, 0)),
-            pending("app.activated", "catalog", "A catalog app was activated for the organization (seed 001).", ACTIVATION.formatted("active")),
-            pending("app.deactivated", "catalog", "A catalog app was deactivated for the organization.", ACTIVATION.formatted("inactive")),
+            type("app.activated", "catalog", "A catalog app was activated for the organization (seed 001).", ACTIVATION.formatted("active")),
+            type("app.deactivated", "catalog", "A catalog app was deactivated for the organization.", ACTIVATION.formatted("inactive")),
             pending("integration.health_changed", "integrations", "An integration connection's health changed (seed 003 health_status).", """
                     "connection_id": "con_01jf3k9w6h2xv8n4q5r7s9t1u3", "provider": "stripe", "previous_status": "healthy", "status": "degraded",
                       "checked_at": "2026-11-23T10:00:00Z", "response_time_ms": 2350, "error_message": "Timed out after 2000 ms\""""),

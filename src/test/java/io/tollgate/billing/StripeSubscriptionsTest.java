@@ -35,6 +35,7 @@ class StripeSubscriptionsTest extends StripeApiTest {
         }
         assertThat(admin.post("/api/admin/plans", plan).status()).isEqualTo(201);
         String appId = createApp();
+        activateCatalogApp(appId, "vto-001");
         return new Setup(appId, appClient(appId, createKey(appId, Map.of("rate_limit", 100_000)).get("key").asString()), planId);
     }
 

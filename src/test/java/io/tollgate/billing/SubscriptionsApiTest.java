@@ -69,6 +69,7 @@ class SubscriptionsApiTest extends ApiTest {
                 .query(Long.class).single()).isEqualTo(1);
 
         // The organization's plan now meters its tokens; the current subscription reads back.
+        activateCatalogApp(appId, "vto-001");
         JsonNode consumed = secretClient(appId).post("/api/v1/customer/tokens/consume", Map.of("app_id", "vto-001", "tokens_consumed", 10)).data();
         assertThat(consumed.get("source").asString()).isEqualTo("plan");
         assertThat(secretClient(appId).get("/api/v1/customer/billing/subscription").data().get("subscription").get("id").asString())

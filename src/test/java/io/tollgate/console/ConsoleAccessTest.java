@@ -164,6 +164,7 @@ class ConsoleAccessTest extends ApiTest {
         String appId = createApp();
         String org = organizationOf(appId);
         fundOrganization(org, 100);
+        activateCatalogApp(appId, "vto-001");
         var client = appClient(appId, createKey(appId, Map.of()).get("key").asString());
         for (int i = 0; i < 3; i++) {
             assertThat(client.post("/api/v1/customer/tokens/consume", Map.of("app_id", "vto-001", "tokens_consumed", 5)).status()).isEqualTo(200);

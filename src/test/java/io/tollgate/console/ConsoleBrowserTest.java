@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tollgate.Api;
 import io.tollgate.ApiTest;
+import io.tollgate.Chromium;
 import io.tollgate.operators.OperatorAccounts;
 import io.tollgate.operators.OperatorRequest;
 import io.tollgate.operators.OperatorRole;
@@ -31,17 +32,15 @@ import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The console in a real browser: headless Chromium from the system packages (chromium, chromium-driver),
- * driven by Selenium through /usr/bin/chromedriver, so nothing is ever downloaded. Without Chromium the
- * class is skipped with a message, unless CI is set (.ci/run sets it): there a missing browser is a failure.
+ * The console in a real browser: headless Chromium from the system packages ({@link Chromium}).
  * Full-page screenshots of the main screens go to target/screenshots/ (1280 px wide, some at 390 px).
  */
 class ConsoleBrowserTest extends ApiTest {
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
     static final String PASSWORD = "browser test password";
+    static Chromium chromium;
     static ChromeDriver driver;
     static WebDriverWait wait;
-    static Path profile;
 
     @Autowired
     OperatorAccounts accounts;
@@ -49,17 +48,15 @@ class ConsoleBrowserTest extends ApiTest {
 
     @BeforeAll
     static void startBrowser() throws IOException {
-        HeadlessChromium.require();
-        profile = Files.createTempDirectory("tollgate-chromium-");
-        driver = HeadlessChromium.start(profile);
+        chromium = Chromium.start();
+        driver = chromium.driver();
         wait = new WebDriverWait(driver, Duration.ofSeconds(15));
         Files.createDirectories(SCREENSHOTS);
     }
 
     @AfterAll
     static void stopBrowser() throws IOException {
-        if (driver != null) driver.quit();
-        HeadlessChromium.delete(profile);
+        if (chromium != null) chromium.stop();
     }
 
     @BeforeEach
@@ -259,6 +256,7 @@ class ConsoleBrowserTest extends ApiTest {
     void meteredCallsShowUpInTheUsageChart() {
         String appId = createApp();
         fundOrganization(organizationOf(appId), 1000);
+        activateCatalogApp(appId, "vto-001");
         Api app = appClient(appId, createKey(appId, Map.of("name", "metered")).get("key").asString());
         for (int i = 0; i < 4; i++) {
             Api.Res consumed = app.post("/api/v1/customer/tokens/consume", Map.of("app_id", "vto-001", "tokens_consumed", 10));

@@ -22,6 +22,7 @@ class ConsoleDashboardsTest extends ApiTest {
     void everyDashboardReadsTheRollupsNotTheEvents() {
         String appId = createApp();
         fundOrganization(organizationOf(appId), 1000);
+        activateCatalogApp(appId, "vto-001");
         Api app = appClient(appId, createKey(appId, Map.of("rate_limit", 100_000)).get("key").asString());
         for (int i = 0; i < 3; i++) {
             assertThat(app.post("/api/v1/customer/tokens/consume", Map.of("app_id", "vto-001", "tokens_consumed", 2)).status()).isEqualTo(200);

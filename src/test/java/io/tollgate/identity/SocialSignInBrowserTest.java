@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.tollgate.Api;
-import io.tollgate.console.HeadlessChromium;
+import io.tollgate.Chromium;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -38,23 +38,21 @@ import tools.jackson.databind.JsonNode;
  */
 class SocialSignInBrowserTest extends SignInTest {
     static ChromeDriver driver;
-    static Path profile;
+    static Chromium chromium;
     static MockOAuth2Server provider;
 
     @BeforeAll
     static void startBrowserAndProvider() throws IOException {
-        HeadlessChromium.require();
+        chromium = Chromium.start();
+        driver = chromium.driver();
         provider = new MockOAuth2Server(OAuth2Config.Companion.fromJson("{\"interactiveLogin\": true}"));
         provider.start(InetAddress.getByName("127.0.0.1"), 0);
-        profile = Files.createTempDirectory("tollgate-chromium-");
-        driver = HeadlessChromium.start(profile);
     }
 
     @AfterAll
     static void stop() throws IOException {
-        if (driver != null) driver.quit();
+        if (chromium != null) chromium.stop();
         if (provider != null) provider.shutdown();
-        HeadlessChromium.delete(profile);
     }
 
     /** The web app: its pages and its back end's memory of sign-ins in progress (state → PKCE verifier). */

@@ -25,6 +25,7 @@ class BatchedSpendTest extends ApiTest {
     void eachBatchPaysItsCallsInOneTransferThatAddsUp() throws Exception {
         String appId = createApp();
         String wallet = fundOrganization(organizationOf(appId), 10_000);
+        activateCatalogApp(appId, "vto-001");
         Api client = appClient(appId, createKey(appId, Map.of("rate_limit", 100_000)).get("key").asString());
         CountDownLatch start = new CountDownLatch(1);
         List<Future<Integer>> answers = new ArrayList<>();

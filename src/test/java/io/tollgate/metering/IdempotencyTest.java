@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 class IdempotencyTest extends ApiTest {
 
     private Api client(String appId) {
+        activateCatalogApp(appId, "vto-001");
         return appClient(appId, createKey(appId, Map.of("rate_limit", 100_000)).get("key").asString());
     }
 

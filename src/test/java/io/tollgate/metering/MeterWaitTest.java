@@ -21,6 +21,7 @@ class MeterWaitTest extends ApiTest {
     void aCallQueuedPastItsWaitIsRefusedAndNeverCharged() throws Exception {
         String appId = createApp();
         String wallet = fundOrganization(organizationOf(appId), 10);
+        activateCatalogApp(appId, "vto-001");
         Api client = appClient(appId, createKey(appId, Map.of("rate_limit", 100_000)).get("key").asString());
 
         // The slow call holds the writer for 3 s: longer than its own wait, and than the next call's.

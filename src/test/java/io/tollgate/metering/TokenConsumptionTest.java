@@ -17,6 +17,14 @@ class TokenConsumptionTest extends ApiTest {
         return appClient(appId, createKey(appId, Map.of("rate_limit", 100_000)).get("key").asString());
     }
 
+    /** A catalog app of its own name, activated for the organization of appId: consumption follows activation. */
+    private void catalogApp(String appId, String catalogAppId, String name) {
+        Api.Res added = admin.post("/api/admin/catalog-apps", Map.of("id", catalogAppId, "name", name, "category", "eyewear", "token_cost", 5,
+                "widget_url", "https://widgets.example/" + catalogAppId));
+        assertThat(added.status()).as(added.toString()).isEqualTo(201);
+        activateCatalogApp(appId, catalogAppId);
+    }
+
     private Api.Res consume(Api client, String catalogApp, long tokens, String session) {
         return client.post("/api/v1/customer/tokens/consume", Map.of("app_id", catalogApp, "tokens_consumed", tokens, "session_id", session));
     }
@@ -28,12 +36,13 @@ class TokenConsumptionTest extends ApiTest {
                 "price_minor", 500, "currency", "USD")).status()).isEqualTo(201);
         String org = createOrganization();
         String tryOn = "vto-" + UUID.randomUUID().toString().substring(0, 8);
-        String appId = app(org, "Virtual Try-On", tryOn);
+        String appId = app(org, "Storefront", "com.test." + UUID.randomUUID());
         String recommendations = "rec-" + UUID.randomUUID().toString().substring(0, 8);
-        app(org, "Eyewear Recommendations", recommendations);
         assertThat(admin.post("/api/admin/subscriptions", Map.of("subscriber_type", "organization", "subscriber_id", org, "plan_id", planId))
                 .status()).isEqualTo(201);
         String wallet = fundOrganization(org, 7);
+        catalogApp(appId, tryOn, "Virtual Try-On");
+        catalogApp(appId, recommendations, "Eyewear Recommendations");
         Api client = client(appId);
 
         JsonNode first = consume(client, tryOn, 6, "s1").data();
@@ -67,7 +76,7 @@ class TokenConsumptionTest extends ApiTest {
         assertThat(vto.get("tokens_consumed").asLong()).isEqualTo(12);
         assertThat(vto.get("sessions").asLong()).isEqualTo(1);
         assertThat(vto.get("avg_tokens_per_session").asDouble()).isEqualTo(12.0);
-        // Consumed with the try-on app's key, but named after the organization's app it names.
+        // Consumed with the storefront app's key, but named after the catalog app it names.
         assertThat(usage.get("usage_by_app").get(1).get("app_name").asString()).isEqualTo("Eyewear Recommendations");
         assertThat(usage.get("daily_usage").get(0).get("tokens").asLong()).isEqualTo(17);
 
@@ -94,10 +103,13 @@ class TokenConsumptionTest extends ApiTest {
     void usageHasSeed001sShapeAndCountsTokenConsumptionOnly() {
         String org = createOrganization();
         String tryOn = "vto-" + UUID.randomUUID().toString().substring(0, 8);
-        String appId = app(org, "Virtual Try-On", tryOn);
+        String recommendations = "rec-" + UUID.randomUUID().toString().substring(0, 8);
+        String appId = app(org, "Storefront", "com.test." + UUID.randomUUID());
         assertThat(admin.post("/api/admin/subscriptions", Map.of("subscriber_type", "organization", "subscriber_id", org,
                 "plan_id", "professional")).status()).isEqualTo(201);
         fundOrganization(org, 50);
+        catalogApp(appId, tryOn, "Virtual Try-On");
+        catalogApp(appId, recommendations, "Eyewear Recommendations");
         Api client = client(appId);
         // Other calls of the organization are not token consumption: a free feature and a free content view.
         admin.post("/api/external-apps/" + appId + "/features", Map.of("feature_name", "image_generation", "pricing_type", "free"));
@@ -106,8 +118,8 @@ class TokenConsumptionTest extends ApiTest {
                 "url", "https://cdn.example/c.mp4", "status", "published")).data().get("id").asString();
         assertThat(client.post("/api/v1/content/" + item + "/view", null).status()).isEqualTo(200);
         for (String session : List.of("a", "b")) assertThat(consume(client, tryOn, 625, session).status()).isEqualTo(200);
-        for (String session : List.of("c", "d")) assertThat(consume(client, "rec-001", 448, session).status()).isEqualTo(200);
-        assertThat(consume(client, "rec-001", 701, "d").status()).isEqualTo(200);
+        for (String session : List.of("c", "d")) assertThat(consume(client, recommendations, 448, session).status()).isEqualTo(200);
+        assertThat(consume(client, recommendations, 701, "d").status()).isEqualTo(200);
 
         JsonNode usage = client.get("/api/v1/customer/tokens/usage").data();
         assertThat(usage.propertyNames()).containsExactly("current_period", "usage_by_app", "daily_usage", "purchased_tokens");
@@ -119,8 +131,8 @@ class TokenConsumptionTest extends ApiTest {
         JsonNode apps = usage.get("usage_by_app");
         assertThat(apps).hasSize(2);
         assertThat(apps.get(0).propertyNames()).containsExactly("app_id", "app_name", "tokens_consumed", "sessions", "avg_tokens_per_session");
-        assertThat(apps.get(0).get("app_id").asString()).isEqualTo("rec-001");
-        assertThat(apps.get(0).get("app_name").asString()).as("no app of the organization is rec-001: the consuming app").isEqualTo("Virtual Try-On");
+        assertThat(apps.get(0).get("app_id").asString()).isEqualTo(recommendations);
+        assertThat(apps.get(0).get("app_name").asString()).as("the catalog app's name").isEqualTo("Eyewear Recommendations");
         assertThat(apps.get(0).get("tokens_consumed").asLong()).isEqualTo(1597);
         assertThat(apps.get(0).get("sessions").asLong()).isEqualTo(2);
         assertThat(apps.get(0).get("avg_tokens_per_session").asDouble()).isEqualTo(798.5);
@@ -141,6 +153,7 @@ class TokenConsumptionTest extends ApiTest {
         String appId = createApp();
         String org = organizationOf(appId);
         fundOrganization(org, 20);
+        activateCatalogApp(appId, "vto-001");
         Api client = client(appId);
         admin.post("/api/external-apps/" + appId + "/features", Map.of("feature_name", "image_generation", "pricing_type", "credit",
                 "credit_cost", 4));
@@ -150,7 +163,8 @@ class TokenConsumptionTest extends ApiTest {
         JsonNode usage = client.get("/api/v1/customer/tokens/usage").data();
         assertThat(usage.get("usage_by_app")).hasSize(1);
         assertThat(usage.get("usage_by_app").get(0).get("app_id").asString()).isEqualTo("vto-001");
-        assertThat(usage.get("usage_by_app").get(0).get("app_name").asString()).isEqualTo("App");
+        assertThat(usage.get("usage_by_app").get(0).get("app_name").asString()).isEqualTo(admin.get("/api/admin/catalog-apps/vto-001")
+                .data().get("name").asString());
         assertThat(usage.get("daily_usage").get(0).get("tokens").asLong()).isEqualTo(5);
         assertThat(usage.get("purchased_tokens").get("tokens_used").asLong()).isEqualTo(5);
         assertThat(usage.get("purchased_tokens").get("tokens_remaining").asLong()).isEqualTo(11);
@@ -159,6 +173,36 @@ class TokenConsumptionTest extends ApiTest {
         assertThat(period.get("tokens_total").asLong()).isZero();
         assertThat(period.get("tokens_used").asLong()).isZero();
         assertThat(period.get("tokens_remaining").asLong()).isZero();
+    }
+
+    /** Seed 001: consumption follows activation — never activated, or deactivated, is 403 APP_NOT_ACTIVATED and charges nothing. */
+    @Test
+    void consumingAnAppTheOrganizationHasNotActivatedIsRefused() {
+        String appId = createApp();
+        String wallet = fundOrganization(organizationOf(appId), 100);
+        String tryOn = "vto-" + UUID.randomUUID().toString().substring(0, 8);
+        Api client = client(appId);
+        Api.Res unknown = consume(client, "no-such-app", 5, "s");
+        assertThat(unknown.status()).isEqualTo(403);
+        assertThat(unknown.errorCode()).isEqualTo("APP_NOT_ACTIVATED");
+        admin.post("/api/admin/catalog-apps", Map.of("id", tryOn, "name", "Try-On", "category", "ai_vision", "token_cost", 5,
+                "widget_url", "https://widgets.example/vto"));
+        assertThat(consume(client, tryOn, 5, "s").errorCode()).as("in the catalog but not activated").isEqualTo("APP_NOT_ACTIVATED");
+        // Another organization's activation does not count.
+        String otherApp = createApp();
+        activateCatalogApp(otherApp, tryOn);
+        assertThat(consume(client, tryOn, 5, "s").errorCode()).isEqualTo("APP_NOT_ACTIVATED");
+
+        activateCatalogApp(appId, tryOn);
+        assertThat(consume(client, tryOn, 5, "s").status()).isEqualTo(200);
+        assertThat(client.post("/api/v1/customer/apps/" + tryOn + "/deactivate", null).status()).isEqualTo(200);
+        Api.Res after = consume(client, tryOn, 5, "s");
+        assertThat(after.status()).isEqualTo(403);
+        assertThat(after.errorCode()).isEqualTo("APP_NOT_ACTIVATED");
+        assertThat(balance(wallet)).isEqualTo(95);
+        assertThat(jdbc.sql("SELECT count(*) FROM usage_events WHERE app_id = ?").param(appId).query(Long.class).single()).isEqualTo(1);
+        // last_used_at followed the one accepted consumption.
+        assertThat(client.get("/api/v1/customer/apps/" + tryOn).data().get("last_used_at").isNull()).isFalse();
     }
 
     @Test

@@ -48,6 +48,7 @@ class TwoNodeConcurrencyTest extends ApiTest {
     private void tokensRace(Api onOther) throws Exception {
         String appId = createApp();
         String wallet = fundOrganization(organizationOf(appId), 450);
+        activateCatalogApp(appId, "vto-001");
         String key = createKey(appId, Map.of("rate_limit", 1_000_000)).get("key").asString();
         Api a = appClient(appId, key);
         Api other = onOther.bearer(key).with("X-App-Id", appId);

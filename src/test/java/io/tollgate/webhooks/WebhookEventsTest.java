@@ -211,6 +211,23 @@ class WebhookEventsTest extends ClockedApiTest {
         receiver.await(r -> r.type().equals("api_key.revoked") && r.data().get("id").asString().equals(successor));
     }
 
+    @Test
+    void activatingAndDeactivatingACatalogAppSendAppActivatedAndDeactivated() throws Exception {
+        String appId = createApp();
+        var sub = subscribe(admin, organizationOf(appId), receiver, List.of("app.*"));
+        String catalogId = "whk-" + UUID.randomUUID().toString().substring(0, 8);
+        activateCatalogApp(appId, catalogId);
+        JsonNode activated = checked(receiver.awaitType("app.activated"), sub.secret()).data();
+        assertThat(activated.get("catalog_app_id").asString()).isEqualTo(catalogId);
+        assertThat(activated.get("status").asString()).isEqualTo("active");
+        assertThat(activated.get("id").asString()).isNotBlank();
+        Api.Res off = appClient(appId).post("/api/v1/customer/apps/" + catalogId + "/deactivate", Map.of());
+        assertThat(off.status()).as(off.toString()).isEqualTo(200);
+        JsonNode deactivated = checked(receiver.awaitType("app.deactivated"), sub.secret()).data();
+        assertThat(deactivated.get("id").asString()).isEqualTo(activated.get("id").asString());
+        assertThat(deactivated.get("status").asString()).isEqualTo("inactive");
+    }
+
     /** The free plan caps image generation at 3 a day (seed 004): one event when the cap is reached, not one per refused call. */
     @Test
     void theDailyCapSendsUsageDailyLimitReachedOnce() throws Exception {
