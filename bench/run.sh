@@ -12,9 +12,10 @@
 # lost or doubled. Writes results.json and results.md under bench/results/<time>/.
 #
 # Usage: bench/run.sh [--duration SECONDS] [--connections N] [--keys N] [--database-url JDBC_URL]
-#                     [--seed001-duration SECONDS] [--skip-crash] [--skip-jmh]
+#                     [--seed001-duration SECONDS] [--skip-crash] [--skip-jmh] [--skip-faults] [--faults-duration SECONDS]
 # --keys N stores N more keys first and adds a run over 250,000 of them (more than the key cache holds);
 # seed 001's load test runs its specified 10 minutes unless --seed001-duration says otherwise.
+# Last, bench/faults.sh: two nodes under load while backends are ended and PostgreSQL restarts (issue 18).
 # BENCH_JAVA_OPTS replaces the server's JVM options (default: 512 MiB heap, G1 with a 10 ms pause goal);
 # BENCH_PORT and BENCH_PG_PORT move the server and its embedded PostgreSQL off 18090 and 15432.
 set -euo pipefail
@@ -29,6 +30,8 @@ WARMUP_ALL=40
 DATABASE_URL=""
 CRASH=1
 JMH=1
+FAULTS=1
+FAULTS_DURATION=60
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) DURATION=$2; shift 2 ;;
@@ -38,6 +41,8 @@ while [ $# -gt 0 ]; do
     --database-url) DATABASE_URL=$2; shift 2 ;;
     --skip-crash) CRASH=0; shift ;;
     --skip-jmh) JMH=0; shift ;;
+    --skip-faults) FAULTS=0; shift ;;
+    --faults-duration) FAULTS_DURATION=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -308,4 +313,8 @@ check() { # label jq-condition
   check "heap ≤ 512 MiB" '(.heap_used_mb_after_gc | tonumber) <= 512'
   check "crash test: nothing acknowledged lost, nothing doubled" '.crash_test | .missing_after_restart == 0 and .doubled_usage == 0 and .doubled_debits == 0 and .transfers_not_matching_their_calls == 0 and .successes_without_debit == 0 and .ledger_ok'
 } | tee "$OUT/results.md"
+if [ "$FAULTS" = 1 ]; then
+  echo "== database faults: two nodes, backends ended three times, one PostgreSQL restart (bench/faults.sh)"
+  { echo; bench/faults.sh --no-build --duration "$FAULTS_DURATION" --out "$OUT/faults" | grep -v '^results in'; } | tee -a "$OUT/results.md" || true
+fi
 echo "results in $OUT"

@@ -90,15 +90,18 @@ class ConsoleAdvice {
     }
 
     @ExceptionHandler({TransientDataAccessException.class, DataAccessResourceFailureException.class})
-    ModelAndView databaseDown(Exception e, HttpServletResponse response) {
-        log.warn("Console request failed: database unavailable", e);
-        response.setStatus(503);
-        return error(503, "The database is not answering", "Try again in a moment; quote request id " + RequestContext.requestId()
-                + " if it persists.");
+    void databaseDown(Exception e, HttpServletResponse response) throws java.io.IOException {
+        log.warn("Console request answered 503: database unavailable ({}; SQLSTATE {})", e.getMessage(), DatabaseErrors.sqlState(e));
+        ConsoleUnavailablePage.write(response, RequestContext.requestId());
     }
 
     @ExceptionHandler(Exception.class)
-    ModelAndView unexpected(Exception e, HttpServletResponse response) {
+    ModelAndView unexpected(Exception e, HttpServletResponse response) throws java.io.IOException {
+        // A transaction that could not begin or commit for want of a connection is not a DataAccessException.
+        if (DatabaseErrors.isUnavailable(e)) {
+            databaseDown(e, response);
+            return null;
+        }
         log.error("Console request failed", e);
         response.setStatus(500);
         return error(500, "Something went wrong", "Quote request id " + RequestContext.requestId() + " when reporting it.");

@@ -4,6 +4,7 @@ import io.tollgate.operators.Operator;
 import io.tollgate.operators.OperatorAccounts;
 import io.tollgate.platform.Actor;
 import io.tollgate.platform.ApiException;
+import io.tollgate.platform.DatabaseErrors;
 import io.tollgate.platform.RequestContext;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -70,6 +71,10 @@ class ConsoleSecurityConfig {
 
     private static void signInFailed(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
             throws IOException {
+        if (DatabaseErrors.isUnavailable(e)) { // not a wrong password: the accounts could not be read
+            ConsoleUnavailablePage.write(response, RequestContext.requestId());
+            return;
+        }
         String target = e instanceof OperatorLockedException locked
                 ? "/console/login?locked=" + locked.until.getEpochSecond()
                 : "/console/login?error";
@@ -145,7 +150,14 @@ class ConsoleSecurityConfig {
             SecurityContext context = SecurityContextHolder.getContextHolderStrategy().getContext();
             Authentication authentication = context.getAuthentication();
             if (authentication != null && authentication.getPrincipal() instanceof ConsoleOperator remembered) {
-                Optional<Operator> current = find(remembered.id());
+                Optional<Operator> current;
+                try {
+                    current = findOnLiveConnection(remembered.id());
+                } catch (RuntimeException e) {
+                    if (!DatabaseErrors.isUnavailable(e)) throw e;
+                    ConsoleUnavailablePage.write(response, RequestContext.requestId());
+                    return;
+                }
                 if (current.isEmpty() || !"active".equals(current.get().status())) {
                     SecurityContextHolder.getContextHolderStrategy().clearContext();
                     HttpSession session = request.getSession(false);
@@ -160,6 +172,16 @@ class ConsoleSecurityConfig {
                 }
             }
             chain.doFilter(request, response);
+        }
+
+        /** A read: once more if the first connection turned out dead (the pool has dropped the dead ones by then). */
+        private Optional<Operator> findOnLiveConnection(String id) {
+            try {
+                return find(id);
+            } catch (RuntimeException e) {
+                if (!DatabaseErrors.isConnectionLost(e)) throw e;
+                return find(id);
+            }
         }
 
         private Optional<Operator> find(String id) {

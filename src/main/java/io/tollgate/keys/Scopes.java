@@ -28,13 +28,16 @@ public final class Scopes {
     public static final String EMBED_READ = "embed:read";
     /** The organization's webhook endpoints and inbound sources: every app's events, so secret keys only, and only when asked for. */
     public static final String WEBHOOKS_MANAGE = "webhooks:manage";
+    /** The organization's integration connections (issue 13): their credentials, so secret keys only, and only when asked for. */
+    public static final String INTEGRATIONS_MANAGE = "integrations:manage";
 
     public static final List<String> ALL = List.of(CONTENT_READ, MEDIA_GENERATE, CREDITS_READ, CREDITS_PURCHASE,
             PAYMENTS_READ, SUBSCRIPTIONS_MANAGE, USERS_AUTH, USERS_IMPERSONATE, TOKENS_CONSUME, TOKENS_READ,
-            APPS_READ, APPS_ACTIVATE, BILLING_READ, BILLING_MANAGE, WEBHOOKS_MANAGE, EMBED_READ);
-    public static final Set<String> SECRET_ONLY = Set.of(USERS_IMPERSONATE, TOKENS_CONSUME, BILLING_MANAGE, APPS_ACTIVATE, WEBHOOKS_MANAGE);
+            APPS_READ, APPS_ACTIVATE, BILLING_READ, BILLING_MANAGE, WEBHOOKS_MANAGE, EMBED_READ, INTEGRATIONS_MANAGE);
+    public static final Set<String> SECRET_ONLY = Set.of(USERS_IMPERSONATE, TOKENS_CONSUME, BILLING_MANAGE, APPS_ACTIVATE, WEBHOOKS_MANAGE,
+            INTEGRATIONS_MANAGE);
     /** Never given by default: a key gets these only when its scopes name them (embed:read: the embed keys activations make). */
-    public static final Set<String> OPT_IN = Set.of(WEBHOOKS_MANAGE, EMBED_READ);
+    public static final Set<String> OPT_IN = Set.of(WEBHOOKS_MANAGE, EMBED_READ, INTEGRATIONS_MANAGE);
 
     private Scopes() {}
 

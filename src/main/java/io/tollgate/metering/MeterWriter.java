@@ -1,29 +1,18 @@
 package io.tollgate.metering;
 
-import io.tollgate.platform.ApiException;
-import io.tollgate.platform.Ids;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.dao.TransientDataAccessException;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.TransactionStatus;
 
 /**
  * Group commit for metered calls. Requests wait in a bounded queue; one writer thread takes
@@ -32,214 +21,209 @@ import org.springframework.transaction.TransactionStatus;
  * batches grow with load and the cost of a commit is shared. With batching off
  * (TOLLGATE_METERING_BATCHING=false) each request runs the same code in its own transaction: the
  * naive baseline the benchmark compares against.
+ *
+ * <p>No caller is ever left waiting: a watchdog answers calls past their wait; a writer that dies of
+ * an Error answers its batch and is replaced; a call that slips in while the writer stops is answered.
  */
 @Component
 class MeterWriter implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(MeterWriter.class);
-    private static final int MAX_ATTEMPTS = 4;
-    private final MeterTransaction transaction;
-    private final PlatformTransactionManager transactionManager;
-    private final BatchMarkers markers;
+    private static final long WATCH_EVERY_MILLIS = 250;
+    private static final long STOP_WAIT_MILLIS = 30_000;
+
+    private final BatchTransactions batches;
     private final boolean batching;
     private final int maxBatch;
-    private final long waitMillis;
-    private final BlockingQueue<Pending> queue;
+    private final long waitNanos;
+    private final BlockingQueue<PendingCall> queue;
+    private final AtomicInteger generation = new AtomicInteger();
     private volatile boolean running;
-    private Thread writer;
-    private final DistributionSummary batchSizes;
-    private final Timer batchTimes;
-
-    private record Pending(MeterRequest request, CompletableFuture<MeterOutcome> answer, long deadlineNanos) {}
-
-    private static final long WATCH_EVERY_MILLIS = 250;
-    private volatile List<Pending> deciding = List.of();
+    /** Set once the writer has stopped for good: a call queued after that is answered by its own caller. */
+    private volatile boolean closed;
+    private volatile Thread writer;
+    private volatile List<PendingCall> deciding = List.of();
     private Thread watchdog;
+    /** Test seams (see WriterHooks); never changed in production. */
+    volatile WriterHooks hooks = WriterHooks.NONE;
 
-    MeterWriter(MeterTransaction transaction, PlatformTransactionManager transactionManager, BatchMarkers markers,
-                @Value("${tollgate.metering.batching}") boolean batching,
+    MeterWriter(BatchTransactions batches, @Value("${tollgate.metering.batching}") boolean batching,
                 @Value("${tollgate.metering.max-batch}") int maxBatch,
                 @Value("${tollgate.metering.queue-capacity}") int queueCapacity,
                 @Value("${tollgate.metering.wait-millis}") long waitMillis, MeterRegistry metrics) {
-        this.transaction = transaction;
-        this.transactionManager = transactionManager;
-        this.markers = markers;
+        this.batches = batches;
         this.batching = batching;
         this.maxBatch = maxBatch;
-        this.waitMillis = waitMillis;
+        this.waitNanos = TimeUnit.MILLISECONDS.toNanos(waitMillis);
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
-        // Batch size and time tell an operator whether group commit is working (bigger batches under load).
-        this.batchSizes = DistributionSummary.builder("tollgate.metering.batch.size").description("Metered calls per transaction")
-                .publishPercentiles(0.5, 0.95, 0.99).register(metrics);
-        this.batchTimes = Timer.builder("tollgate.metering.batch.duration").description("Deciding and committing one batch")
-                .publishPercentiles(0.5, 0.95, 0.99).register(metrics);
         Gauge.builder("tollgate.metering.queue.depth", queue, BlockingQueue::size).description("Metered calls waiting for the writer")
                 .register(metrics);
     }
 
     MeterOutcome submit(MeterRequest request) {
-        if (!batching) return withRetries(List.of(request)).get(0);
-        if (!running) throw unavailable("Metering is shutting down");
-        Pending pending = new Pending(request, new CompletableFuture<>(), System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis));
-        if (!queue.offer(pending)) throw unavailable("Too many metered calls are waiting; retry shortly");
+        if (!batching) return batches.run(List.of(request)).get(0);
+        if (!running) throw MeteringUnavailable.notMade("Metering is shutting down");
+        PendingCall call = new PendingCall(request, System.nanoTime() + waitNanos);
+        hooks.beforeEnqueue(call);
+        if (!queue.offer(call)) throw MeteringUnavailable.notMade("Too many metered calls are waiting; retry shortly");
+        // The writer may have drained the queue for the last time between the check above and the offer.
+        if (closed) refuseQueued();
         try {
-            // An untimed wait: a timed one costs every call a timer (a scheduler task, set and cancelled);
-            // the watchdog ends waits that pass waitMillis instead.
-            return pending.answer().get();
+            return call.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw unavailable("Interrupted");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw new IllegalStateException(e.getCause());
+            throw MeteringUnavailable.unknown("Interrupted while waiting for the metered call");
         }
     }
 
-    private void run() {
-        List<Pending> batch = new ArrayList<>(maxBatch);
+    private void write() {
+        List<PendingCall> batch = new ArrayList<>(maxBatch);
         while (running || !queue.isEmpty()) {
             try {
-                Pending first = queue.poll(50, TimeUnit.MILLISECONDS);
+                hooks.beforeTake();
+                PendingCall first = queue.poll(50, TimeUnit.MILLISECONDS);
                 if (first == null) continue;
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
-                // A call the watchdog already answered (503, nothing charged) is never decided.
-                batch.removeIf(p -> p.answer().isDone());
+                batch.removeIf(call -> !call.take()); // the watchdog expired these: never decided
                 if (batch.isEmpty()) continue;
                 deciding = List.copyOf(batch);
+                hooks.taken(deciding);
                 process(batch);
             } catch (InterruptedException e) {
-                if (!running) continue;
+                // Nothing interrupts the writer on purpose; it finishes the queue before it stops.
             } catch (RuntimeException e) {
                 log.error("Metering writer failed a batch", e);
-                batch.forEach(p -> p.answer().completeExceptionally(e));
+                batch.forEach(call -> call.fail(MeteringUnavailable.unknown("The metered call failed unexpectedly")));
+            } catch (Error e) {
+                // This thread is lost, its callers are not: answer them, let a new writer take over, then die.
+                batch.forEach(call -> call.fail(MeteringUnavailable.unknown("The metering writer failed while deciding the call")));
+                log.error("The metering writer died of {}; its {} callers were answered 503 and a new writer takes over", e, batch.size());
+                replaceWriter();
+                throw e;
             } finally {
-                deciding = List.of();
+                if (writer == Thread.currentThread()) deciding = List.of(); // not a successor's batch
                 batch.clear();
+            }
+        }
+        close();
+    }
+
+    private void replaceWriter() {
+        if (running) startWriter();
+        else close();
+    }
+
+    private void close() {
+        closed = true;
+        refuseQueued();
+    }
+
+    /** Answers every call still queued once no writer will take it. */
+    private void refuseQueued() {
+        for (PendingCall call; (call = queue.poll()) != null; ) call.expire(MeteringUnavailable.notMade("Metering is shutting down"));
+    }
+
+    private void process(List<PendingCall> batch) {
+        List<MeterRequest> requests = batch.stream().map(PendingCall::request).toList();
+        try {
+            List<MeterOutcome> outcomes = batches.run(requests);
+            for (int i = 0; i < batch.size(); i++) answer(batch.get(i), outcomes.get(i));
+        } catch (MeteringUnavailable e) {
+            // The database stayed away (nothing landed), or the batch may have landed: either way deciding
+            // its calls again one by one could only charge a call twice or fail the same way.
+            batch.forEach(call -> call.fail(e));
+        } catch (RuntimeException e) {
+            if (batch.size() == 1) {
+                batch.get(0).fail(e);
+                return;
+            }
+            // One bad call must not fail the others: nothing of the batch landed, so decide them one by one.
+            log.warn("A metering batch of {} failed ({}); retrying its calls one by one", batch.size(), e.getMessage());
+            for (int i = 0; i < batch.size(); i++) {
+                PendingCall call = batch.get(i);
+                try {
+                    answer(call, batches.run(List.of(call.request())).get(0));
+                } catch (MeteringUnavailable unavailable) {
+                    if (unavailable.mayHaveBeenMade()) {
+                        call.fail(unavailable);
+                        continue;
+                    }
+                    for (PendingCall rest : batch.subList(i, batch.size())) rest.fail(unavailable); // the database is away
+                    return;
+                } catch (RuntimeException single) {
+                    call.fail(single);
+                }
             }
         }
     }
 
-    /**
-     * Ends waits past waitMillis: a call still queued is answered 503 and taken out of the running (it
-     * will not be decided, so nothing is charged); a call in the batch being decided is answered 503 too,
-     * but that batch may still commit, and a retry with the same Idempotency-Key gets its real answer.
-     */
+    private static void answer(PendingCall call, MeterOutcome outcome) {
+        if (!call.answer(outcome)) {
+            log.warn("Metered call {} was decided after its caller had been answered 503 (outcome unknown)", call.request().requestId());
+        }
+    }
+
     private void watch() {
-        while (running || writer.isAlive()) {
+        while (running || writerAlive()) {
             try {
                 Thread.sleep(WATCH_EVERY_MILLIS);
             } catch (InterruptedException e) {
                 return;
             }
-            long now = System.nanoTime();
-            for (Pending p : queue) {
-                if (now - p.deadlineNanos() < 0) break; // FIFO: everyone behind is younger
-                p.answer().completeExceptionally(unavailable("The metered call waited too long and was not made; nothing was charged. Retry shortly"));
-            }
-            for (Pending p : deciding) {
-                if (now - p.deadlineNanos() >= 0) {
-                    p.answer().completeExceptionally(unavailable("The metered call did not finish in time; retry with the same Idempotency-Key"));
-                }
-            }
-        }
-    }
-
-    private void process(List<Pending> batch) {
-        List<MeterRequest> requests = batch.stream().map(Pending::request).toList();
-        try {
-            List<MeterOutcome> outcomes = withRetries(requests);
-            for (int i = 0; i < batch.size(); i++) batch.get(i).answer().complete(outcomes.get(i));
-        } catch (RuntimeException e) {
-            if (batch.size() == 1) {
-                batch.get(0).answer().completeExceptionally(e);
-                return;
-            }
-            // One bad call must not fail the others: decide them one by one.
-            log.warn("A metering batch of {} failed ({}); retrying its calls one by one", batch.size(), e.getMessage());
-            for (Pending p : batch) {
-                try {
-                    p.answer().complete(withRetries(List.of(p.request())).get(0));
-                } catch (RuntimeException single) {
-                    p.answer().completeExceptionally(single);
-                }
+            try {
+                long now = System.nanoTime();
+                expireQueued(now);
+                giveUpDeciding(now);
+            } catch (RuntimeException e) {
+                log.error("Metering watchdog pass failed", e);
             }
         }
     }
 
     /**
-     * Lock conflicts and lost connections are retried with backoff; the batch is redecided each time. A
-     * failure of the COMMIT itself is different: the batch may have landed. Its marker tells, and a batch
-     * that landed is answered as decided, never applied again.
+     * Calls still queued past their wait are answered 503 "not made" — if the watchdog wins the claim.
+     * A call the writer took meanwhile is the writer's: it will be decided and answered as decided.
      */
-    private List<MeterOutcome> withRetries(List<MeterRequest> requests) {
-        for (int attempt = 1; ; attempt++) {
-            long started = System.nanoTime();
-            String batchId = Ids.next("mtr");
-            TransactionStatus tx = transactionManager.getTransaction(TransactionDefinition.withDefaults());
-            List<MeterOutcome> outcomes;
-            try {
-                outcomes = transaction.apply(requests, batchId);
-            } catch (RuntimeException e) {
-                rollback(tx);
-                if (!retryable(e)) throw e;
-                if (attempt >= MAX_ATTEMPTS) throw unavailable("The database is busy; retry shortly");
-                sleep(10L << attempt);
-                continue;
-            }
-            try {
-                transactionManager.commit(tx);
-            } catch (RuntimeException e) {
-                if (!landed(batchId, e)) { // nothing of it was applied: deciding it again is safe
-                    if (attempt >= MAX_ATTEMPTS) throw unavailable("The database is busy; retry shortly");
-                    sleep(10L << attempt);
-                    continue;
-                }
-                log.warn("A metering batch of {} committed although its commit reported {}; answered as decided", requests.size(), e.toString());
-            }
-            batchTimes.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-            batchSizes.record(requests.size());
-            return outcomes;
+    void expireQueued(long nowNanos) {
+        for (PendingCall call : queue) {
+            if (!call.overdue(nowNanos)) break; // FIFO: everyone behind is younger
+            hooks.overdue(call);
+            call.expire(MeteringUnavailable.notMade("The metered call waited too long"));
         }
     }
 
-    private boolean landed(String batchId, RuntimeException commitFailure) {
-        try {
-            return markers.committed(batchId);
-        } catch (RuntimeException unknown) {
-            log.error("Cannot tell whether metering batch {} committed ({}; then {})", batchId, commitFailure, unknown.toString());
-            throw unavailable("The outcome of the metered call is unknown; retry with the same Idempotency-Key");
+    /** Calls of the batch being decided past their wait are answered 503 "unknown": that batch may still commit. */
+    void giveUpDeciding(long nowNanos) {
+        for (PendingCall call : deciding) {
+            if (call.overdue(nowNanos)) call.fail(MeteringUnavailable.unknown("The metered call did not finish in time"));
         }
     }
 
-    private static boolean retryable(RuntimeException e) {
-        return e instanceof TransientDataAccessException || e instanceof DataAccessResourceFailureException;
+    private boolean writerAlive() {
+        Thread w = writer;
+        return w != null && w.isAlive();
     }
 
-    private void rollback(TransactionStatus tx) {
-        try {
-            if (!tx.isCompleted()) transactionManager.rollback(tx);
-        } catch (RuntimeException e) {
-            log.warn("Rolling back a failed metering batch failed: {}", e.toString());
-        }
+    /** Calls waiting in the queue (tests). */
+    int queued() {
+        return queue.size();
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis + (long) (Math.random() * millis));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    /** The current writer thread (tests: a new one after the old one died). */
+    Thread writerThread() {
+        return writer;
     }
 
-    private static ApiException unavailable(String message) {
-        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "METERING_UNAVAILABLE", message);
+    private void startWriter() {
+        writer = Thread.ofPlatform().name("meter-writer-" + generation.incrementAndGet()).start(this::write);
     }
 
     @Override
     public void start() {
+        closed = false;
         running = true;
         if (!batching) return;
-        writer = Thread.ofPlatform().name("meter-writer").start(this::run);
+        startWriter();
         watchdog = Thread.ofPlatform().name("meter-watchdog").daemon().start(this::watch);
     }
 
@@ -247,9 +231,12 @@ class MeterWriter implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
-        if (writer == null) return;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_WAIT_MILLIS);
         try {
-            writer.join(30_000);
+            // A writer that died during the drain is replaced by one that finishes it, so join whoever is current.
+            for (Thread w = writer; w != null && w.isAlive() && System.nanoTime() - deadline < 0; w = writer) {
+                w.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

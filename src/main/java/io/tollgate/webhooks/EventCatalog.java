@@ -92,9 +92,10 @@ final class EventCatalog {
                     JOB.formatted("failed", "\"The backend failed (IOException)\"", null, null, 0)),
             type("app.activated", "catalog", "A catalog app was activated for the organization (seed 001).", ACTIVATION.formatted("active")),
             type("app.deactivated", "catalog", "A catalog app was deactivated for the organization.", ACTIVATION.formatted("inactive")),
-            pending("integration.health_changed", "integrations", "An integration connection's health changed (seed 003 health_status).", """
-                    "connection_id": "con_01jf3k9w6h2xv8n4q5r7s9t1u3", "provider": "stripe", "previous_status": "healthy", "status": "degraded",
-                      "checked_at": "2026-11-23T10:00:00Z", "response_time_ms": 2350, "error_message": "Timed out after 2000 ms\""""),
+            type("integration.health_changed", "integrations", "An integration connection's health changed (seed 003 health_status).", """
+                    "connection_id": "con_01jf3k9w6h2xv8n4q5r7s9t1u3", "connection_name": "Stripe live", "provider": "stripe",
+                      "previous_status": "healthy", "status": "degraded", "check_type": "api_call", "http_status": 200,
+                      "checked_at": "2026-11-23T10:00:00Z", "error_message": "Slow answer: 2350 ms\""""),
             type("end_user.created", "identity", "An end user was created: registered, anonymous (a device) or external (the app's own id).", """
                     "id": "usr_01jf3k9w6h2xv8n4q5r7s9t1u3", "app_id": "app_01jf3k9w6h2xv8n4q5r7s9t1u3", "kind": "registered",
                       "email": "ada@example.com", "phone": null, "external_user_id": null, "created_at": "2026-11-23T10:00:00Z\""""),
@@ -129,10 +130,6 @@ final class EventCatalog {
     }
 
     private static EventType type(String name, String producer, String description, String fields) {
-        return new EventType(name, producer, false, description, "{" + fields.strip() + "}");
-    }
-
-    private static EventType pending(String name, String producer, String description, String fields) {
-        return new EventType(name, producer, true, description, "{" + fields.strip() + "}");
+        return new EventType(name, producer, description, "{" + fields.strip() + "}");
     }
 }

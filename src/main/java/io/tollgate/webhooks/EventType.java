@@ -4,9 +4,8 @@ import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
  * One type of outbound event. example is the data of a real event of this type (the catalog's tests
- * check that produced events carry exactly these fields). producer: the module whose change sends it;
- * "pending" types are catalogued and documented but their producing module has not landed yet.
+ * check that produced events carry exactly these fields). producer: the module whose change sends it.
  */
 @Schema(name = "WebhookEventType")
 public record EventType(@Schema(example = "payment.succeeded") String name, @Schema(example = "payments") String producer,
-                        boolean pending, String description, @Schema(description = "The event's data, as a JSON text") String example) {}
+                        String description, @Schema(description = "The event's data, as a JSON text") String example) {}

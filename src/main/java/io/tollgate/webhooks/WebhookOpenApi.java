@@ -28,7 +28,7 @@ class WebhookOpenApi {
                 Map<String, Object> body = Map.of("type", type.name(), "timestamp", "2026-11-23T10:00:00.123Z", "data", json.readMap(type.example()));
                 Operation operation = new Operation()
                         .operationId("webhook_" + type.name().replace('.', '_'))
-                        .summary(type.name() + (type.pending() ? " (when the " + type.producer() + " module lands)" : ""))
+                        .summary(type.name())
                         .description(type.description())
                         .addTagsItem("Webhooks: events")
                         .addParametersItem(header("webhook-id", "The event's id (msg_…): the same on every attempt"))

@@ -36,4 +36,16 @@ class ConsoleDatabaseErrorsTest extends ApiTest {
                 overflow);
         assertThat(status(malformed, overflow)).isEqualTo(400);
     }
+
+    /** No connection to begin a transaction with (not a DataAccessException): the database-unavailable page, not a 500. */
+    @Test
+    void noConnectionIsTheUnavailablePageNotA500() throws Exception {
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        ModelAndView view = advice.unexpected(new org.springframework.transaction.CannotCreateTransactionException("no connection",
+                new java.sql.SQLTransientConnectionException("PostgreSQL is not reachable", "08001")), response);
+        assertThat(view).isNull();
+        assertThat(response.getStatus()).isEqualTo(503);
+        assertThat(response.getHeader("Retry-After")).isNotNull();
+        assertThat(response.getContentAsString()).contains("The database is not reachable");
+    }
 }

@@ -3,22 +3,45 @@ package io.tollgate.metering;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tollgate.Api;
-import io.tollgate.ApiTest;
+import io.tollgate.platform.ProxiedDatabaseTest;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * A metering batch whose COMMIT fails is never applied twice: one that landed is answered as decided,
- * one that did not is decided again. Either way the call is charged and recorded exactly once.
+ * A metering batch whose COMMIT meets a real fault is never applied twice and never lost: one that
+ * landed is answered as decided, one that did not is decided again. The faults are real: the batch's
+ * backend ended by pg_terminate_backend, its TCP connection closed after the COMMIT went out (the
+ * answer lost), or silenced both ways as in a partition, which only the writer's network timeout and
+ * the ending of the orphaned backend get out of. Also: the batch's lock and statement timeouts, and a
+ * lock held elsewhere gets the caller a 503 instead of a hang.
  */
-class CommitFailureTest extends ApiTest {
+class CommitFailureTest extends ProxiedDatabaseTest {
+    @Autowired
+    DataSource dataSource;
+    @Autowired
+    MeterWriter writer;
 
-    private void exactlyOnce(String when) {
+    @BeforeEach
+    void proxyForTheProbe() {
+        WriterFaultProbeController.proxy = proxy;
+    }
+
+    private void exactlyOnce(String fault) {
         String appId = createApp();
         String wallet = fundOrganization(organizationOf(appId), 10);
         Api client = appClient(appId, createKey(appId, Map.of("rate_limit", 100_000)).get("key").asString());
-        Api.Res res = client.post("/api/v1/test-commit-failure/" + when + "?call=" + UUID.randomUUID(), Map.of());
+        Api.Res res = client.post("/api/v1/test-commit-failure/" + fault + "?call=" + UUID.randomUUID(), Map.of());
         assertThat(res.status()).as(res.toString()).isEqualTo(200);
         assertThat(res.data().get("credits_remaining").asLong()).isEqualTo(9);
         assertThat(balance(wallet)).isEqualTo(9);
@@ -28,13 +51,120 @@ class CommitFailureTest extends ApiTest {
         assertLedgerConsistent();
     }
 
+    /** The backend is gone before the COMMIT arrives: nothing landed, the batch is decided again. */
     @Test
-    void aBatchThatCommittedBeforeItsCommitFailedIsNotAppliedAgain() {
-        exactlyOnce("after");
+    void aBatchWhoseBackendWasTerminatedBeforeItsCommitIsDecidedAgain() {
+        exactlyOnce("terminate");
+    }
+
+    /** PostgreSQL committed, the answer was lost with the connection: answered as decided, not applied again. */
+    @Test
+    void aBatchThatCommittedButLostItsAnswerIsNotAppliedAgain() {
+        exactlyOnce("lose-answer");
+    }
+
+    /**
+     * The connection goes silent with the COMMIT unsent, and PostgreSQL keeps the batch's backend idle in
+     * its transaction, holding the marker and the wallet's row lock. The writer's network timeout notices;
+     * the probe ends that backend (its pid and xid), learns nothing landed, and the batch is decided again.
+     */
+    @Test
+    void aBatchWhoseConnectionWentSilentIsSettledWithoutWaitingForPostgresToNotice() {
+        exactlyOnce("silence");
+    }
+
+    /**
+     * The case behind the extra debit of issue 18: a batch of several calls whose COMMIT landed but whose
+     * answer was lost while every other connection of the pool died too. The writer must still learn that
+     * the batch committed (asking again on fresh connections) and answer it as decided; deciding its calls
+     * again one by one, as it once did when it could not tell, would charge every call without an
+     * Idempotency-Key twice.
+     */
+    @Test
+    void aBatchWhoseAnswerWasLostWhileEveryConnectionDiedIsChargedOnce() throws Exception {
+        String appId = createApp();
+        String wallet = fundOrganization(organizationOf(appId), 100);
+        Api client = appClient(appId, createKey(appId, Map.of("rate_limit", 100_000)).get("key").asString());
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean hold = new AtomicBoolean(true);
+        writer.hooks = new WriterHooks() {
+            @Override public void beforeTake() {
+                if (!hold.get()) return;
+                held.countDown();
+                try {
+                    release.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        List<CompletableFuture<Api.Res>> answers = new ArrayList<>();
+        try {
+            assertThat(held.await(60, TimeUnit.SECONDS)).isTrue();
+            answers.add(CompletableFuture.supplyAsync(() -> client.post("/api/v1/test-commit-failure/lose-answer-kill-others?call="
+                    + UUID.randomUUID(), Map.of())));
+            for (int i = 0; i < 4; i++) {
+                answers.add(CompletableFuture.supplyAsync(() -> client.post("/api/v1/customer/tokens/consume",
+                        Map.of("app_id", "vto-001", "tokens_consumed", 2))));
+            }
+            for (int i = 0; i < 1200 && writer.queued() < 5; i++) Thread.sleep(5);
+            assertThat(writer.queued()).as("one batch of five").isEqualTo(5);
+        } finally {
+            hold.set(false);
+            release.countDown();
+            writer.hooks = WriterHooks.NONE;
+        }
+        for (CompletableFuture<Api.Res> answer : answers) {
+            Api.Res res = answer.get(90, TimeUnit.SECONDS);
+            assertThat(res.status()).as(res.toString()).isEqualTo(200);
+        }
+        assertThat(balance(wallet)).isEqualTo(100 - 1 - 4 * 2);
+        assertThat(jdbc.sql("SELECT count(*) FROM usage_events WHERE app_id = ?").param(appId).query(Long.class).single()).isEqualTo(5);
+        assertLedgerConsistent();
     }
 
     @Test
-    void aBatchWhoseCommitFailedBeforeLandingIsDecidedAgain() {
-        exactlyOnce("before");
+    void theBatchTransactionCarriesItsTimeouts() {
+        String appId = createApp();
+        fundOrganization(organizationOf(appId), 10);
+        Api client = appClient(appId, createKey(appId, Map.of("rate_limit", 100_000)).get("key").asString());
+        Api.Res res = client.post("/api/v1/test-batch-settings", Map.of());
+        assertThat(res.status()).as(res.toString()).isEqualTo(200);
+        assertThat(res.data().get("lock_timeout").asString()).isEqualTo("500ms");
+        assertThat(res.data().get("statement_timeout").asString()).isEqualTo("1s");
+        assertThat(res.data().get("idle_in_transaction_session_timeout").asString()).isEqualTo("1min");
+    }
+
+    /**
+     * Another transaction holds the payer's wallet row: the batch's lock wait ends at lock_timeout, every
+     * attempt likewise, and the caller is answered 503 "not made" instead of waiting; nothing is charged,
+     * and once the lock goes the next call goes through.
+     */
+    @Test
+    void aLockHeldElsewhereEndsInA503NotAHang() throws Exception {
+        String appId = createApp();
+        String wallet = fundOrganization(organizationOf(appId), 10);
+        Api client = appClient(appId, createKey(appId, Map.of("rate_limit", 100_000)).get("key").asString());
+        try (Connection holder = dataSource.getConnection()) {
+            holder.setAutoCommit(false);
+            try (var lock = holder.prepareStatement("SELECT id FROM ledger_accounts WHERE id = ? FOR UPDATE")) {
+                lock.setString(1, wallet);
+                lock.executeQuery().close();
+            }
+            CompletableFuture<Api.Res> blocked = CompletableFuture.supplyAsync(
+                    () -> client.post("/api/v1/customer/tokens/consume", Map.of("app_id", "vto-001", "tokens_consumed", 2)));
+            Api.Res res = blocked.get(60, TimeUnit.SECONDS);
+            assertThat(res.status()).as(res.toString()).isEqualTo(503);
+            assertThat(res.errorCode()).isEqualTo("DATABASE_UNAVAILABLE");
+            assertThat(res.json().get("error").get("details").get("outcome").asString()).isEqualTo("not_made");
+            assertThat(res.header("Retry-After")).isNotNull();
+            holder.rollback();
+        }
+        assertThat(balance(wallet)).isEqualTo(10);
+        Api.Res after = client.post("/api/v1/customer/tokens/consume", Map.of("app_id", "vto-001", "tokens_consumed", 2));
+        assertThat(after.status()).as(after.toString()).isEqualTo(200);
+        assertThat(balance(wallet)).isEqualTo(8);
+        assertLedgerConsistent();
     }
 }

@@ -1,12 +1,18 @@
 package io.tollgate.metering;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.tollgate.keys.AppCaller;
+import io.tollgate.platform.LoopbackProxy;
 import jakarta.servlet.http.HttpServletRequest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.springframework.dao.DataAccessResourceFailureException;
+import javax.sql.DataSource;
 import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -15,23 +21,43 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Test-only faults of the metering writer: a call of one token whose batch's COMMIT reports a lost
- * connection once, either after PostgreSQL committed (the answer was lost) or before (nothing landed);
- * and a call whose batch takes a given time, holding the writer.
+ * Test-only faults of the metering writer, each a call of one credit:
+ * <ul>
+ *   <li>{@code test-commit-failure/{fault}}: its batch's COMMIT meets a real fault, once — {@code terminate}:
+ *       the batch's backend is ended (pg_terminate_backend) just before the COMMIT is sent;
+ *       {@code lose-answer}: the COMMIT reaches PostgreSQL and commits, its answer is lost with the TCP
+ *       connection (through {@link #proxy}); {@code silence}: the connection goes silent both ways as in a
+ *       network partition, the COMMIT never arrives and nobody is told; {@code lose-answer-kill-others}: as
+ *       {@code lose-answer}, and every other pooled connection's backend is ended at the same moment, so
+ *       the connections the writer would ask "did it commit?" on are dead too;</li>
+ *   <li>{@code test-slow-batch}: the batch takes a given time, holding the writer;</li>
+ *   <li>{@code test-writer-error}: deciding the batch throws an Error, as a thread dying would;</li>
+ *   <li>{@code test-batch-settings}: answers the lock and statement timeouts in force inside the batch.</li>
+ * </ul>
  */
 @RestController
 class WriterFaultProbeController {
+    /** The proxy between the pool and PostgreSQL, when the test's server has one. */
+    static volatile LoopbackProxy proxy;
+
     private final MeteredCalls calls;
+    private final JdbcClient jdbc;
+    private final DataSource dataSource;
     private final Set<String> failedOnce = ConcurrentHashMap.newKeySet();
 
-    WriterFaultProbeController(MeteredCalls calls) {
+    WriterFaultProbeController(MeteredCalls calls, JdbcClient jdbc, DataSource dataSource) {
         this.calls = calls;
+        this.jdbc = jdbc;
+        this.dataSource = dataSource;
+    }
+
+    private MeteredCall oneCredit(AppCaller caller, HttpServletRequest http, String feature) {
+        return calls.start(caller, null, http, FeatureRule.adHoc(caller.appId(), feature, PricingType.CREDIT, 1), 1);
     }
 
     @PostMapping("/api/v1/test-slow-batch")
     ResponseEntity<?> slow(AppCaller caller, @RequestParam long millis, HttpServletRequest http) {
-        FeatureRule rule = FeatureRule.adHoc(caller.appId(), "slow-probe", PricingType.CREDIT, 1);
-        return calls.start(caller, null, http, rule, 1)
+        return oneCredit(caller, http, "slow-probe")
                 .inTransaction(outcome -> {
                     try {
                         Thread.sleep(millis);
@@ -43,23 +69,98 @@ class WriterFaultProbeController {
                 .submit();
     }
 
-    @PostMapping("/api/v1/test-commit-failure/{when}")
-    ResponseEntity<?> meter(AppCaller caller, @PathVariable String when, @RequestParam String call, HttpServletRequest http) {
-        FeatureRule rule = FeatureRule.adHoc(caller.appId(), "commit-probe", PricingType.CREDIT, 1);
-        return calls.start(caller, null, http, rule, 1)
+    @PostMapping("/api/v1/test-writer-error")
+    ResponseEntity<?> writerError(AppCaller caller, HttpServletRequest http) {
+        return oneCredit(caller, http, "error-probe")
+                .inTransaction(outcome -> {
+                    throw new StackOverflowError("test: the metering writer dies deciding this call");
+                })
+                .submit();
+    }
+
+    @PostMapping("/api/v1/test-batch-settings")
+    ResponseEntity<?> batchSettings(AppCaller caller, HttpServletRequest http) {
+        Map<String, String> seen = new ConcurrentHashMap<>();
+        return oneCredit(caller, http, "settings-probe")
+                .inTransaction(outcome -> {
+                    seen.put("lock_timeout", jdbc.sql("SELECT current_setting('lock_timeout')").query(String.class).single());
+                    seen.put("statement_timeout", jdbc.sql("SELECT current_setting('statement_timeout')").query(String.class).single());
+                    seen.put("idle_in_transaction_session_timeout",
+                            jdbc.sql("SELECT current_setting('idle_in_transaction_session_timeout')").query(String.class).single());
+                })
+                .respond(outcome -> Map.copyOf(seen))
+                .submit();
+    }
+
+    @PostMapping("/api/v1/test-commit-failure/{fault}")
+    ResponseEntity<?> commitFailure(AppCaller caller, @PathVariable String fault, @RequestParam String call, HttpServletRequest http) {
+        return oneCredit(caller, http, "commit-probe")
                 .body(Map.of("call", call))
                 .inTransaction(outcome -> {
                     if (!failedOnce.add(call)) return;
+                    // The writer's own connection, inside its transaction.
+                    int pid = jdbc.sql("SELECT pg_backend_pid()").query(Integer.class).single();
+                    int clientPort = jdbc.sql("SELECT client_port FROM pg_stat_activity WHERE pid = pg_backend_pid()").query(Integer.class).single();
                     TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                        @Override public void beforeCommit(boolean readOnly) {
-                            if (when.equals("before")) throw new DataAccessResourceFailureException("connection lost before COMMIT");
-                        }
-                        @Override public void afterCommit() {
-                            if (when.equals("after")) throw new DataAccessResourceFailureException("connection lost after COMMIT");
+                        @Override
+                        public void beforeCommit(boolean readOnly) {
+                            switch (fault) {
+                                case "terminate" -> terminate(pid);
+                                case "lose-answer" -> proxy.fault(clientPort, LoopbackProxy.Fault.LOSE_NEXT_ANSWER);
+                                case "silence" -> proxy.fault(clientPort, LoopbackProxy.Fault.SILENCE);
+                                case "lose-answer-kill-others" -> {
+                                    terminateOthers(pid);
+                                    proxy.fault(clientPort, LoopbackProxy.Fault.LOSE_NEXT_ANSWER);
+                                }
+                                default -> throw new IllegalArgumentException(fault);
+                            }
                         }
                     });
                 })
                 .respond(outcome -> Map.of("usage_id", outcome.usageId(), "credits_remaining", outcome.creditsRemaining()))
                 .submit();
+    }
+
+    /**
+     * Every other pooled backend, from one more connection (which lives on), and waits until they are gone.
+     * First it uses ten pooled connections, so the pool holds ten that will be dead (the test's pool lends
+     * them unchecked: ProxiedDatabaseTest).
+     */
+    private void terminateOthers(int writerPid) {
+        java.util.List<Connection> touched = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 10; i++) {
+                Connection c = dataSource.getConnection();
+                touched.add(c);
+                c.createStatement().execute("SELECT 1");
+            }
+            for (Connection c : touched) c.close();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        try {
+            Connection other = dataSource.getConnection();
+            try (PreparedStatement s = other.prepareStatement("SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity "
+                    + "WHERE application_name = 'tollgate' AND pid <> ? AND pid <> pg_backend_pid()")) {
+                s.setInt(1, writerPid);
+                s.execute();
+            }
+            // Not back into the pool: the writer's thread would be lent this live one first (Hikari prefers
+            // the connections a thread returned last).
+            dataSource.unwrap(HikariDataSource.class).evictConnection(other);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** From another connection, and waits until the backend is gone, so the COMMIT meets a closed session. */
+    private void terminate(int pid) {
+        try (Connection other = dataSource.getConnection();
+             PreparedStatement s = other.prepareStatement("SELECT pg_terminate_backend(?, 10000)")) {
+            s.setInt(1, pid);
+            s.execute();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

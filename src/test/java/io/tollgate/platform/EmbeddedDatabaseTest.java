@@ -26,4 +26,20 @@ class EmbeddedDatabaseTest extends ApiTest {
         assertThat(jdbc.sql("SELECT current_setting('checkpoint_timeout')").query(String.class).single()).isEqualTo("15min");
         assertThat(jdbc.sql("SELECT current_setting('wal_compression')").query(String.class).single()).isEqualTo("pglz");
     }
+
+    /**
+     * Every pooled connection lets PostgreSQL notice a client that vanished: a transaction left idle is
+     * ended, and TCP keepalive probes a silent client; and names itself, so an operator can tell the
+     * pool's connections from the watch connection in pg_stat_activity.
+     */
+    @Test
+    void everyConnectionLetsPostgresNoticeAVanishedClient() {
+        assertThat(jdbc.sql("SELECT current_setting('idle_in_transaction_session_timeout')").query(String.class).single()).isEqualTo("1min");
+        assertThat(jdbc.sql("SELECT current_setting('tcp_keepalives_idle')").query(String.class).single()).isEqualTo("10");
+        assertThat(jdbc.sql("SELECT current_setting('tcp_keepalives_interval')").query(String.class).single()).isEqualTo("5");
+        assertThat(jdbc.sql("SELECT current_setting('tcp_keepalives_count')").query(String.class).single()).isEqualTo("3");
+        assertThat(jdbc.sql("SELECT current_setting('application_name')").query(String.class).single()).isEqualTo("tollgate");
+        assertThat(jdbc.sql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tollgate-watch'").query(Long.class).single())
+                .isPositive();
+    }
 }

@@ -47,7 +47,7 @@ class EventCatalogDocsTest {
     public static void main(String[] args) {
         StringBuilder out = new StringBuilder();
         for (EventType type : EventCatalog.all()) {
-            out.append("#### `").append(type.name()).append('`').append(type.pending() ? " — when the " + type.producer() + " module lands" : "")
+            out.append("#### `").append(type.name()).append('`')
                     .append("\n\n").append(type.description()).append("\n\n```json\n");
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("type", type.name());

@@ -73,6 +73,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         // (data exception: a value out of range, text PostgreSQL cannot hold) is bad input; class 23
         // (integrity: a unique or foreign key) is a conflict with what is stored.
         String state = DatabaseErrors.sqlState(e);
+        if (DatabaseErrors.isUnavailable(e)) return databaseUnavailable(e);
         if (DatabaseErrors.isBadValue(e)) {
             log.info("Data exception answered as 400: {}", e.getMostSpecificCause().getMessage());
             return respond(HttpStatus.BAD_REQUEST, new ApiError("VALIDATION_FAILED", "A value in the request cannot be stored "
@@ -95,9 +96,20 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return respond(HttpStatus.BAD_REQUEST, new ApiError("VALIDATION_FAILED", "A date in the request is out of range"), HttpHeaders.EMPTY);
     }
 
+    /**
+     * A lost connection, no connection to be had, or a database too busy: the request was fine, the
+     * database could not serve it now. 503 with Retry-After, one log line, no stack trace.
+     */
+    private ResponseEntity<Object> databaseUnavailable(Exception e) {
+        log.warn("Answered 503 DATABASE_UNAVAILABLE: {} (SQLSTATE {})", e.getMessage(), DatabaseErrors.sqlState(e));
+        return api(DatabaseErrors.unavailable());
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> unexpected(Exception e) {
         if (BodyTooLargeException.isCause(e)) return tooLarge();
+        // Transaction exceptions (no connection to begin one, a failed commit) are not DataAccessExceptions.
+        if (DatabaseErrors.isUnavailable(e)) return databaseUnavailable(e);
         log.error("Unexpected error", e);
         return respond(HttpStatus.INTERNAL_SERVER_ERROR,
                 new ApiError("INTERNAL_ERROR", "Something went wrong on our side; quote the request id when reporting it"),

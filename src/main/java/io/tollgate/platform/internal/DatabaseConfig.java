@@ -1,7 +1,6 @@
 package io.tollgate.platform.internal;
 
 import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import io.tollgate.platform.TollgateProperties;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -23,18 +22,29 @@ import org.springframework.context.annotation.Configuration;
 class DatabaseConfig {
     private static final Logger log = LoggerFactory.getLogger(DatabaseConfig.class);
 
+    @Bean
+    DatabaseAvailability databaseAvailability() {
+        return new DatabaseAvailability();
+    }
+
     @Bean(destroyMethod = "close")
-    DataSource dataSource(TollgateProperties properties) throws IOException {
+    DataSource dataSource(TollgateProperties properties, ConnectionSettings settings, DatabaseAvailability availability) throws IOException {
         TollgateProperties.Database db = properties.database();
         HikariConfig hikari = new HikariConfig();
         hikari.setMaximumPoolSize(db.poolSize());
         hikari.setPoolName("tollgate");
+        // A request waits this long for a pooled connection, then gets 503 (not at all while PostgreSQL is known down).
+        hikari.setConnectionTimeout(settings.acquireTimeoutMillis());
+        hikari.setValidationTimeout(Math.min(2_000, settings.acquireTimeoutMillis() - 1));
+        // Idle connections are checked every 30 s, so one the database or a firewall dropped is replaced
+        // before a request gets it; one idle more than 0.5 s is also checked when borrowed (Hikari).
+        hikari.setKeepaliveTime(30_000);
         if (db.embedded()) {
             EmbeddedPostgres postgres = startEmbedded(properties.dataDir().resolve("postgres"), db.embeddedPort());
             hikari.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
             hikari.setUsername("postgres");
             try {
-                return new EmbeddedDataSource(hikari, postgres);
+                return new EmbeddedDataSource(hikari, direct(hikari, settings), availability, postgres);
             } catch (RuntimeException e) {
                 postgres.close(); // no shutdown hook would stop it otherwise
                 throw e;
@@ -42,7 +52,13 @@ class DatabaseConfig {
         }
         external(hikari, db);
         log.info("Using external PostgreSQL at {}", masked(hikari.getJdbcUrl()));
-        return new HikariDataSource(hikari);
+        DirectConnections direct = direct(hikari, settings);
+        direct.awaitReachable(settings.startupWaitSeconds());
+        return new PooledDataSource(hikari, direct, availability);
+    }
+
+    private static DirectConnections direct(HikariConfig hikari, ConnectionSettings settings) {
+        return new DirectConnections(hikari.getJdbcUrl(), hikari.getUsername(), hikari.getPassword(), settings);
     }
 
     /** TOLLGATE_DATABASE_URL, _USER and _PASSWORD onto the pool's settings. */
@@ -108,11 +124,11 @@ class DatabaseConfig {
     }
 
     /** Closes the pool first, then stops PostgreSQL, so shutdown leaves no half-open connections. */
-    static final class EmbeddedDataSource extends HikariDataSource {
+    static final class EmbeddedDataSource extends PooledDataSource {
         private final EmbeddedPostgres postgres;
 
-        EmbeddedDataSource(HikariConfig config, EmbeddedPostgres postgres) {
-            super(config);
+        EmbeddedDataSource(HikariConfig config, DirectConnections direct, DatabaseAvailability availability, EmbeddedPostgres postgres) {
+            super(config, direct, availability);
             this.postgres = postgres;
         }
 

@@ -1,10 +1,15 @@
 package io.tollgate.platform.internal;
 
 import io.tollgate.platform.ApiError;
+import io.tollgate.platform.ApiException;
+import io.tollgate.platform.DatabaseErrors;
 import io.tollgate.platform.Envelope;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.webmvc.error.ErrorController;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -18,6 +23,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @io.swagger.v3.oas.annotations.Hidden
 class EnvelopeErrorController implements ErrorController {
+    private static final Logger log = LoggerFactory.getLogger(EnvelopeErrorController.class);
 
     // No "produces": an error answers in JSON whatever the Accept header asked for.
     @RequestMapping(path = "/error")
@@ -28,6 +34,14 @@ class EnvelopeErrorController implements ErrorController {
         HttpStatus status = code == null ? HttpStatus.NOT_FOUND : code instanceof Integer i ? HttpStatus.resolve(i) : null;
         if (status == null) status = HttpStatus.INTERNAL_SERVER_ERROR;
         if (BodyTooLargeException.isCause(failure)) status = HttpStatus.CONTENT_TOO_LARGE;
+        // A filter that read the database (a key or admin token not cached yet) when it could not answer.
+        if (failure != null && DatabaseErrors.isUnavailable(failure)) {
+            log.warn("Answered 503 DATABASE_UNAVAILABLE outside MVC: {}", failure.getMessage());
+            ApiException unavailable = DatabaseErrors.unavailable();
+            return ResponseEntity.status(unavailable.status()).contentType(MediaType.APPLICATION_JSON)
+                    .header(HttpHeaders.RETRY_AFTER, Integer.toString(DatabaseErrors.RETRY_AFTER_SECONDS))
+                    .body(Envelope.error(unavailable.toError()));
+        }
         ApiError error = switch (status) {
             case NOT_FOUND -> new ApiError("NOT_FOUND", "No such endpoint");
             case CONTENT_TOO_LARGE -> new ApiError("PAYLOAD_TOO_LARGE", "Request body is too large");

@@ -19,6 +19,10 @@ class DatabaseConfigTest {
         return new TollgateProperties.Database(url, user, password, 2, 0);
     }
 
+    static ConnectionSettings settings(long startupWaitSeconds) {
+        return new ConnectionSettings(1_000, 1_000, 1_000, 60_000, null, startupWaitSeconds);
+    }
+
     @Test
     void jdbcUrlsPassThroughAndSeedStyleUrlsAreTranslated() {
         assertThat(DatabaseConfig.jdbcUrl("jdbc:postgresql://db:5432/tollgate?sslmode=require"))
@@ -56,8 +60,21 @@ class DatabaseConfigTest {
     void theLoggedUrlCarriesNoPassword(CapturedOutput output) {
         TollgateProperties properties = new TollgateProperties(Path.of("target/test-data/unused"),
                 db("postgresql://app:Very-Secret-Pw-1@127.0.0.1:1/tollgate", null, null), false, 1024);
-        assertThatThrownBy(() -> new DatabaseConfig().dataSource(properties)).isNotNull();
+        assertThatThrownBy(() -> new DatabaseConfig().dataSource(properties, settings(0), new DatabaseAvailability())).isNotNull();
         assertThat(output.getAll()).contains("Using external PostgreSQL at jdbc:postgresql://127.0.0.1:1/tollgate?user=app&password=***")
                 .doesNotContain("Very-Secret-Pw-1");
+    }
+
+    /** A database that never comes up: one clear line per try while waiting, then a message saying what to do, not a hang. */
+    @Test
+    void startUpWaitsForTheDatabaseThenGivesUpWithAClearMessage(CapturedOutput output) {
+        TollgateProperties properties = new TollgateProperties(Path.of("target/test-data/unused"),
+                db("jdbc:postgresql://127.0.0.1:1/tollgate", "app", null), false, 1024);
+        assertThatThrownBy(() -> new DatabaseConfig().dataSource(properties, settings(3), new DatabaseAvailability()))
+                .isInstanceOf(DirectConnections.DatabaseUnreachableException.class)
+                .hasMessageContaining("PostgreSQL at jdbc:postgresql://127.0.0.1:1/tollgate was not reachable within 3 s");
+        assertThat(output.getAll()).contains("Waiting for PostgreSQL at jdbc:postgresql://127.0.0.1:1/tollgate: not reachable yet");
+        assertThat(new DatabaseUnreachableAnalyzer().analyze(new DirectConnections.DatabaseUnreachableException("x", 3,
+                new java.sql.SQLException("refused", "08001"))).getAction()).contains("TOLLGATE_DATABASE_STARTUP_WAIT_SECONDS");
     }
 }

@@ -1,0 +1,4 @@
+package io.tollgate.integrations;
+
+/** Which of the organization's environments a connection serves. */
+public enum ConnectionEnvironment { PRODUCTION, STAGING, DEVELOPMENT }
