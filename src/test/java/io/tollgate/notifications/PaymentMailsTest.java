@@ -97,13 +97,25 @@ class PaymentMailsTest extends MailedApiTest {
         assertThat(part(confirmation, "text/plain")).contains("subscription to App is confirmed").contains("Renews on");
     }
 
+    /** Spending across the threshold (tollgate.mail.credits-low-threshold, 10) mails once; spending further below does not. */
     @Test
-    void theCreditsLowMailGoesToAVerifiedUser() throws Exception {
+    void theCreditsLowMailGoesToAVerifiedUserOncePerCrossing() throws Exception {
         String appId = appWithVerificationPage();
+        admin.post("/api/external-apps/" + appId + "/features", Map.of("feature_name", "chat", "pricing_type", "credit", "credit_cost", 5));
         Api app = testKeyClient(appId);
         String email = "low-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
         JsonNode tokens = verifiedUser(app, email, "en");
-        assertThat(notifications.creditsLow(tokens.get("user").get("id").asString(), 4)).isTrue();
-        assertThat(part(mailsTo(email, 3).get(2), "text/plain")).contains("down to 4 credits");
+        Api user = app.with("X-User-Token", tokens.get("access_token").asString());
+        JsonNode balance = user.get("/api/v1/credits/balance").data();
+        long start = balance.get("balance").asLong();
+        admin.post("/api/admin/wallets/" + balance.get("wallet_id").asString() + "/grants", Map.of("amount", 23 - start, "reason", "promo"));
+        for (int i = 0; i < 4; i++) { // 23 → 18 → 13 → 8 (crosses 10) → 3
+            Api.Res spent = user.post("/api/v1/test-meter/chat", null);
+            assertThat(spent.status()).as(spent.toString()).isEqualTo(200);
+        }
+        assertThat(part(mailsTo(email, 3).get(2), "text/plain")).contains("down to 8 credits");
+        Thread.sleep(500);
+        assertThat(jdbc.sql("SELECT count(*) FROM mail_outbox WHERE recipient = ? AND template = 'credits-low'").param(email)
+                .query(Long.class).single()).isEqualTo(1);
     }
 }
