@@ -21,6 +21,12 @@ import tools.jackson.databind.JsonNode;
         "tollgate.demo=false",
         "tollgate.operators.admin-token=" + ApiTest.ADMIN_TOKEN,
         "tollgate.keys.last-used-flush-millis=200",
+        // The gateway's breakers open after 4 calls and retry after 2 s, and a full pool refuses after 300 ms, so tests need not wait long.
+        "tollgate.gateway.breaker.window-calls=4", "tollgate.gateway.breaker.minimum-calls=4", "tollgate.gateway.breaker.open-seconds=2",
+        "tollgate.gateway.pool-wait-millis=300", "tollgate.gateway.retry-backoff-millis=20",
+        // Every test class calls from 127.0.0.1, many with bad keys on purpose: the shared server is many
+        // clients behind one address. AuthFailureThrottleTest checks the real limit on a server of its own.
+        "tollgate.keys.auth-failures-per-address-per-minute=1000000",
         // Webhook tests deliver to receivers on this machine; only this address is exempt from the SSRF check.
         "tollgate.webhooks.allowed-hosts=127.0.0.1"})
 public abstract class ApiTest {

@@ -8,6 +8,7 @@ import io.tollgate.identity.internal.AuthRequests.Tokens;
 import io.tollgate.keys.AppCaller;
 import io.tollgate.keys.RequiresScope;
 import io.tollgate.keys.Scopes;
+import io.tollgate.platform.ClientAddresses;
 import io.tollgate.platform.Envelope;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
