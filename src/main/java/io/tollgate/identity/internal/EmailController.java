@@ -7,6 +7,7 @@ import io.tollgate.identity.EndUserCaller;
 import io.tollgate.keys.AppCaller;
 import io.tollgate.keys.RequiresScope;
 import io.tollgate.keys.Scopes;
+import io.tollgate.platform.ClientAddresses;
 import io.tollgate.platform.Envelope;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
