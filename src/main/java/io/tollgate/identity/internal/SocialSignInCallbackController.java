@@ -19,10 +19,10 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @Tag(name = "App API: end users")
-class OAuthCallbackController {
+class SocialSignInCallbackController {
     private final OAuthFlow flow;
 
-    OAuthCallbackController(OAuthFlow flow) {
+    SocialSignInCallbackController(OAuthFlow flow) {
         this.flow = flow;
     }
 
