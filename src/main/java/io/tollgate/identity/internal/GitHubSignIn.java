@@ -15,9 +15,9 @@ import tools.jackson.databind.JsonNode;
 class GitHubSignIn implements SignInProvider {
     static final String SCOPE = "read:user user:email";
     static final String API_VERSION = "2022-11-28";
-    private final ProviderHttp http;
+    private final SignInHttp http;
 
-    GitHubSignIn(ProviderHttp http) {
+    GitHubSignIn(SignInHttp http) {
         this.http = http;
     }
 
@@ -35,7 +35,7 @@ class GitHubSignIn implements SignInProvider {
         query.put("state", attempt.state());
         query.put("code_challenge", attempt.codeChallenge());
         query.put("code_challenge_method", "S256");
-        return config.baseUrl() + "/login/oauth/authorize?" + ProviderHttp.encode(query);
+        return config.baseUrl() + "/login/oauth/authorize?" + SignInHttp.encode(query);
     }
 
     @Override
@@ -46,7 +46,7 @@ class GitHubSignIn implements SignInProvider {
         form.put("code", code);
         form.put("redirect_uri", attempt.callbackUri());
         form.put("code_verifier", codeVerifier);
-        ProviderHttp.Answer token = http.postForm(config.baseUrl() + "/login/oauth/access_token", form, Map.of());
+        SignInHttp.Answer token = http.postForm(config.baseUrl() + "/login/oauth/access_token", form, Map.of());
         // GitHub answers a refused code with 200 and an error field.
         String error = token.json().path("error").asString("");
         if ("bad_verification_code".equals(error)) throw new Refused("PROVIDER_CODE_INVALID", "GitHub refused the code (expired or used)");
@@ -54,10 +54,10 @@ class GitHubSignIn implements SignInProvider {
         if (!token.ok() || accessToken == null) throw new Refused("PROVIDER_ERROR", "GitHub's token endpoint answered " + token.status() + " " + error);
         Map<String, String> auth = Map.of("Authorization", "Bearer " + accessToken, "Accept", "application/vnd.github+json",
                 "X-GitHub-Api-Version", API_VERSION);
-        ProviderHttp.Answer user = http.get(config.apiUrl() + "/user", auth);
+        SignInHttp.Answer user = http.get(config.apiUrl() + "/user", auth);
         JsonNode id = user.json().path("id");
         if (!user.ok() || !id.isIntegralNumber()) throw new Refused("PROVIDER_ERROR", "GitHub's /user answered " + user.status());
-        ProviderHttp.Answer emails = http.get(config.apiUrl() + "/user/emails", auth);
+        SignInHttp.Answer emails = http.get(config.apiUrl() + "/user/emails", auth);
         if (!emails.ok() || !emails.json().isArray()) throw new Refused("PROVIDER_ERROR", "GitHub's /user/emails answered " + emails.status());
         String email = null;
         boolean verified = false;

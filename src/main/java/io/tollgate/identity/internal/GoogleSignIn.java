@@ -36,14 +36,14 @@ class GoogleSignIn implements SignInProvider {
     static final String SCOPE = "openid profile email";
     static final Set<JWSAlgorithm> ALLOWED = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512, JWSAlgorithm.PS256,
             JWSAlgorithm.ES256, JWSAlgorithm.ES384);
-    private final ProviderHttp http;
+    private final SignInHttp http;
     private final Cache<String, Metadata> metadata = Caffeine.newBuilder().maximumSize(1_000).expireAfterWrite(Duration.ofHours(1)).build();
 
     /** What discovery tells us, with the issuer's key set ready to verify. */
     record Metadata(String issuer, String authorizationEndpoint, String tokenEndpoint, JWKSource<SecurityContext> keys,
                     Set<JWSAlgorithm> algorithms, boolean basicAuth) {}
 
-    GoogleSignIn(ProviderHttp http) {
+    GoogleSignIn(SignInHttp http) {
         this.http = http;
     }
 
@@ -64,7 +64,7 @@ class GoogleSignIn implements SignInProvider {
         query.put("nonce", attempt.nonce());
         query.put("code_challenge", attempt.codeChallenge());
         query.put("code_challenge_method", "S256");
-        return m.authorizationEndpoint() + (m.authorizationEndpoint().contains("?") ? "&" : "?") + ProviderHttp.encode(query);
+        return m.authorizationEndpoint() + (m.authorizationEndpoint().contains("?") ? "&" : "?") + SignInHttp.encode(query);
     }
 
     @Override
@@ -83,7 +83,7 @@ class GoogleSignIn implements SignInProvider {
             form.put("client_id", config.clientId());
             form.put("client_secret", config.clientSecret());
         }
-        ProviderHttp.Answer answer = http.postForm(m.tokenEndpoint(), form, headers);
+        SignInHttp.Answer answer = http.postForm(m.tokenEndpoint(), form, headers);
         if (!answer.ok()) {
             String error = answer.json().path("error").asString("");
             if ("invalid_grant".equals(error)) throw new Refused("PROVIDER_CODE_INVALID", "the provider refused the code (expired or used)");
@@ -133,7 +133,7 @@ class GoogleSignIn implements SignInProvider {
     }
 
     private Metadata discover(String issuer) {
-        ProviderHttp.Answer answer = http.get(issuer + "/.well-known/openid-configuration", Map.of());
+        SignInHttp.Answer answer = http.get(issuer + "/.well-known/openid-configuration", Map.of());
         JsonNode doc = answer.json();
         if (!answer.ok() || !doc.isObject()) throw new Refused("PROVIDER_ERROR", "discovery at " + issuer + " answered " + answer.status());
         // OpenID Connect Discovery 4.3: the document must name the issuer it was fetched from.
@@ -157,7 +157,7 @@ class GoogleSignIn implements SignInProvider {
         JWKSource<SecurityContext> keys;
         try {
             keys = JWKSourceBuilder.<SecurityContext>create(URI.create(jwks).toURL(),
-                    new DefaultResourceRetriever(timeoutMillis, timeoutMillis, ProviderHttp.MAX_BODY_BYTES)).retrying(false).build();
+                    new DefaultResourceRetriever(timeoutMillis, timeoutMillis, SignInHttp.MAX_BODY_BYTES)).retrying(false).build();
         } catch (MalformedURLException | IllegalArgumentException e) {
             throw new Refused("PROVIDER_ERROR", "discovery names a bad jwks_uri");
         }

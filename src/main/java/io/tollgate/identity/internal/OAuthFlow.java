@@ -93,7 +93,7 @@ class OAuthFlow {
                 request.state(), request.codeChallenge()), stateTtl));
         try {
             return protocols.get(kind).authorizationUrl(config, attempt(state, callback));
-        } catch (SignInProvider.Refused | ProviderHttp.ProviderFailure e) {
+        } catch (SignInProvider.Refused | SignInHttp.ProviderFailure e) {
             log.warn("{} sign-in for app {} could not start: {}", kind.id(), app.appId(), e.getMessage());
             throw new ApiException(HttpStatus.BAD_GATEWAY, "PROVIDER_ERROR", "The sign-in provider could not be reached or answered "
                     + "something unusable; try again later");
@@ -141,7 +141,7 @@ class OAuthFlow {
         } catch (SignInProvider.Refused e) {
             log.info("{} sign-in for app {} refused: {} ({})", kind.id(), started.appId(), e.code, e.getMessage());
             return back(started, Map.of("error", "access_denied", "error_code", e.code, "error_description", describe(e.code)));
-        } catch (ProviderHttp.ProviderFailure e) {
+        } catch (SignInHttp.ProviderFailure e) {
             log.warn("{} sign-in for app {} failed: {}", kind.id(), started.appId(), e.getMessage());
             return back(started, Map.of("error", "temporarily_unavailable", "error_code", "PROVIDER_ERROR", "error_description", describe("PROVIDER_ERROR")));
         }
@@ -162,7 +162,7 @@ class OAuthFlow {
     private static String back(OAuthAttempts.Started started, Map<String, String> params) {
         Map<String, String> all = new LinkedHashMap<>(params);
         if (started.appState() != null) all.put("state", started.appState());
-        return started.redirectUri() + (started.redirectUri().contains("?") ? "&" : "?") + ProviderHttp.encode(all);
+        return started.redirectUri() + (started.redirectUri().contains("?") ? "&" : "?") + SignInHttp.encode(all);
     }
 
     /** The app trades its one-time code and PKCE verifier for tokens (or learns a link is needed). */

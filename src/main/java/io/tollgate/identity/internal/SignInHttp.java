@@ -22,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
  * use, so a token call that may have reached the provider must not be sent again.
  */
 @Component
-class ProviderHttp {
+class SignInHttp {
     static final int MAX_BODY_BYTES = 256 * 1024;
     static final String USER_AGENT = "Tollgate";
     /** Lenient on purpose (unlike the API's own mapper): providers add fields whenever they like. */
@@ -37,7 +37,7 @@ class ProviderHttp {
         }
     }
 
-    ProviderHttp(@Value("${tollgate.identity.oauth.connect-timeout-millis}") long connectTimeoutMillis,
+    SignInHttp(@Value("${tollgate.identity.oauth.connect-timeout-millis}") long connectTimeoutMillis,
                  @Value("${tollgate.identity.oauth.timeout-millis}") long timeoutMillis) {
         if (connectTimeoutMillis < 1 || timeoutMillis < 1) throw new IllegalStateException("OAuth provider timeouts must be positive");
         this.client = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(connectTimeoutMillis))
