@@ -81,10 +81,14 @@ class MailOutboxTest extends MailedApiTest {
     @Test
     void aMailClaimedByANodeThatDiedIsSentOnceItsLeaseRunsOut() throws Exception {
         String to = "lease-" + System.nanoTime() + "@example.com";
-        String id = queue(to);
-        // As a node would leave it if it stopped between claiming and sending: sending, lease running.
-        jdbc.sql("UPDATE mail_outbox SET status = 'sending', locked_until = ?, attempts = 1 WHERE id = ? AND status = 'pending'")
-                .params(Timestamp.from(clock.instant().plusSeconds(3600)), id).update();
+        // As a node would leave it if it stopped between claiming and sending: sending, lease running. Queued and
+        // claimed in one transaction, so this node's sender never sees it pending.
+        String id = tx.execute(s -> {
+            String queued = queue(to);
+            assertThat(jdbc.sql("UPDATE mail_outbox SET status = 'sending', locked_until = ?, attempts = 1 WHERE id = ? AND status = 'pending'")
+                    .params(Timestamp.from(clock.instant().plusSeconds(3600)), queued).update()).isEqualTo(1);
+            return queued;
+        });
         Thread.sleep(500);
         assertThat(mailsTo(to, 0)).isEmpty();
         clock.advance(java.time.Duration.ofHours(2));
