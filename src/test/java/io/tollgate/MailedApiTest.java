@@ -26,7 +26,7 @@ import org.springframework.test.context.TestPropertySource;
  * A third shared server: with a real SMTP server in the test JVM (GreenMail on a loopback port), a
  * clock tests move, and quick mail retries. Tests read what a person would receive and follow its links.
  */
-@TestPropertySource(properties = {"tollgate.data-dir=target/test-data/mailed", "tollgate.ledger.sweep-millis=3600000",
+@TestPropertySource(properties = {"tollgate.data-dir=target/test-data/mailed-${tollgate.test.fork:1}", "tollgate.ledger.sweep-millis=3600000",
         "tollgate.smtp.host=127.0.0.1", "tollgate.smtp.security=none", "tollgate.smtp.from=no-reply@tollgate.test",
         "tollgate.mail.poll-millis=100", "tollgate.mail.backoff-base-seconds=1", "tollgate.mail.backoff-max-seconds=2",
         "tollgate.mail.max-attempts=3", "tollgate.smtp.connect-timeout-millis=2000", "tollgate.smtp.timeout-millis=5000"})
