@@ -131,6 +131,7 @@ class IntegrationProxyTest extends ApiTest {
         assertThat(r.getHeaders().all().toString()).doesNotContain(key);
 
         // The call log: source proxy, the caller's key and the provider's never in it.
+        IntegrationTestSupport.awaitProxyLogs(jdbc, id, 1);
         Api own = appClient(appId, key);
         Api.Res logs = own.get("/api/v1/integrations/" + id + "/logs?source=proxy");
         assertThat(logs.data()).hasSize(1);
@@ -267,6 +268,7 @@ class IntegrationProxyTest extends ApiTest {
         List<LoggedRequest> got = received("/v1/files");
         assertThat(got).hasSize(1);
         assertThat(sha(got.get(0).getBody())).isEqualTo(sha(upload));
+        IntegrationTestSupport.awaitProxyLogs(jdbc, id, 1);
         Map<String, Object> row = jdbc.sql("SELECT bytes_sent, bytes_received FROM integration_logs WHERE connection_id = ? AND source = 'proxy'")
                 .param(id).query().singleRow();
         assertThat(((Number) row.get("bytes_sent")).longValue()).isEqualTo(upload.length);
@@ -325,6 +327,29 @@ class IntegrationProxyTest extends ApiTest {
             assertThat(check.get("error_message").asString()).contains("refused");
             assertThat(accepted.get()).isZero();
         }
+    }
+
+    @Test
+    void credentialsThatGoInsideTheJsonBodyAreMergedIntoTheCallersBody() throws Exception {
+        String name = "jsonauth_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        Api.Res created = admin.post("/api/admin/integrations/providers", Map.of("provider_name", name, "display_name", name, "provider_type", "payment",
+                "base_url", stub.baseUrl() + prefix, "auth_style", "json_body",
+                "auth_config", Map.of("object_key", "auth", "fields", Map.of("authkey", "credential:auth_key")), "health_check_path", "/v1/me"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String authKey = "jk" + UUID.randomUUID().toString().replace("-", "");
+        String connection = connect(admin, org, name, Map.of("credentials", Map.of("auth_key", Map.of("value", authKey)))).get("id").asString();
+        stub.stubFor(any(urlPathEqualTo(prefix + "/v1/me")).willReturn(aResponse().withStatus(200).withBody("{}")));
+        assertThat(admin.post(base(org) + "/" + connection + "/activate", null).status()).isEqualTo(200);
+        stub.stubFor(any(urlPathEqualTo(prefix + "/v1/order")).willReturn(aResponse().withStatus(200).withBody("{\"ok\":true}")));
+        stub.resetRequests();
+        HttpResponse<byte[]> answer = call(key, connection, "POST", "/v1/order", "{\"amount\":100}".getBytes(), "Content-Type", "application/json");
+        assertThat(answer.statusCode()).isEqualTo(200);
+        JsonNode sent = Api.JSON.readTree(received("/v1/order").get(0).getBodyAsString());
+        assertThat(sent.get("amount").asInt()).isEqualTo(100);
+        assertThat(sent.get("auth").get("authkey").asString()).isEqualTo(authKey);
+        IntegrationTestSupport.awaitProxyLogs(jdbc, connection, 1);
+        assertThat(jdbc.sql("SELECT request_body::text FROM integration_logs WHERE connection_id = ? AND source = 'proxy'").param(connection)
+                .query(String.class).single()).contains("100").doesNotContain(authKey);
     }
 
     private static String sha(byte[] bytes) throws Exception {
