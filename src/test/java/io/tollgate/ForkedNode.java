@@ -27,21 +27,21 @@ public final class ForkedNode implements AutoCloseable {
     /** @param jvmOptions e.g. -Xmx512m; settings: extra --name=value arguments */
     public static ForkedNode start(String name, DataSource dataSource, List<String> jvmOptions, List<String> settings) throws Exception {
         String url = ((HikariDataSource) dataSource).getJdbcUrl();
-        String pepper = Files.readString(Path.of("target/test-data/shared/secrets/key-pepper")).strip();
-        String masterKeys = Files.readString(Path.of("target/test-data/shared/secrets/master-keys")).strip();
+        String pepper = Files.readString(ApiTest.SHARED_DATA_DIR.resolve("secrets/key-pepper")).strip();
+        String masterKeys = Files.readString(ApiTest.SHARED_DATA_DIR.resolve("secrets/master-keys")).strip();
         // Surefire runs tests from a manifest-only jar; it also publishes the real test class path.
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        Path log = Path.of("target/test-data/" + name + ".log");
+        Path log = Path.of(ApiTest.dataDir(name) + ".log");
         Files.createDirectories(log.getParent());
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", classpath, "io.tollgate.TollgateApplication",
-                "--server.port=" + port, "--tollgate.data-dir=target/test-data/" + name, "--tollgate.demo=false",
+                "--server.port=" + port, "--tollgate.data-dir=" + ApiTest.dataDir(name), "--tollgate.demo=false",
                 "--tollgate.database.url=" + url, "--tollgate.database.user=postgres", "--tollgate.keys.pepper=" + pepper,
                 "--tollgate.crypto.master-keys=" + masterKeys, "--tollgate.operators.admin-token=" + ApiTest.ADMIN_TOKEN));
         command.addAll(settings);
@@ -53,14 +53,14 @@ public final class ForkedNode implements AutoCloseable {
     public int waitForHealth() throws Exception {
         long deadline = System.currentTimeMillis() + 360_000;
         while (System.currentTimeMillis() < deadline) {
-            if (!process.isAlive()) throw new AssertionError(name + " died; see target/test-data/" + name + ".log");
+            if (!process.isAlive()) throw new AssertionError(name + " died; see " + ApiTest.dataDir(name) + ".log");
             try {
                 if (Api.at(port).get("/actuator/health").status() == 200) return port;
             } catch (IllegalStateException notListeningYet) {
                 Thread.sleep(250);
             }
         }
-        throw new AssertionError(name + " did not become healthy; see target/test-data/" + name + ".log");
+        throw new AssertionError(name + " did not become healthy; see " + ApiTest.dataDir(name) + ".log");
     }
 
     public boolean alive() {
@@ -68,7 +68,7 @@ public final class ForkedNode implements AutoCloseable {
     }
 
     public String log() throws Exception {
-        return Files.readString(Path.of("target/test-data/" + name + ".log"));
+        return Files.readString(Path.of(ApiTest.dataDir(name) + ".log"));
     }
 
     @Override

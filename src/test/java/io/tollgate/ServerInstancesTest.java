@@ -37,7 +37,7 @@ class ServerInstancesTest {
     }
 
     private static Path freshDir(String name) throws Exception {
-        Path dir = Path.of("target/test-data", name);
+        Path dir = ApiTest.dataDir(name);
         FileSystemUtils.deleteRecursively(dir);
         return dir;
     }

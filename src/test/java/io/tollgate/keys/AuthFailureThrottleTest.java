@@ -29,7 +29,7 @@ import tools.jackson.databind.JsonNode;
  * connection: every statement that reads api_keys by key_hash.
  */
 @TestPropertySource(properties = {
-        "tollgate.data-dir=target/test-data/auth-failures",
+        "tollgate.data-dir=target/test-data/auth-failures-${tollgate.test.fork:1}",
         "tollgate.identity.trusted-proxies=127.0.0.0/8, ::1",
         "tollgate.keys.auth-failures-per-address-per-minute=5",
         "tollgate.keys.auth-failure-audit-millis=200"})
