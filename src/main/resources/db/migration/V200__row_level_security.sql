@@ -82,7 +82,9 @@ DO $$
 DECLARE
     t TEXT;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['api_keys', 'features', 'content_items', 'gateway_features', 'usage_hourly_upstream', 'usage_hourly_latency'] LOOP
+    -- mail_outbox: the platform's own mails (no app) are the mail worker's, system work.
+    FOREACH t IN ARRAY ARRAY['api_keys', 'features', 'content_items', 'gateway_features', 'usage_hourly_upstream', 'usage_hourly_latency',
+                             'auth_settings', 'oauth_providers', 'oauth_states', 'oauth_grants', 'mail_settings', 'mail_outbox'] LOOP
         EXECUTE format('CREATE POLICY organization_rows ON %1$I USING (EXISTS (SELECT 1 FROM applications a WHERE a.id = %1$I.app_id))'
                        ' WITH CHECK (EXISTS (SELECT 1 FROM applications a WHERE a.id = %1$I.app_id))', t);
     END LOOP;
@@ -95,7 +97,8 @@ DECLARE
     t TEXT;
     rule TEXT;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['end_users', 'auth_sessions', 'usage_daily_users', 'usage_weekly_users'] LOOP
+    FOREACH t IN ARRAY ARRAY['end_users', 'auth_sessions', 'usage_daily_users', 'usage_weekly_users', 'user_identities', 'link_proofs',
+                             'email_tokens'] LOOP
         rule := format('EXISTS (SELECT 1 FROM applications a WHERE a.id = %1$I.app_id)'
                        ' AND %1$I.app_id = coalesce(nullif(current_setting(''tollgate.application_id'', true), ''''), %1$I.app_id)', t);
         EXECUTE format('CREATE POLICY organization_rows ON %I USING (%s) WITH CHECK (%s)', t, rule, rule);
