@@ -230,7 +230,7 @@ BEGIN
         EXECUTE format('ALTER DEFAULT PRIVILEGES IN SCHEMA %I GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO %I', s, app);
         -- Platform and operator tables: nothing for a request acting for an organization.
         FOREACH t IN ARRAY ARRAY['flyway_schema_history', 'operators', 'admin_tokens', 'operator_sign_in_failures', 'oauth_signing_keys',
-                                 'payment_events', 'stripe_invoice_payments', 'meter_batches', 'usage_weekly_progress'] LOOP
+                                 'payment_events', 'stripe_invoice_payments', 'meter_batches'] LOOP
             EXECUTE format('REVOKE ALL ON %I FROM %I', t, app);
         END LOOP;
         -- Shared catalogs: read only.
@@ -239,5 +239,7 @@ BEGIN
             EXECUTE format('REVOKE INSERT, UPDATE, DELETE ON %I FROM %I', t, app);
         END LOOP;
         EXECUTE format('REVOKE UPDATE, DELETE ON audit_log FROM %I', app);
+        -- The weekly roll-up's one-row marker: merging an anonymous user's usage reads it FOR SHARE (which needs UPDATE).
+        EXECUTE format('REVOKE INSERT, DELETE ON usage_weekly_progress FROM %I', app);
     END IF;
 END $$;

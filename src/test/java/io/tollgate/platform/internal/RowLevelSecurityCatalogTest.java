@@ -37,7 +37,7 @@ class RowLevelSecurityCatalogTest extends ApiTest {
             "admin_tokens", "operator tokens (no grant to the runtime role)",
             "operator_sign_in_failures", "console sign-in throttling of operators (no grant to the runtime role)",
             "oauth_signing_keys", "the platform's token signing keys (no grant to the runtime role)",
-            "usage_weekly_progress", "one row: how far the weekly roll-up went (system work; no grant to the runtime role)",
+            "usage_weekly_progress", "one row: how far the weekly roll-up went (a request merging an anonymous user's usage locks it FOR SHARE, which needs UPDATE)",
             "plans", "the plan catalog every organization chooses from (read only)",
             "catalog_apps", "the catalog of connected apps every organization may activate (read only)",
             "credit_prices", "the price list of credit packs (read only)");
@@ -100,6 +100,7 @@ class RowLevelSecurityCatalogTest extends ApiTest {
     void theRuntimeRoleCannotChangeTenantFreeTablesAndCannotTouchSystemOnlyOnes() {
         String app = appRole();
         for (String table : union()) {
+            if (table.equals("usage_weekly_progress")) continue; // see NO_TENANT: SELECT … FOR SHARE needs UPDATE
             boolean write = jdbc.sql("SELECT has_table_privilege(?, ?, 'INSERT') OR has_table_privilege(?, ?, 'UPDATE') OR has_table_privilege(?, ?, 'DELETE')")
                     .params(app, table, app, table, app, table).query(Boolean.class).single();
             assertThat(write).as(app + " may change " + table).isFalse();
