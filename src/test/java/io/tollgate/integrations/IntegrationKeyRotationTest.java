@@ -37,7 +37,9 @@ class IntegrationKeyRotationTest {
 
     private static ConfigurableApplicationContext start(Path dir, String... extra) {
         List<String> args = new ArrayList<>(List.of("--server.port=0", "--tollgate.data-dir=" + dir, "--tollgate.demo=false",
-                "--tollgate.operators.admin-token=" + TOKEN, "--tollgate.crypto.rewrap-every-millis=86400000"));
+                "--tollgate.operators.admin-token=" + TOKEN, "--tollgate.crypto.rewrap-every-millis=86400000",
+                // The stub provider listens on this machine: the only address the egress check lets through here.
+                "--tollgate.integrations.allowed-hosts=127.0.0.1"));
         args.addAll(List.of(extra));
         return new SpringApplicationBuilder(TollgateApplication.class).run(args.toArray(String[]::new));
     }
