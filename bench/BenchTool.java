@@ -38,6 +38,7 @@ public class BenchTool {
                     args.length > 6 ? Integer.parseInt(args[6]) : 0);
             case "marks" -> marks(args[1]);
             case "exactness" -> exactness(args[1], args[2], args[3], Long.parseLong(args[4]), Long.parseLong(args[5]));
+            case "exactness-held" -> exactnessHeld(args[1], args[2], args[3], args[4], Long.parseLong(args[5]), Long.parseLong(args[6]));
             case "crash-load" -> crashLoad(args[1], args[2], args[3], Integer.parseInt(args[4]), Path.of(args[5]));
             case "crash-verify" -> crashVerify(args[1], args[2], Path.of(args[3]));
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
@@ -111,6 +112,32 @@ public class BenchTool {
             System.out.printf("{\"usage_rows_ok\":%d,\"usage_rows_refused\":%d,\"credits_in_usage\":%d,\"credits_debited\":%d,"
                     + "\"spend_transfers\":%d,\"transfers_not_matching_their_calls\":%d,\"paid_calls_without_transfer\":%d}%n",
                     ok, refused, creditsInUsage, debited, transfers, mismatched, unpaid);
+        }
+    }
+
+    /**
+     * After a gateway run (calls held, then captured), since the marks (database time): usage rows of the feature,
+     * refusals, credits in usage, credits captured by the holds those rows name, captures that differ from their call's
+     * credits, and holds of the wallet still pending (there must be none once the run is over).
+     */
+    static void exactnessHeld(String url, String walletId, String appId, String feature, long usageMark, long transferMark) throws Exception {
+        try (Connection c = connect(url); Statement s = c.createStatement()) {
+            String usage = "usage_events WHERE app_id = '" + appId + "' AND feature = '" + feature + "' AND created_at > to_timestamp("
+                    + usageMark + " / 1e6)";
+            long ok = one(s, "SELECT count(*) FROM " + usage + " AND response_status = 200");
+            long refused = one(s, "SELECT count(*) FROM " + usage + " AND response_status <> 200");
+            long creditsInUsage = one(s, "SELECT coalesce(sum(credits_used), 0) FROM " + usage);
+            String captures = "ledger_transfers t JOIN (SELECT transfer_reference AS h, sum(credits_used) AS c FROM " + usage
+                    + " AND transfer_reference IS NOT NULL GROUP BY 1) u ON u.h = t.hold_id WHERE t.kind = 'capture' AND t.created_at > to_timestamp("
+                    + transferMark + " / 1e6)";
+            long captured = one(s, "SELECT coalesce(sum(t.amount), 0) FROM " + captures);
+            long mismatched = one(s, "SELECT count(*) FROM " + captures + " AND t.amount <> u.c");
+            long unpaid = one(s, "SELECT count(*) FROM " + usage + " AND credits_used > 0 AND NOT EXISTS (SELECT 1 FROM ledger_transfers t "
+                    + "WHERE t.kind = 'capture' AND t.hold_id = transfer_reference)");
+            long pending = one(s, "SELECT count(*) FROM ledger_holds WHERE account_id = '" + walletId + "' AND status = 'pending'");
+            System.out.printf("{\"usage_rows_ok\":%d,\"usage_rows_refused\":%d,\"credits_in_usage\":%d,\"credits_captured\":%d,"
+                    + "\"captures_not_matching_their_calls\":%d,\"paid_calls_without_capture\":%d,\"holds_pending\":%d}%n",
+                    ok, refused, creditsInUsage, captured, mismatched, unpaid, pending);
         }
     }
 

@@ -90,6 +90,10 @@ APP=$(admin $PORT_A POST /api/external-apps "{\"organization_id\":\"$ORG\",\"nam
 KEY=$(admin $PORT_A POST /api/external-apps/$APP/api-keys '{"name":"faults","rate_limit":10000000}' | jq -r .data.key)
 WALLET=$(admin $PORT_A GET /api/admin/organizations/$ORG/wallet | jq -r .data.id)
 admin $PORT_A POST /api/admin/wallets/$WALLET/grants '{"amount":1000000000,"reason":"fault run"}' > /dev/null
+# Seed 001: tokens are consumed only for a catalog app the organization activated.
+admin $PORT_A POST /api/admin/catalog-apps '{"id":"vto-001","name":"Faults","category":"bench","token_cost":1,"widget_url":"http://127.0.0.1:9/faults"}' > /dev/null || true
+curl -sf -X POST -H "Authorization: Bearer $KEY" -H "X-App-Id: $APP" -H 'Content-Type: application/json' -d '{}' \
+  "http://localhost:$PORT_A/api/v1/customer/apps/vto-001/activate" > /dev/null
 
 # One client per node first: every kind of call is made once on each node before calls come concurrently
 # (the first concurrent requests of a fresh node load classes on virtual threads; see docs/PERFORMANCE.md).

@@ -44,7 +44,7 @@ admin() { curl -sf -X "$1" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: a
 ORG=$(admin POST /api/admin/organizations '{"name":"Profile"}' | jq -r .data.id)
 APP=$(admin POST /api/external-apps "{\"organization_id\":\"$ORG\",\"name\":\"Profile\",\"app_type\":\"api\",\"status\":\"active\"}" | jq -r .data.id)
 KEY=$(admin POST /api/external-apps/$APP/api-keys '{"rate_limit":10000000}' | jq -r .data.key)
-CONTENT=$(admin POST /api/external-apps/$APP/content '{"title":"P","type":"video","url":"https://cdn.example/p.mp4","pricing_type":"credits","credits_required":1,"status":"published"}' | jq -r .data.id)
+CONTENT=$(admin POST /api/external-apps/$APP/content '{"title":"P","type":"video","url":"https://cdn.example/p.mp4","pricing_type":"credit","credits_required":1,"status":"published"}' | jq -r .data.id)
 WALLET=$(admin GET /api/admin/organizations/$ORG/wallet | jq -r .data.id)
 admin POST /api/admin/wallets/$WALLET/grants '{"amount":1000000000,"reason":"profile"}' > /dev/null
 export BENCH_KEY=$KEY BENCH_APP=$APP BENCH_CONTENT=$CONTENT

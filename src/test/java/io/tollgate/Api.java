@@ -36,15 +36,24 @@ public final class Api {
         return with("Authorization", "Bearer " + token);
     }
 
+    /** For an answer that may take long the first time on a busy machine (the OpenAPI document is built at its first request). */
+    public static final Duration SLOW = Duration.ofMinutes(3);
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
     public Res get(String path) { return send("GET", path, null); }
+    public Res get(String path, Duration timeout) { return send("GET", path, null, timeout); }
     public Res delete(String path) { return send("DELETE", path, null); }
     public Res post(String path, Object body) { return send("POST", path, body); }
     public Res put(String path, Object body) { return send("PUT", path, body); }
 
     /** body: null for none, a String sent as-is, anything else serialized as JSON. */
     public Res send(String method, String path, Object body) {
+        return send(method, path, body, TIMEOUT);
+    }
+
+    public Res send(String method, String path, Object body, Duration timeout) {
         String text = body == null ? null : body instanceof String s ? s : JSON.writeValueAsString(body);
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout)
                 .method(method, text == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(text));
         if (text != null) request.header("Content-Type", "application/json");
         headers.forEach(request::header);

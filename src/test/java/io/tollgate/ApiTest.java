@@ -2,6 +2,7 @@ package io.tollgate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,14 +18,32 @@ import tools.jackson.databind.JsonNode;
  * apps, so they never depend on each other's data.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "tollgate.data-dir=target/test-data/shared",
+        // One shared server per test JVM: surefire runs test classes in several JVMs at once (pom.xml, forkCount).
+        "tollgate.data-dir=target/test-data/shared-${tollgate.test.fork:1}",
         "tollgate.demo=false",
         "tollgate.operators.admin-token=" + ApiTest.ADMIN_TOKEN,
         "tollgate.keys.last-used-flush-millis=200",
+        // The gateway's breakers open after 4 calls and retry after 2 s, and a full pool refuses after 300 ms, so tests need not wait long.
+        "tollgate.gateway.breaker.window-calls=4", "tollgate.gateway.breaker.minimum-calls=4", "tollgate.gateway.breaker.open-seconds=2",
+        "tollgate.gateway.pool-wait-millis=300", "tollgate.gateway.retry-backoff-millis=20",
+        // Every test class calls from 127.0.0.1, many with bad keys on purpose: the shared server is many
+        // clients behind one address. AuthFailureThrottleTest checks the real limit on a server of its own.
+        "tollgate.keys.auth-failures-per-address-per-minute=1000000",
         // Webhook tests deliver to receivers on this machine; only this address is exempt from the SSRF check.
         "tollgate.webhooks.allowed-hosts=127.0.0.1"})
 public abstract class ApiTest {
     public static final String ADMIN_TOKEN = "test-owner-token-0123456789abcdef";
+    /** The shared server's data directory in this test JVM (its pepper, master keys and PostgreSQL files). */
+    public static final Path SHARED_DATA_DIR = dataDir("shared");
+
+    /**
+     * A test's own data directory, suffixed with this test JVM's number: classes run in parallel JVMs, and two
+     * classes of one base (the same data-dir) or two multi-node tests must not share files across them.
+     * In annotations, write {@code target/test-data/<name>-${tollgate.test.fork:1}} for the same path.
+     */
+    public static Path dataDir(String name) {
+        return Path.of("target/test-data", name + "-" + System.getProperty("tollgate.test.fork", "1"));
+    }
 
     @LocalServerPort
     protected int port;

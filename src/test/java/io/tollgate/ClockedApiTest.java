@@ -11,7 +11,7 @@ import org.springframework.test.context.TestPropertySource;
  * A second shared server whose clock tests move (day and month boundaries, expiries, timeouts)
  * without waiting. All subclasses share it; each keeps to its own organizations and apps.
  */
-@TestPropertySource(properties = {"tollgate.data-dir=target/test-data/clocked", "tollgate.ledger.sweep-millis=3600000"})
+@TestPropertySource(properties = {"tollgate.data-dir=target/test-data/clocked-${tollgate.test.fork:1}", "tollgate.ledger.sweep-millis=3600000"})
 @Import(ClockedApiTest.ClockConfig.class)
 public abstract class ClockedApiTest extends ApiTest {
 

@@ -37,7 +37,7 @@ class ServerInstancesTest {
     }
 
     private static Path freshDir(String name) throws Exception {
-        Path dir = Path.of("target/test-data", name);
+        Path dir = ApiTest.dataDir(name);
         FileSystemUtils.deleteRecursively(dir);
         return dir;
     }
@@ -135,7 +135,7 @@ class ServerInstancesTest {
         Api.Res list = demo.get("/api/v1/content");
         assertThat(list.data().get("content")).as(list.toString()).hasSize(4);
         String paid = null;
-        for (var item : list.data().get("content")) if (item.get("pricing").get("type").asString().equals("credits")) paid = item.get("id").asString();
+        for (var item : list.data().get("content")) if (item.get("pricing").get("type").asString().equals("credit")) paid = item.get("id").asString();
         Api.Res view = demo.post("/api/v1/content/" + paid + "/view", null);
         assertThat(view.data().get("credits_remaining").asLong()).as(view.toString()).isEqualTo(995);
         Api.Res job = demo.post("/api/v1/media/generate/image", Map.of("prompt", "A demo sunset"));

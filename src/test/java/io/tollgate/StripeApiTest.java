@@ -32,7 +32,7 @@ import org.springframework.test.context.TestPropertySource;
  */
 // The reconciler stays out of the way: tests settle payments by webhook while they move the clock by months.
 // Provider calls time out after 3 s here, so a slow stub is seen quickly.
-@TestPropertySource(properties = {"tollgate.data-dir=target/test-data/stripe", "tollgate.payments.reconcile-every-millis=86400000",
+@TestPropertySource(properties = {"tollgate.data-dir=target/test-data/stripe-${tollgate.test.fork:1}", "tollgate.payments.reconcile-every-millis=86400000",
         "tollgate.payments.call-timeout-millis=3000"})
 public abstract class StripeApiTest extends ClockedApiTest {
     public static final String API_VERSION = "2026-07-29.dahlia";

@@ -41,8 +41,10 @@ class AppReportsController {
         this.clock = clock;
     }
 
+    /** upstreamByFeature: calls through the gateway per feature — latency p50/p95 to the upstream's first byte and its error rate. */
     public record UsageReport(String appId, LocalDate from, LocalDate to, String feature, String endUserId, UsageReports.Totals totals,
-                              List<UsageReports.DayRow> byDay, List<UsageReports.FeatureRow> byFeature, List<UsageReports.TopUser> topUsers) {}
+                              List<UsageReports.DayRow> byDay, List<UsageReports.FeatureRow> byFeature, List<UsageReports.TopUser> topUsers,
+                              List<UsageReports.UpstreamFigures> upstreamByFeature) {}
     public record RevenueReport(String appId, LocalDate from, LocalDate to, List<UsageReports.Money> charged,
                                 List<UsageReports.Money> cost, long creditsUsed, List<UsageReports.RevenueDay> byDay,
                                 List<UsageReports.RevenueFeature> byFeature, List<PaymentReports.Money> paymentsByDay,
@@ -54,7 +56,8 @@ class AppReportsController {
 
     @GetMapping("/usage")
     @Operation(summary = "App usage statistics", description = "Calls, errors and credits by day and feature, and the top 10 end users; "
-            + "from/to are inclusive UTC dates; narrow with feature and end_user_id")
+            + "for features behind the gateway also upstream_by_feature: upstream calls, upstream errors and error_rate, p50/p95 latency to "
+            + "the upstream's first byte, bytes each way. from/to are inclusive UTC dates; narrow with feature and end_user_id")
     Envelope<UsageReport> usage(@PathVariable String appId,
                                 @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
                                 @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to,
@@ -64,8 +67,9 @@ class AppReportsController {
         DateRange range = DateRange.of(from, to, clock);
         UsageReports.Usage usage = reports.usage(appId, range.from(), range.to(), feature, endUserId);
         List<UsageReports.TopUser> top = endUserId == null ? reports.topUsers(appId, range.from(), range.to(), feature, 10) : List.of();
+        List<UsageReports.UpstreamFigures> upstream = endUserId == null ? reports.upstream(appId, range.from(), range.to(), feature) : List.of();
         return Envelope.ok(new UsageReport(appId, range.from(), range.to(), feature, endUserId, usage.totals(), usage.byDay(),
-                usage.byFeature(), top));
+                usage.byFeature(), top, upstream));
     }
 
     @GetMapping("/revenue")

@@ -1,3 +1,6 @@
 package io.tollgate.apps;
 
-public enum PricingModel { FREE, PAID, SUBSCRIPTION, CREDIT }
+import com.fasterxml.jackson.annotation.JsonAlias;
+
+/** Seed 000's pricing models; "credits" is accepted on input for "credit" (one spelling on output). */
+public enum PricingModel { FREE, PAID, SUBSCRIPTION, @JsonAlias("credits") CREDIT }

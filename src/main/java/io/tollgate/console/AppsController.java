@@ -16,6 +16,7 @@ import io.tollgate.keys.RotatedApiKey;
 import io.tollgate.keys.Scopes;
 import io.tollgate.organizations.Organization;
 import io.tollgate.organizations.Organizations;
+import io.tollgate.platform.EnumValues;
 import io.tollgate.platform.ApiException;
 import io.tollgate.platform.PageQuery;
 import io.tollgate.platform.PageResult;
@@ -293,8 +294,7 @@ class AppsController {
     }
 
     static <E extends Enum<E>> E parse(Class<E> type, String value) {
-        if (value == null || value.isBlank()) return null;
-        return Arrays.stream(type.getEnumConstants()).filter(c -> c.name().equalsIgnoreCase(value.strip())).findFirst().orElse(null);
+        return EnumValues.parse(type, value);
     }
 
     static <E extends Enum<E>> E parseField(Class<E> type, String value, String field, Map<String, String> errors) {

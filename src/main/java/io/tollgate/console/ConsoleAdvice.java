@@ -34,19 +34,32 @@ class ConsoleAdvice {
 
     @ModelAttribute("me")
     ConsoleOperator me() {
-        Authentication authentication = SecurityContextHolder.getContextHolderStrategy().getContext().getAuthentication();
-        return authentication != null && authentication.getPrincipal() instanceof ConsoleOperator operator ? operator : null;
+        return signedIn();
     }
 
     @ModelAttribute("canWrite")
     boolean canWrite() {
-        ConsoleOperator me = me();
-        return me != null && me.canWrite();
+        return mayWrite();
     }
 
     @ModelAttribute("isOwner")
     boolean isOwner() {
-        ConsoleOperator me = me();
+        return owner();
+    }
+
+    /** The operator signed in on this request, or null. */
+    static ConsoleOperator signedIn() {
+        Authentication authentication = SecurityContextHolder.getContextHolderStrategy().getContext().getAuthentication();
+        return authentication != null && authentication.getPrincipal() instanceof ConsoleOperator operator ? operator : null;
+    }
+
+    private static boolean mayWrite() {
+        ConsoleOperator me = signedIn();
+        return me != null && me.canWrite();
+    }
+
+    private static boolean owner() {
+        ConsoleOperator me = signedIn();
         return me != null && me.owner();
     }
 
@@ -107,14 +120,15 @@ class ConsoleAdvice {
         return error(500, "Something went wrong", "Quote request id " + RequestContext.requestId() + " when reporting it.");
     }
 
-    private ModelAndView error(int status, String title, String message) {
+    /** The console's error page, with the top bar of whoever is signed in. */
+    static ModelAndView error(int status, String title, String message) {
         ModelAndView view = new ModelAndView("console/error");
         view.addObject("status", status);
         view.addObject("title", title);
         view.addObject("message", message);
-        view.addObject("me", me());
-        view.addObject("canWrite", canWrite());
-        view.addObject("isOwner", isOwner());
+        view.addObject("me", signedIn());
+        view.addObject("canWrite", mayWrite());
+        view.addObject("isOwner", owner());
         return view;
     }
 }

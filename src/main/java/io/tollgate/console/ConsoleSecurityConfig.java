@@ -20,6 +20,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.LockedException;
@@ -31,6 +32,7 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -64,7 +66,7 @@ class ConsoleSecurityConfig {
                 .logout(l -> l.logoutUrl("/console/logout").logoutSuccessUrl("/console/login?signed_out"))
                 .sessionManagement(s -> s.sessionFixation(f -> f.changeSessionId()))
                 .headers(h -> h.contentSecurityPolicy(c -> c.policyDirectives(CSP)))
-                .exceptionHandling(e -> e.accessDeniedHandler((req, res, ex) -> forbidden(res)))
+                .exceptionHandling(e -> e.accessDeniedHandler(ConsoleSecurityConfig::denied))
                 .addFilterBefore(new CurrentOperatorFilter(accounts), AuthorizationFilter.class)
                 .build();
     }
@@ -81,15 +83,38 @@ class ConsoleSecurityConfig {
         response.sendRedirect(request.getContextPath() + target);
     }
 
+    /**
+     * A refused CSRF token is a form that outlived its session (a sign-in page left open past the session
+     * timeout, a server restart), not a role problem: the sign-in form, or any form of someone no longer
+     * signed in, leads to a fresh sign-in form saying so; a signed-in operator is told to reload the page.
+     */
+    static void denied(HttpServletRequest request, HttpServletResponse response, AccessDeniedException e) throws IOException {
+        if (!(e instanceof CsrfException)) {
+            forbidden(response);
+            return;
+        }
+        if (request.getRequestURI().equals("/console/login") || ConsoleAdvice.signedIn() == null) {
+            response.sendRedirect(request.getContextPath() + "/console/login?expired");
+            return;
+        }
+        page(response, 403, "Form expired", "This form has expired (forms are valid for the session that showed them). "
+                + "Go back, reload the page and try again.");
+    }
+
     static void forbidden(HttpServletResponse response) throws IOException {
-        response.setStatus(403);
+        page(response, 403, "Not allowed", "Your role may not do this. Viewers can look at everything and change nothing; "
+                + "only owners manage operators.");
+    }
+
+    /** A plain page written from a filter (no view rendering there); the texts are constants, never input. */
+    private static void page(HttpServletResponse response, int status, String title, String text) throws IOException {
+        response.setStatus(status);
         response.setContentType("text/html;charset=UTF-8");
-        response.getOutputStream().write("""
-                <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not allowed · Tollgate</title>
+        response.getOutputStream().write(("""
+                <!doctype html><html lang="en"><head><meta charset="utf-8"><title>%s · Tollgate</title>
                 <link rel="stylesheet" href="/console/assets/console.css"></head>
-                <body><main class="narrow"><h1>Not allowed</h1><p>Your role may not do this. Viewers can look at
-                everything and change nothing; only owners manage operators.</p><p><a href="/console">Back to the console</a></p>
-                </main></body></html>""".getBytes(StandardCharsets.UTF_8));
+                <body><main class="narrow"><h1>%s</h1><p>%s</p><p><a href="/console">Back to the console</a></p>
+                </main></body></html>""").formatted(title, title, text).getBytes(StandardCharsets.UTF_8));
     }
 
     static final class OperatorLockedException extends LockedException {

@@ -17,7 +17,8 @@ class LoginController {
 
     @GetMapping("/console/login")
     String login(@RequestParam(required = false) String error, @RequestParam(required = false) String locked,
-                 @RequestParam(name = "signed_out", required = false) String signedOut, Model model) {
+                 @RequestParam(name = "signed_out", required = false) String signedOut,
+                 @RequestParam(required = false) String expired, Model model) {
         if (error != null) model.addAttribute("problem", "Wrong email or password.");
         if (locked != null) {
             String until;
@@ -30,6 +31,8 @@ class LoginController {
             model.addAttribute("problem", "Too many failed sign-ins with this email: it is locked until " + until + ".");
         }
         if (signedOut != null) model.addAttribute("notice", "You are signed out.");
+        // A sign-in (or another form) sent with a token of an ended session: this page carries a fresh one.
+        if (expired != null) model.addAttribute("problem", "The form had expired, so nothing was sent. Here is a fresh one: please sign in again.");
         return "console/login";
     }
 

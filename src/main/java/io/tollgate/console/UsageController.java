@@ -60,6 +60,8 @@ class UsageController {
         model.addAttribute("range", dashboard.range());
         model.addAttribute("usage", dashboard.usage());
         model.addAttribute("topUsers", dashboard.topUsers());
+        // Calls through the gateway: latency to the upstream's first byte and its error rate, per feature.
+        model.addAttribute("upstream", reports.upstream(app == null ? null : app.id(), dashboard.range().from(), dashboard.range().to(), null));
         model.addAttribute("action", app == null ? "/console/usage" : "/console/apps/" + app.id() + "/usage");
         model.addAttribute("jsonUrl", "/console/usage.json?" + (app == null ? "" : "app=" + app.id() + "&")
                 + "from=" + dashboard.range().from() + "&to=" + dashboard.range().to());

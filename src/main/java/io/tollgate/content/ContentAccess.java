@@ -18,14 +18,14 @@ final class ContentAccess {
 
     private ContentAccess() {}
 
-    /** @param credits what this access costs for a credits item (the view or the download price) */
+    /** @param credits what this access costs for a credit-priced item (the view or the download price) */
     static FeatureRule rule(Optional<FeatureRule> defined, String appId, String feature, ContentItem item, long credits) {
         if (defined.isPresent() && !defined.get().active()) {
             throw new ApiException(HttpStatus.FORBIDDEN, "FEATURE_DISABLED", "The feature " + feature + " is disabled for this app");
         }
         return switch (item.pricingType()) {
             case FREE -> defined.orElseGet(() -> FeatureRule.adHoc(appId, feature, PricingType.FREE, 0));
-            case CREDITS -> credits == 0 ? FeatureRule.adHoc(appId, feature, PricingType.FREE, 0)
+            case CREDIT -> credits == 0 ? FeatureRule.adHoc(appId, feature, PricingType.FREE, 0)
                     : priced(defined, appId, feature, PricingType.CREDIT, credits);
             case SUBSCRIPTION -> priced(defined, appId, feature, PricingType.SUBSCRIPTION, 0);
         };

@@ -16,7 +16,7 @@ public record ContentItem(
         String description,
         @Schema(description = "Article text; revealed like url") String body,
         ContentPricing pricingType,
-        @Schema(description = "Credits per view for pricing_type credits", example = "5") int creditsRequired,
+        @Schema(description = "Credits per view for pricing_type credit", example = "5") int creditsRequired,
         @Schema(description = "Credits per download; null means the same as a view", example = "8") Integer downloadCreditsRequired,
         ContentStatus status,
         Map<String, Object> metadata,

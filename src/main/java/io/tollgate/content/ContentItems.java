@@ -166,10 +166,10 @@ public class ContentItems {
                 .query(this::map).optional().orElseThrow(() -> ApiException.notFound("content", id));
     }
 
-    /** The item as it will be (request over stored values) must be sellable: a credits item has a price. */
+    /** The item as it will be (request over stored values) must be sellable: a credit-priced item has a price. */
     private static void checkCoherent(ContentPricing pricing, Integer credits) {
-        if (pricing == ContentPricing.CREDITS && (credits == null || credits <= 0)) {
-            throw ApiException.invalidField("credits_required", "must be positive for pricing_type credits");
+        if (pricing == ContentPricing.CREDIT && (credits == null || credits <= 0)) {
+            throw ApiException.invalidField("credits_required", "must be positive for pricing_type credit");
         }
     }
 

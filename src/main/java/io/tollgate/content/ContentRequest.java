@@ -8,7 +8,7 @@ import jakarta.validation.constraints.Size;
 import java.util.Map;
 
 /**
- * Body of POST (title and type required) and PUT (absent fields keep their value). A credits item
+ * Body of POST (title and type required) and PUT (absent fields keep their value). A credit-priced item
  * needs credits_required above zero.
  */
 @Schema(name = "ContentRequest")

@@ -132,7 +132,7 @@ class DemoSeeder implements ApplicationRunner {
     private void addContent(String appId) {
         item(appId, "Welcome to Tollgate", ContentType.ARTICLE, null, ContentPricing.FREE, 0,
                 "A free article: viewing it uses the content_view free allowance (10 a month).");
-        item(appId, "Sunset timelapse", ContentType.VIDEO, "https://cdn.example.com/demo/sunset-timelapse.mp4", ContentPricing.CREDITS, 5,
+        item(appId, "Sunset timelapse", ContentType.VIDEO, "https://cdn.example.com/demo/sunset-timelapse.mp4", ContentPricing.CREDIT, 5,
                 "Costs 5 credits a view; its url stays hidden until a view is paid for.");
         item(appId, "Studio soundtrack", ContentType.AUDIO, "https://cdn.example.com/demo/soundtrack.mp3", ContentPricing.SUBSCRIPTION, 0,
                 "Needs a subscription: POST /api/admin/subscriptions puts the organization on a plan.");

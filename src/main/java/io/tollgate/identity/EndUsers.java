@@ -45,6 +45,18 @@ public class EndUsers {
         return page.result(items, total);
     }
 
+    /** Where to mail an end user: its address (only once proven), language and app. */
+    public record Mailbox(String userId, String appId, String email, String locale) {}
+
+    /**
+     * The user's mailbox when the user is active and its email is verified; empty otherwise. Mail about
+     * money and subscriptions goes only to proven addresses, never to one someone merely typed.
+     */
+    public Optional<Mailbox> verifiedMailbox(String userId) {
+        return store.mailboxOf(userId).filter(m -> m.verified() && m.active() && m.email() != null)
+                .map(m -> new Mailbox(m.userId(), m.appId(), m.email(), m.locale()));
+    }
+
     /** One user of one app, whatever its status (merged users show merged_into). */
     public Optional<EndUser> find(String appId, String userId) {
         return store.find(appId, userId);

@@ -13,7 +13,7 @@ public record ApiKey(
         @Schema(example = "Production server") String name,
         KeyType keyType,
         KeyEnvironment environment,
-        @Schema(example = "tg_sk_live_8fQz") String keyPrefix,
+        @Schema(description = "The visible start of the key (type, environment, four characters)", example = "tg_sk_live_8fQz") String prefix,
         @Schema(example = "x2Kd") String keyLast4,
         @Schema(example = "tg_sk_live_8fQz…x2Kd") String redactedKey,
         List<String> scopes,

@@ -17,7 +17,9 @@ public record ApiKeyRequest(
         @Size(max = 255) @Schema(example = "Production server") String name,
         KeyType keyType,
         KeyEnvironment environment,
-        @Size(max = 32) @Schema(example = "[\"content:read\", \"media:generate\", \"credits:read\"]") List<String> scopes,
+        @Size(max = 32) @Schema(description = "Scopes (README \"API keys\"); seed 000's read:content, write:content and payment:process are "
+                + "accepted as the scopes they mean and answered as those", example = "[\"content:read\", \"media:generate\", \"credits:read\"]")
+        List<String> scopes,
         @Min(1) @Max(10_000_000) @Schema(description = "Requests per hour", example = "1000") Integer rateLimit,
         Instant expiresAt,
         Map<String, Object> metadata) {}

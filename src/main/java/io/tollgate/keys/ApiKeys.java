@@ -259,17 +259,24 @@ public class ApiKeys {
                 .query(this::map).optional().orElseThrow(() -> ApiException.notFound("api_key", keyId));
     }
 
+    /** Known scopes (aliases included, see {@link Scopes#ALIASES}), allowed for the key's type; answered canonical. */
     private static List<String> checkScopes(KeyType type, List<String> requested) {
         List<ApiException.FieldProblem> problems = new ArrayList<>();
         for (String scope : requested) {
-            if (scope == null || !Scopes.ALL.contains(scope)) {
-                problems.add(new ApiException.FieldProblem("scopes", "unknown scope '" + scope + "'; known: " + String.join(", ", Scopes.ALL)));
-            } else if (type == KeyType.PUBLISHABLE && Scopes.SECRET_ONLY.contains(scope)) {
+            if (scope == null || !(Scopes.ALL.contains(scope) || Scopes.ALIASES.containsKey(scope))) {
+                problems.add(new ApiException.FieldProblem("scopes", "unknown scope '" + scope + "'; known: " + String.join(", ", Scopes.ALL)
+                        + " (and seed 000's " + String.join(", ", Scopes.ALIASES.keySet()) + ")"));
+            }
+        }
+        if (!problems.isEmpty()) throw ApiException.invalidFields(problems);
+        List<String> canonical = List.copyOf(Scopes.normalize(requested));
+        for (String scope : canonical) {
+            if (type == KeyType.PUBLISHABLE && Scopes.SECRET_ONLY.contains(scope)) {
                 problems.add(new ApiException.FieldProblem("scopes", "'" + scope + "' is for secret keys only: a publishable key ships inside clients"));
             }
         }
         if (!problems.isEmpty()) throw ApiException.invalidFields(problems);
-        return List.copyOf(Scopes.normalize(requested));
+        return canonical;
     }
 
     private void checkExpiry(Instant expiresAt) {

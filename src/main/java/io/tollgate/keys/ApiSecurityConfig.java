@@ -3,6 +3,7 @@ package io.tollgate.keys;
 import io.tollgate.apps.Applications;
 import io.tollgate.organizations.Organizations;
 import io.tollgate.platform.ApiException;
+import io.tollgate.platform.ClientAddresses;
 import io.tollgate.platform.EnvelopeWriter;
 import io.tollgate.platform.SecretHasher;
 import jakarta.servlet.http.HttpServletRequest;
@@ -43,7 +44,8 @@ class ApiSecurityConfig implements WebMvcConfigurer {
     @Order(10)
     SecurityFilterChain appApiChain(HttpSecurity http, SecretHasher hasher, KeyDirectory directory, Applications applications,
                                     Organizations organizations, LastUsedTracker lastUsed, EnvelopeWriter writer,
-                                    Clock clock) throws Exception {
+                                    Clock clock, ClientAddresses clientAddresses, AuthFailureThrottle throttle,
+                                    AuthFailures failures) throws Exception {
         return http.securityMatcher("/api/v1/**")
                 .csrf(c -> c.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -53,8 +55,8 @@ class ApiSecurityConfig implements WebMvcConfigurer {
                 .headers(h -> h.cacheControl(c -> {}))
                 // CORS only where a module declared it for Spring MVC (the embed loader's call); a preflight is answered here, before the key check.
                 .cors(org.springframework.security.config.Customizer.withDefaults())
-                .addFilterBefore(new AppAuthenticationFilter(new KeyCheck(hasher, directory), applications, organizations, lastUsed, writer, clock),
-                        AuthorizationFilter.class)
+                .addFilterBefore(new AppAuthenticationFilter(new KeyCheck(hasher, directory), applications, organizations, lastUsed,
+                        writer, clock, clientAddresses, throttle, failures), AuthorizationFilter.class)
                 .authorizeHttpRequests(a -> a.anyRequest().permitAll())
                 .build();
     }
@@ -90,7 +92,7 @@ class ApiSecurityConfig implements WebMvcConfigurer {
             public Object resolveArgument(MethodParameter parameter, ModelAndViewContainer mav, NativeWebRequest request,
                                           WebDataBinderFactory binders) {
                 Object caller = request.getAttribute(AppCaller.ATTRIBUTE, NativeWebRequest.SCOPE_REQUEST);
-                if (caller == null) throw new ApiException(HttpStatus.UNAUTHORIZED, "INVALID_API_KEY", "An API key is required");
+                if (caller == null) throw new ApiException(HttpStatus.UNAUTHORIZED, "INVALID_API_KEY", AppAuthenticationFilter.INVALID);
                 return caller;
             }
         });

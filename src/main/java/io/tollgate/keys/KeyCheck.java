@@ -13,8 +13,11 @@ final class KeyCheck {
             ApiKeys.prefixFor(KeyType.SECRET, KeyEnvironment.LIVE), ApiKeys.prefixFor(KeyType.SECRET, KeyEnvironment.TEST),
             ApiKeys.prefixFor(KeyType.PUBLISHABLE, KeyEnvironment.LIVE), ApiKeys.prefixFor(KeyType.PUBLISHABLE, KeyEnvironment.TEST)};
 
-    /** Either the key's facts, or why it was refused. */
-    record Result(KeyRecord key, String refusal) {}
+    /**
+     * The key's facts when it is known (also for a revoked or expired one, so the refusal can name it
+     * in the log and the audit trail), and why it was refused (null when it is good).
+     */
+    record Result(KeyRecord key, AuthFailures.Reason refusal) {}
 
     private final SecretHasher hasher;
     private final KeyDirectory directory;
@@ -25,12 +28,12 @@ final class KeyCheck {
     }
 
     Result check(String key, long nowMillis) {
-        if (!wellFormed(key)) return new Result(null, "API key is malformed");
+        if (!wellFormed(key)) return new Result(null, AuthFailures.Reason.MALFORMED);
         Optional<KeyRecord> found = directory.lookup(hasher.hash(key));
-        if (found.isEmpty()) return new Result(null, "API key is invalid or expired");
+        if (found.isEmpty()) return new Result(null, AuthFailures.Reason.UNKNOWN);
         KeyRecord record = found.get();
-        if (record.revoked()) return new Result(null, "API key has been revoked");
-        if (record.expiredAt(nowMillis)) return new Result(null, "API key is invalid or expired");
+        if (record.revoked()) return new Result(record, AuthFailures.Reason.REVOKED);
+        if (record.expiredAt(nowMillis)) return new Result(record, AuthFailures.Reason.EXPIRED);
         return new Result(record, null);
     }
 
@@ -39,5 +42,13 @@ final class KeyCheck {
             if (key.startsWith(prefix)) return TokenCodec.wellFormed(prefix, key);
         }
         return false;
+    }
+
+    /** The part of a presented key that may be logged: the visible prefix lists show, never more. */
+    static String visiblePrefix(String key) {
+        for (String prefix : PREFIXES) {
+            if (key.startsWith(prefix)) return TokenCodec.visiblePrefix(prefix, key);
+        }
+        return null;
     }
 }

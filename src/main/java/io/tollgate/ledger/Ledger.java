@@ -285,43 +285,33 @@ public class Ledger {
         }
         walletId = (String) hold[2]; // a merge may have moved the hold to another wallet
         if (capture < 0 || capture > amount) throw ApiException.invalidField("amount", "must be between 0 and the held " + amount);
-        long released = amount - capture;
-        Instant now = clock.instant();
-        returnUncapturedLotCredits(holdId, walletId, capture, now);
-        if (capture > 0) {
-            Accounts.transfer(jdbc, Accounts.HOLDS, Accounts.REVENUE, capture, "capture", holdId, null, null);
-        }
-        if (released > 0) {
-            Accounts.transfer(jdbc, Accounts.HOLDS, walletId, released, "release", holdId, null, null);
-            Accounts.adjust(jdbc, Map.of(walletId, released));
-        }
-        jdbc.sql("UPDATE ledger_holds SET status = ?, captured = ?, finalized_at = ? WHERE id = ?")
-                .params(outcome, capture, Timestamp.from(now), holdId).update();
-        Map<String, Long> system = new TreeMap<>();
-        system.put(Accounts.HOLDS, -amount);
-        if (capture > 0) system.put(Accounts.REVENUE, capture);
-        Accounts.adjust(jdbc, system);
+        HoldEnds.Ended ended = HoldEnds.end(jdbc, List.of(new HoldEnds.End(holdId, capture, outcome)), clock.instant()).get(holdId);
+        long released = ended.released();
         return new HoldResult(holdId, outcome, capture, released, balance(walletId));
     }
 
     /**
-     * The rule (Lots) for the lots a hold drew on: the capture spends them soonest-expiring first, even a
-     * lot that expired meanwhile (its credits were reserved before it expired, as a spend then would have
-     * taken them); what is not captured goes back to its lot, where the sweep expires it if the lot has
-     * expired. The hold's credits beyond its lots are credits without expiry: nothing to track.
+     * Ends these holds in the caller's transaction, set-based (see HoldEnds): each captured up to the amount given
+     * (0: released), the rest released. The caller has locked their wallets ({@link #lock}), as a batch does;
+     * holds no longer pending are skipped. Returns the ids of the holds it ended.
      */
-    private void returnUncapturedLotCredits(String holdId, String walletId, long capture, Instant now) {
-        List<Lots.Lot> held = Lots.heldBy(jdbc, holdId);
-        if (held.isEmpty()) return;
-        Map<String, Long> back = new TreeMap<>();
-        for (Lots.Lot lot : Lots.after(held, Lots.draw(held, capture, now, true))) {
-            if (lot.credits() > 0) back.put(lot.id(), lot.credits());
-        }
-        SqlPipeline writes = new SqlPipeline();
-        writes.add("DELETE FROM ledger_hold_lots WHERE hold_id = ?", holdId);
-        Lots.adjust(writes, back);
-        if (!back.isEmpty()) writes.add("UPDATE ledger_accounts SET has_expiring = true WHERE id = ?", walletId);
-        writes.run(jdbc);
+    @Transactional(propagation = Propagation.MANDATORY)
+    public java.util.Set<String> finishPending(Map<String, Long> captureByHold) {
+        List<HoldEnds.End> ends = new ArrayList<>(captureByHold.size());
+        captureByHold.forEach((hold, capture) -> ends.add(new HoldEnds.End(hold, capture, capture > 0 ? "captured" : "released")));
+        return HoldEnds.end(jdbc, ends, clock.instant()).keySet();
+    }
+
+    /**
+     * Which of these holds are still pending, and the wallet each holds credits of (a merge may have
+     * moved one). For callers that settle holds in their own transaction and must lock the wallets first.
+     */
+    public Map<String, String> pendingHolds(Collection<String> holdIds) {
+        Map<String, String> pending = new java.util.HashMap<>();
+        if (holdIds.isEmpty()) return pending;
+        jdbc.sql("SELECT id, account_id FROM ledger_holds WHERE id = ANY(?) AND status = 'pending'")
+                .param(holdIds.toArray(String[]::new)).query(rs -> { pending.put(rs.getString(1), rs.getString(2)); });
+        return pending;
     }
 
     /**

@@ -67,12 +67,7 @@ class MediaController {
         MediaKind media = MediaKind.parse(kind).orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "NOT_FOUND",
                 "No media kind " + kind + "; use image, video or audio"));
         checkOptions(request.options());
-        FeatureRule rule = features.rule(caller.appId(), media.feature()).orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND,
-                "FEATURE_NOT_ENABLED", "This app has no " + media.feature() + " feature; an operator defines it with POST /api/external-apps/"
-                + caller.appId() + "/features", Map.of("feature", media.feature()), Map.of()));
-        if (!rule.active()) {
-            throw new ApiException(HttpStatus.FORBIDDEN, "FEATURE_DISABLED", "The feature " + media.feature() + " is disabled for this app");
-        }
+        FeatureRule rule = features.activeRule(caller.appId(), media.feature());
         if (jobs.openJobs(caller.appId()) >= properties.maxOpenJobsPerApp()) {
             return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).header(HttpHeaders.RETRY_AFTER, "5")
                     .body(Envelope.error(new ApiError("TOO_MANY_JOBS", "This app already has " + properties.maxOpenJobsPerApp()

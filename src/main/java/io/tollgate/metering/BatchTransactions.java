@@ -68,11 +68,21 @@ class BatchTransactions {
      * landed; its marker tells, and a batch that landed is answered as decided, never applied again.
      */
     List<MeterOutcome> run(List<MeterRequest> requests) {
+        return run("mtr", requests.size(), batchId -> transaction.apply(requests, batchId));
+    }
+
+    /** The statements of one batch attempt; must write the batch's marker ({@link BatchMarkers#write}) under {@code batchId}. */
+    interface Body<T> {
+        T apply(String batchId);
+    }
+
+    /** Any batch of the metering module (metered calls, settlements of held calls) run as {@link #run(List)} runs calls. */
+    <T> T run(String idPrefix, int size, Body<T> body) {
         long started = System.nanoTime();
         RuntimeException lastFailure = null;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             if (attempt > 1) backoff(attempt);
-            String batchId = Ids.next("mtr");
+            String batchId = Ids.next(idPrefix);
             TransactionStatus tx;
             try {
                 tx = transactions.getTransaction(TransactionDefinition.withDefaults());
@@ -81,10 +91,10 @@ class BatchTransactions {
                 continue;
             }
             BatchMarkers.Backend backend = null;
-            List<MeterOutcome> outcomes;
+            T outcomes;
             try {
                 backend = bound();
-                outcomes = transaction.apply(requests, batchId);
+                outcomes = body.apply(batchId);
             } catch (RuntimeException | Error e) {
                 abandon(tx, backend, e);
                 if (e instanceof RuntimeException r && retryable(r)) {
@@ -105,13 +115,13 @@ class BatchTransactions {
                     lastFailure = e;
                     continue;
                 }
-                log.warn("A metering batch of {} committed although its commit reported {}; answered as decided", requests.size(), e.toString());
+                log.warn("A metering batch of {} committed although its commit reported {}; answered as decided", size, e.toString());
             }
             batchTimes.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-            batchSizes.record(requests.size());
+            batchSizes.record(size);
             return outcomes;
         }
-        log.warn("A metering batch of {} failed {} times, last with {}; answered 503, nothing charged", requests.size(), MAX_ATTEMPTS,
+        log.warn("A metering batch of {} failed {} times, last with {}; answered 503, nothing charged", size, MAX_ATTEMPTS,
                 lastFailure == null ? "?" : lastFailure.toString());
         throw MeteringUnavailable.databaseUnavailable();
     }

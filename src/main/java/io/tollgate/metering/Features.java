@@ -16,9 +16,11 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -49,6 +51,20 @@ public class Features {
         return rules.get(appId + "/" + featureName, k -> jdbc.sql(
                         "SELECT * FROM features WHERE app_id = ? AND feature_name = ? AND deleted_at IS NULL")
                 .params(appId, featureName).query(this::map).optional().map(Features::toRule));
+    }
+
+    /**
+     * The rule of a feature an app calls: 404 FEATURE_NOT_ENABLED when the app defines no feature of that name,
+     * 403 FEATURE_DISABLED when it is disabled.
+     */
+    public FeatureRule activeRule(String appId, String featureName) {
+        FeatureRule rule = rule(appId, featureName).orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "FEATURE_NOT_ENABLED",
+                "This app has no " + featureName + " feature; an operator defines it with POST /api/external-apps/" + appId + "/features",
+                Map.of("feature", featureName), Map.of()));
+        if (!rule.active()) {
+            throw new ApiException(HttpStatus.FORBIDDEN, "FEATURE_DISABLED", "The feature " + featureName + " is disabled for this app");
+        }
+        return rule;
     }
 
     public PageResult<Feature> list(String appId, PageQuery page) {
@@ -171,6 +187,8 @@ public class Features {
         if (f.backend() == FeatureBackend.UPSTREAM && f.upstreamUrl() == null) {
             problems.add(new ApiException.FieldProblem("upstream_url", "is required for backend upstream"));
         }
+        String urlProblem = f.upstreamUrl() == null ? null : UpstreamUrls.problem(f.upstreamUrl());
+        if (urlProblem != null) problems.add(new ApiException.FieldProblem("upstream_url", urlProblem));
         if (!problems.isEmpty()) throw ApiException.invalidFields(problems);
     }
 

@@ -5,8 +5,6 @@ import io.tollgate.ledger.Ledger;
 import io.tollgate.ledger.WalletOwner;
 import java.sql.Date;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.beans.factory.ObjectProvider;
@@ -27,20 +25,18 @@ public class Meter {
     private final Ledger ledger;
     private final Plans plans;
     private final ObjectProvider<PlanResolver> planResolver;
-    private final UsageWriter usage;
-    private final UsageIds usageIds;
+    private final HoldSettler settler;
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
     private final Clock clock;
 
-    Meter(MeterWriter writer, Ledger ledger, Plans plans, ObjectProvider<PlanResolver> planResolver, UsageWriter usage,
-          UsageIds usageIds, JdbcClient jdbc, TransactionTemplate transactions, Clock clock) {
+    Meter(MeterWriter writer, Ledger ledger, Plans plans, ObjectProvider<PlanResolver> planResolver, HoldSettler settler,
+          JdbcClient jdbc, TransactionTemplate transactions, Clock clock) {
         this.writer = writer;
         this.ledger = ledger;
         this.plans = plans;
         this.planResolver = planResolver;
-        this.usage = usage;
-        this.usageIds = usageIds;
+        this.settler = settler;
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.clock = clock;
@@ -81,37 +77,17 @@ public class Meter {
     }
 
     /**
-     * Ends a held call: on success the hold is captured and the call recorded as paid; on failure the
-     * hold is released, allowance counters are given back, and the call recorded as free of charge.
-     * Lock order as in a batch: counters, wallet, rollups, system accounts.
+     * Ends a held call in a transaction of its own, or joins the caller's (a job's status change commits
+     * with it): on success the hold is captured and the call recorded as paid; on failure the hold is
+     * released, allowance counters are given back, and the call recorded as free of charge.
      */
     public void settle(HoldTicket ticket, boolean success, int status, int durationMs) {
-        transactions.executeWithoutResult(tx -> {
-            if (!success && !ticket.counters().isEmpty()) giveBack(ticket.counters());
-            // The hold's wallet through the ledger's public face (its tables are the ledger's), locked here so
-            // the lock order stays counters → wallet → rollups → system accounts.
-            Optional<Ledger.Hold> hold = ticket.holdId() == null ? Optional.empty() : ledger.hold(ticket.holdId());
-            hold.ifPresent(h -> ledger.lock(List.of(h.walletId())));
-            Instant now = clock.instant();
-            usage.write(List.of(new UsageRow(usageIds.next(), ticket.appId(), ticket.organizationId(), ticket.apiKeyId(), ticket.endUserId(),
-                    ticket.feature(), ticket.endpoint(), ticket.method(), status, success ? ticket.source() : "released",
-                    success ? ticket.creditsHeld() : 0, success ? ticket.chargeMinor() : 0, success ? ticket.costMinor() : 0,
-                    ticket.currency(), durationMs, ticket.requestId(), ticket.sessionId(),
-                    success ? ticket.creditsHeld() + ticket.planUnits() : 0, success && ticket.holdId() != null ? ticket.holdId() : null, now)));
-            if (ticket.holdId() != null) {
-                if (success) ledger.capture(ticket.holdId(), ticket.creditsHeld());
-                else ledger.releaseIfPending(ticket.holdId());
-            }
-        });
+        settle(ticket, success ? Settlement.success(status, durationMs) : Settlement.failure(status, durationMs));
     }
 
-    private void giveBack(List<HoldTicket.CounterUse> uses) {
-        List<HoldTicket.CounterUse> ordered = new ArrayList<>(uses);
-        ordered.sort((a, b) -> (a.payerId() + "\n" + a.bucket()).compareTo(b.payerId() + "\n" + b.bucket()));
-        for (HoldTicket.CounterUse use : ordered) {
-            jdbc.sql("UPDATE meter_counters SET used = greatest(0, used - ?) WHERE payer_id = ? AND bucket = ?")
-                    .params(use.amount(), use.payerId(), use.bucket()).update();
-        }
+    /** As above, with a partial capture, upstream figures or an Idempotency-Key answer (see {@link Settlement}). */
+    public void settle(HoldTicket ticket, Settlement settlement) {
+        transactions.executeWithoutResult(tx -> settler.settle(List.of(new HoldSettler.Held(ticket, settlement))));
     }
 
     /** Seed 004: a new user starts with its default plan's credits (the free tier's 3). */

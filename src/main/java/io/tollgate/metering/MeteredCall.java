@@ -24,6 +24,7 @@ import org.springframework.http.ResponseEntity;
  */
 public final class MeteredCall {
     private final Meter meter;
+    private final FeatureChecks checks;
     private final Json json;
     private final AppCaller caller;
     private final EndUserCaller user;
@@ -38,9 +39,11 @@ public final class MeteredCall {
     private Consumer<MeterOutcome> inTransaction;
     /** For a subscription-priced feature: the plans that include it, named when the call is refused. */
     private List<String> offering;
+    private Idempotency.ScopedKey scopedKey;
 
-    MeteredCall(Meter meter, Json json, AppCaller caller, EndUserCaller user, HttpServletRequest http, FeatureRule rule, long units) {
+    MeteredCall(Meter meter, FeatureChecks checks, Json json, AppCaller caller, EndUserCaller user, HttpServletRequest http, FeatureRule rule, long units) {
         this.meter = meter;
+        this.checks = checks;
         this.json = json;
         this.caller = caller;
         this.user = user;
@@ -65,12 +68,27 @@ public final class MeteredCall {
     }
 
     public MeterOutcome submitForOutcome() {
+        return meter.submit(request());
+    }
+
+    /** Would this call be allowed now, and from what? Charges and records nothing (see {@link FeatureCheck}). */
+    public FeatureCheck check() {
+        return checks.check(request());
+    }
+
+    /** The call's Idempotency-Key with its scope (app and payer), once submitted; null without one. */
+    public Idempotency.ScopedKey idempotencyKey() {
+        return scopedKey;
+    }
+
+    private MeterRequest request() {
         Payer payer = user != null ? meter.endUser(user.id(), caller.appId()) : meter.organization(caller.organizationId());
         String requestId = RequestContext.requestId();
         String key = Idempotency.checkKey(http.getHeader(Idempotency.HEADER));
         String path = http.getRequestURI();
         // Per payer: another user of the app sending the same key makes a call of its own, never a replay of this one.
         Idempotency.ScopedKey scoped = key == null ? null : new Idempotency.ScopedKey(scope(caller.appId(), payer), key);
+        scopedKey = scoped;
         byte[] hash = key == null ? null : Idempotency.requestHash(http.getMethod(), path, json.write(body));
         // Read here, from a cache, so the responder (on the writer thread) stays pure.
         if (rule.pricingType() == PricingType.SUBSCRIPTION) offering = meter.plansIncluding(payer, rule.name());
@@ -78,11 +96,10 @@ public final class MeteredCall {
                 : outcome -> outcome.accepted()
                         ? new Idempotency.Reply(successStatus, json.write(Envelope.ok(data.apply(outcome), requestId)), false)
                         : new Idempotency.Reply(outcome.refusal().status(), json.write(Envelope.error(refusal(outcome).toError(), requestId)), false);
-        MeterRequest request = new MeterRequest(payer, meter.planOf(payer), caller.appId(), caller.organizationId(), caller.keyId(),
+        return new MeterRequest(payer, meter.planOf(payer), caller.appId(), caller.organizationId(), caller.keyId(),
                 user == null ? null : user.id(), rule, units, holdTtl == null ? MeterRequest.Mode.DEBIT : MeterRequest.Mode.HOLD,
                 holdTtl, successStatus, path, http.getMethod(), sessionId, requestId, System.nanoTime(), scoped, hash, responder,
                 inTransaction);
-        return meter.submit(request);
     }
 
     private MeterOutcome.Refusal refusal(MeterOutcome outcome) {

@@ -11,14 +11,16 @@ import org.springframework.stereotype.Component;
 public class MeteredCalls {
     private final Meter meter;
     private final Json json;
+    private final FeatureChecks checks;
 
-    MeteredCalls(Meter meter, Json json) {
+    MeteredCalls(Meter meter, Json json, FeatureChecks checks) {
         this.meter = meter;
         this.json = json;
+        this.checks = checks;
     }
 
     /** @param user the end user the call acts for, or null: then the app's organization pays */
     public MeteredCall start(AppCaller caller, EndUserCaller user, HttpServletRequest http, FeatureRule rule, long units) {
-        return new MeteredCall(meter, json, caller, user, http, rule, units);
+        return new MeteredCall(meter, checks, json, caller, user, http, rule, units);
     }
 }

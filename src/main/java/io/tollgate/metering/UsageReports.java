@@ -185,6 +185,44 @@ public class UsageReports {
                 .params(from, to).query(String.class).list();
     }
 
+    /**
+     * Proxied calls of a feature in a time range: calls that reached for the upstream, upstream errors (no answer,
+     * cut off, 5xx), latency to the first byte (p50/p95 from the hourly histogram: the upper bound of the bucket,
+     * at most a third above the true value) and bytes each way.
+     */
+    public record UpstreamFigures(String feature, long calls, long upstreamErrors, long latencyMsSum, long bytesIn, long bytesOut,
+                                  Long p50Millis, Long p95Millis) {
+        /** Upstream errors per call, 0–1; null without calls. */
+        @com.fasterxml.jackson.annotation.JsonProperty("error_rate")
+        public Double errorRate() {
+            return calls == 0 ? null : (double) upstreamErrors / calls;
+        }
+    }
+
+    /** Per feature, from the hourly upstream rollups in [from, to). appId null: every app; feature null: every feature. */
+    public List<UpstreamFigures> upstream(String appId, java.time.Instant from, java.time.Instant to, String feature) {
+        List<Object> params = new ArrayList<>(List.of(java.sql.Timestamp.from(from), java.sql.Timestamp.from(to)));
+        String where = " WHERE hour >= ? AND hour < ?";
+        if (appId != null) { where += " AND app_id = ?"; params.add(appId); }
+        if (feature != null) { where += " AND feature = ?"; params.add(feature); }
+        Map<String, long[]> histograms = new HashMap<>();
+        jdbc.sql("SELECT feature, bucket, sum(calls) FROM usage_hourly_latency" + where + " GROUP BY feature, bucket").params(params)
+                .query(rs -> { histograms.computeIfAbsent(rs.getString(1), f -> new long[LatencyBuckets.count()])[rs.getInt(2)] += rs.getLong(3); });
+        return jdbc.sql("SELECT feature, sum(calls), sum(upstream_errors), sum(latency_ms_sum), sum(bytes_in), sum(bytes_out) FROM usage_hourly_upstream"
+                        + where + " GROUP BY feature ORDER BY sum(calls) DESC, feature").params(params)
+                .query((rs, i) -> {
+                    long[] histogram = histograms.getOrDefault(rs.getString(1), new long[LatencyBuckets.count()]);
+                    return new UpstreamFigures(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6),
+                            LatencyBuckets.quantile(histogram, 0.5), LatencyBuckets.quantile(histogram, 0.95));
+                }).list();
+    }
+
+    /** As above over whole UTC days from..to (both included), the range the other reports take. */
+    public List<UpstreamFigures> upstream(String appId, LocalDate from, LocalDate to, String feature) {
+        return upstream(appId, from.atStartOfDay(java.time.ZoneOffset.UTC).toInstant(),
+                to.plusDays(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant(), feature);
+    }
+
     private static String currencyOrNull(String currency) {
         return currency == null || NO_CURRENCY.equals(currency) ? null : currency;
     }

@@ -147,6 +147,9 @@ class UsageWriter {
         int[] status = new int[n], duration = new int[n];
         long[] credits = new long[n], charge = new long[n], cost = new long[n], units = new long[n];
         Timestamp[] at = new Timestamp[n];
+        // Upstream figures of proxied calls; null for the others (boxed arrays carry the NULLs).
+        Integer[] upstreamStatus = new Integer[n], upstreamLatency = new Integer[n];
+        Long[] bytesIn = new Long[n], bytesOut = new Long[n];
         for (int i = 0; i < n; i++) {
             UsageRow r = rows.get(i);
             id[i] = r.id(); app[i] = r.appId(); org[i] = r.organizationId(); key[i] = r.apiKeyId(); user[i] = r.endUserId();
@@ -154,14 +157,19 @@ class UsageWriter {
             pricing[i] = r.pricing(); credits[i] = r.creditsUsed(); charge[i] = r.chargeMinor(); cost[i] = r.costMinor();
             currency[i] = r.currency(); duration[i] = r.durationMs(); request[i] = r.requestId(); session[i] = r.sessionId();
             units[i] = r.units(); transfer[i] = r.transferReference(); at[i] = Timestamp.from(r.createdAt());
+            if (r.upstream() != null) {
+                upstreamStatus[i] = r.upstream().status(); upstreamLatency[i] = r.upstream().latencyMillis();
+                bytesIn[i] = r.upstream().bytesIn(); bytesOut[i] = r.upstream().bytesOut();
+            }
         }
         pipeline.add("""
                 INSERT INTO usage_events (id, app_id, organization_id, api_key_id, end_user_id, feature, endpoint, method, response_status,
-                  pricing, credits_used, charge_minor, cost_minor, currency, duration_ms, request_id, session_id, units, transfer_reference, created_at)
+                  pricing, credits_used, charge_minor, cost_minor, currency, duration_ms, request_id, session_id, units, transfer_reference, created_at,
+                  upstream_status, upstream_latency_ms, bytes_in, bytes_out)
                 SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[],
                   ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::int[], ?::text[], ?::text[], ?::bigint[], ?::text[],
-                  ?::timestamptz[])""",
+                  ?::timestamptz[], ?::smallint[], ?::int[], ?::bigint[], ?::bigint[])""",
                 id, app, org, key, user, feature, endpoint, method, status, pricing, credits, charge, cost, currency, duration,
-                request, session, units, transfer, at);
+                request, session, units, transfer, at, upstreamStatus, upstreamLatency, bytesIn, bytesOut);
     }
 }

@@ -167,6 +167,16 @@ public class Idempotency {
                 scopes.toArray(String[]::new), keys.toArray(String[]::new), statuses.toArray(Integer[]::new), bodies.toArray(String[]::new));
     }
 
+    /**
+     * Adds freeing these keys to the caller's pipeline: for work that turned out to do nothing (an upstream
+     * that could not be reached), so a retry with the same key runs afresh instead of replaying a failure.
+     */
+    public void release(Collection<ScopedKey> keys, SqlPipeline pipeline) {
+        if (keys.isEmpty()) return;
+        pipeline.add("DELETE FROM idempotency_keys i USING unnest(?::text[], ?::text[]) AS t(s, k) WHERE i.scope = t.s AND i.key = t.k",
+                keys.stream().map(ScopedKey::scope).toArray(String[]::new), keys.stream().map(ScopedKey::key).toArray(String[]::new));
+    }
+
     @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT1M")
     void sweepExpired() {
         int deleted;

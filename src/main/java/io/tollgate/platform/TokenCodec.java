@@ -26,6 +26,25 @@ public final class TokenCodec {
         return token.toString();
     }
 
+    /**
+     * A token of the same shape whose random part comes from {@code seed} instead of fresh randomness:
+     * the same seed always gives the same token. The seed must be secret and uniformly random (an HMAC
+     * output, at least 24 bytes); its low 32 base62 digits become the token's random part.
+     */
+    public static String fromSeed(String prefix, byte[] seed) {
+        if (seed.length < 24) throw new IllegalArgumentException("a seed needs at least 24 bytes");
+        java.math.BigInteger value = new java.math.BigInteger(1, seed);
+        java.math.BigInteger base = java.math.BigInteger.valueOf(62);
+        StringBuilder token = new StringBuilder(prefix.length() + RANDOM_CHARS + CHECKSUM_CHARS).append(prefix);
+        for (int i = 0; i < RANDOM_CHARS; i++) {
+            java.math.BigInteger[] qr = value.divideAndRemainder(base);
+            token.append(BASE62[qr[1].intValue()]);
+            value = qr[0];
+        }
+        token.append(checksum(token));
+        return token.toString();
+    }
+
     /** Shape and checksum only: a true answer says nothing about whether the token exists. */
     public static boolean wellFormed(String prefix, String token) {
         if (token == null || token.length() != prefix.length() + RANDOM_CHARS + CHECKSUM_CHARS || !token.startsWith(prefix)) {

@@ -344,6 +344,22 @@ class ConsoleBrowserTest extends ApiTest {
     }
 
     @Test
+    void anAdminAddsGoogleSignInToAnAppAndSeesTheMailPage() {
+        String appId = createApp();
+        signedInAs(OperatorRole.ADMIN);
+        driver.get(base + "/console/apps/" + appId + "/sign-in");
+        driver.findElement(By.id("google-client-id")).sendKeys("console.apps.example");
+        driver.findElement(By.id("google-secret")).sendKeys("a secret typed once");
+        driver.findElement(By.cssSelector("#provider-google button[type=submit]")).click();
+        assertThat(text("p.notice")).contains("Saved the google sign-in.");
+        assertThat(driver.getPageSource()).contains("/api/v1/auth/oauth/google/callback").doesNotContain("a secret typed once");
+        screenshot("app-sign-in");
+        driver.get(base + "/console/mail");
+        assertThat(text("h1")).isEqualTo("Mail");
+        screenshot("mail");
+    }
+
+    @Test
     void aViewerHasNoButtonsToChangeThingsAndAForgedPostIsRefused() {
         String appId = createApp();
         String keyId = createKey(appId, Map.of("name", "keep me")).get("id").asString();

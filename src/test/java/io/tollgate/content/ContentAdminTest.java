@@ -33,7 +33,7 @@ class ContentAdminTest extends ApiTest {
         String id = item.get("id").asString();
         assertThat(id).startsWith("cnt_");
         assertThat(item.get("status").asString()).isEqualTo("draft");
-        assertThat(item.get("pricing_type").asString()).isEqualTo("credits");
+        assertThat(item.get("pricing_type").asString()).isEqualTo("credit");
         assertThat(item.get("download_credits_required").asInt()).isEqualTo(8);
         assertThat(item.get("metadata").get("length_s").asInt()).isEqualTo(30);
 

@@ -76,7 +76,7 @@ class ContentApiTest extends PaidApiTest {
 
         JsonNode paidItem = app.get("/api/v1/content/" + paid).data();
         assertThat(paidItem.get("url").isNull()).isTrue();
-        assertThat(paidItem.get("pricing").get("type").asString()).isEqualTo("credits");
+        assertThat(paidItem.get("pricing").get("type").asString()).isEqualTo("credit");
         assertThat(paidItem.get("pricing").get("credits_required").asInt()).isEqualTo(5);
 
         Api.Res essay = app.get("/api/v1/content/" + article);

@@ -1,5 +1,6 @@
 package io.tollgate.identity;
 
+import io.tollgate.Api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -10,7 +11,7 @@ class IdentityOpenApiTest extends IdentityTest {
 
     @Test
     void endUserEndpointsAreDocumentedWithTheirHeadersAndExamples() {
-        JsonNode api = anonymous.get("/v3/api-docs").json();
+        JsonNode api = anonymous.get("/v3/api-docs", Api.SLOW).json();
         JsonNode paths = api.get("paths");
         for (String path : List.of("register", "login", "anonymous", "me", "refresh", "logout", "link")) {
             assertThat(paths.has("/api/v1/auth/" + path)).as(path).isTrue();
@@ -27,5 +28,26 @@ class IdentityOpenApiTest extends IdentityTest {
         assertThat(register.get("properties").get("email").get("example").asString()).isEqualTo("amina@example.com");
         assertThat(register.get("properties").has("user_data")).isTrue();
         assertThat(api.get("components").get("schemas").get("EndUser").get("properties").has("password_hash")).isFalse();
+    }
+
+    @Test
+    void socialSignInEmailAndMailEndpointsAreDocumented() {
+        JsonNode api = anonymous.get("/v3/api-docs", Api.SLOW).json();
+        JsonNode paths = api.get("paths");
+        for (String path : List.of("/api/v1/auth/oauth/{provider}/start", "/api/v1/auth/oauth/{provider}/callback", "/api/v1/auth/oauth/exchange",
+                "/api/v1/auth/identities", "/api/v1/auth/identities/link", "/api/v1/auth/identities/{id}", "/api/v1/auth/email/verify/request",
+                "/api/v1/auth/email/verify", "/api/v1/auth/password/forgot", "/api/v1/auth/password/reset",
+                "/api/external-apps/{appId}/auth-settings", "/api/external-apps/{appId}/oauth-providers",
+                "/api/external-apps/{appId}/oauth-providers/{provider}", "/api/external-apps/{appId}/mail-settings", "/api/admin/mail",
+                "/api/admin/mail/outbox", "/api/admin/mail/outbox/{id}/retry")) {
+            assertThat(paths.has(path)).as(path).isTrue();
+        }
+        List<String> start = paths.get("/api/v1/auth/oauth/{provider}/start").get("get").get("parameters").valueStream()
+                .map(p -> p.get("name").asString()).toList();
+        assertThat(start).contains("redirect_uri", "code_challenge", "code_challenge_method", "state").doesNotContain("app");
+        JsonNode provider = api.get("components").get("schemas").get("OAuthProvider").get("properties");
+        assertThat(provider.has("client_secret")).isFalse();
+        assertThat(provider.has("client_secret_set")).isTrue();
+        assertThat(api.get("components").get("schemas").get("MailMessage").get("properties").has("model_sealed")).isFalse();
     }
 }

@@ -52,12 +52,15 @@ class SessionTokensTest extends IdentityTest {
         JsonNode first = register(client, email(), null);
         JsonNode second = ok(client.post("/api/v1/auth/refresh", Map.of("refresh_token", first.get("refresh_token").asString())));
         ok(as(client, second).get("/api/v1/auth/me"));
-        // An attacker (or a confused client) presents the first, already used, token again.
+        JsonNode third = ok(client.post("/api/v1/auth/refresh", Map.of("refresh_token", second.get("refresh_token").asString())));
+        // An attacker (or a confused client) presents the first token, two rotations old, again: no grace
+        // window covers an ancestor (RefreshGraceTest covers the immediate parent).
         assertError(client.post("/api/v1/auth/refresh", Map.of("refresh_token", first.get("refresh_token").asString())), 401,
                 "REFRESH_TOKEN_REUSED");
-        // Everything of that session is dead: the newest refresh token and both access tokens.
-        assertError(client.post("/api/v1/auth/refresh", Map.of("refresh_token", second.get("refresh_token").asString())), 401,
+        // Everything of that session is dead: the newest refresh token and the access tokens.
+        assertError(client.post("/api/v1/auth/refresh", Map.of("refresh_token", third.get("refresh_token").asString())), 401,
                 "INVALID_REFRESH_TOKEN");
+        assertError(as(client, third).get("/api/v1/auth/me"), 401, "INVALID_USER_TOKEN");
         assertError(as(client, second).get("/api/v1/auth/me"), 401, "INVALID_USER_TOKEN");
         assertError(as(client, first).get("/api/v1/auth/me"), 401, "INVALID_USER_TOKEN");
         assertThat(jdbc.sql("SELECT status || ':' || revoked_reason FROM auth_sessions WHERE id = ?").param(sessionOf(first))

@@ -1,5 +1,6 @@
 package io.tollgate.identity;
 
+import io.tollgate.ApiTest;
 import io.tollgate.Api;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -10,7 +11,7 @@ import org.springframework.test.context.TestPropertySource;
  * are throttled per client address from X-Forwarded-For: the right-most entry that is not a proxy.
  * Its own server, since the setting is read at start.
  */
-@TestPropertySource(properties = {"tollgate.data-dir=target/test-data/proxied", "tollgate.identity.trusted-proxies=127.0.0.0/8, ::1"})
+@TestPropertySource(properties = {"tollgate.data-dir=target/test-data/trusted-proxy-${tollgate.test.fork:1}", "tollgate.identity.trusted-proxies=127.0.0.0/8, ::1"})
 class TrustedProxyLoginTest extends IdentityTest {
 
     private static Api.Res attempt(Api client, String forwardedFor) {

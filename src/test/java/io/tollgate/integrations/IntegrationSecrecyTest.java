@@ -101,7 +101,7 @@ class IntegrationSecrecyTest extends ApiTest {
                         .doesNotContain(HexFormat.of().formatHex(secret.getBytes(StandardCharsets.UTF_8)));
                 assertThat(output.getAll()).as("log").doesNotContain(secret);
                 for (String answer : answers) assertThat(answer).as("API answer").doesNotContain(secret);
-                assertThat(SecretScan.filesContaining(Path.of("target/test-data/shared/postgres"), secret.getBytes(StandardCharsets.US_ASCII)))
+                assertThat(SecretScan.filesContaining(ApiTest.SHARED_DATA_DIR.resolve("postgres"), secret.getBytes(StandardCharsets.US_ASCII)))
                         .as("PostgreSQL data files and WAL").isEmpty();
             }
             // The provider really received them (so they really were used, and then hidden).

@@ -124,8 +124,8 @@ class RefreshRaceTest extends ApiTest {
     private int startNodeB() throws Exception {
         if (nodeB != null) return portB;
         String url = ((HikariDataSource) dataSource).getJdbcUrl();
-        String pepper = Files.readString(Path.of("target/test-data/shared/secrets/key-pepper")).strip();
-        String masterKeys = Files.readString(Path.of("target/test-data/shared/secrets/master-keys")).strip().replaceAll("\\s+", ",");
+        String pepper = Files.readString(ApiTest.SHARED_DATA_DIR.resolve("secrets/key-pepper")).strip();
+        String masterKeys = Files.readString(ApiTest.SHARED_DATA_DIR.resolve("secrets/master-keys")).strip().replaceAll("\\s+", ",");
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         try (ServerSocket socket = new ServerSocket(0)) {
             portB = socket.getLocalPort();

@@ -35,7 +35,11 @@ class AppApiFlowTest extends ApiTest {
         assertThat(me.json().get("meta").get("request_id").asString()).isNotBlank();
         assertThat(me.data().get("app").get("id").asString()).isEqualTo(appId);
         assertThat(me.data().get("key").get("id").asString()).isEqualTo(key.get("id").asString());
-        assertThat(me.data().get("key").get("prefix").asString()).isEqualTo(key.get("key_prefix").asString());
+        // One name for the prefix in the key list and in /api/v1/app.
+        assertThat(key.has("key_prefix")).as(key.toString()).isFalse();
+        assertThat(me.data().get("key").get("prefix").asString()).isEqualTo(key.get("prefix").asString()).startsWith("tg_sk_live_");
+        assertThat(admin.get("/api/external-apps/" + appId + "/api-keys").data().get(0).get("prefix").asString())
+                .isEqualTo(key.get("prefix").asString());
         assertThat(me.data().get("key").get("name").asString()).isEqualTo("server");
         assertThat(me.data().get("app").get("name").asString()).isEqualTo("Sunset");
         assertThat(me.data().get("key").get("scopes").isArray()).isTrue();

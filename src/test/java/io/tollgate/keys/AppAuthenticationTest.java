@@ -18,6 +18,37 @@ class AppAuthenticationTest extends ApiTest {
         assertThat(res.json().get("success").asBoolean()).isFalse();
     }
 
+    /** The one answer for a key that is not good: it must not tell whether the key exists. */
+    private void assertRefusedKey(Api.Res res) {
+        assertInvalidKey(res);
+        assertThat(res.json().get("error").get("message").asString()).as(res.toString()).isEqualTo("API key is invalid");
+        assertThat(res.json().get("error").get("details").size()).as(res.toString()).isZero();
+    }
+
+    /** Unknown, revoked, expired, another app's, a deleted app's, mistyped: the same status, code, message and details. */
+    @Test
+    void everyBadKeyGetsTheSameAnswer() throws Exception {
+        String appA = createApp();
+        String appB = createApp();
+        String good = createKey(appA, Map.of()).get("key").asString();
+        JsonNode revoked = createKey(appA, Map.of());
+        admin.delete("/api/external-apps/" + appA + "/api-keys/" + revoked.get("id").asString());
+        JsonNode expiring = createKey(appA, Map.of("expires_at", Instant.now().plusSeconds(1).toString()));
+        String deletedApp = createApp();
+        String ofDeleted = createKey(deletedApp, Map.of()).get("key").asString();
+        assertThat(admin.delete("/api/external-apps/" + deletedApp).status()).isEqualTo(200);
+        Thread.sleep(1_100);
+        assertRefusedKey(appClient(appA, io.tollgate.platform.TokenCodec.generate("tg_sk_live_")).get("/api/v1/app"));
+        assertRefusedKey(appClient(appA, revoked.get("key").asString()).get("/api/v1/app"));
+        assertRefusedKey(appClient(appA, expiring.get("key").asString()).get("/api/v1/app"));
+        assertRefusedKey(appClient(appB, good).get("/api/v1/app"));
+        assertRefusedKey(appClient("com.nobody.has.this", good).get("/api/v1/app"));
+        assertRefusedKey(appClient(deletedApp, ofDeleted).get("/api/v1/app"));
+        assertRefusedKey(appClient(appA, good.substring(0, 20) + (good.charAt(20) == 'A' ? 'B' : 'A') + good.substring(21)).get("/api/v1/app"));
+        assertRefusedKey(appClient(appA, "not-a-key").get("/api/v1/app"));
+        assertThat(appClient(appA, good).get("/api/v1/app").status()).isEqualTo(200);
+    }
+
     @Test
     void missingMalformedAndUnknownKeysAre401() {
         String appId = createApp();

@@ -49,9 +49,9 @@ class KeySecrecyTest extends ApiTest {
             assertThat(admin.get("/api/admin/audit-log?target_type=api_key&per_page=100").text()).doesNotContain(secretPart);
         }
         jdbc.sql("CHECKPOINT").query(Boolean.class);
-        assertThat(filesContaining(Path.of("target/test-data/shared/postgres"), created.substring(15).getBytes(StandardCharsets.US_ASCII)))
+        assertThat(filesContaining(ApiTest.SHARED_DATA_DIR.resolve("postgres"), created.substring(15).getBytes(StandardCharsets.US_ASCII)))
                 .as("PostgreSQL data files and WAL").isEmpty();
-        assertThat(filesContaining(Path.of("target/test-data/shared/postgres"), successor.substring(15).getBytes(StandardCharsets.US_ASCII)))
+        assertThat(filesContaining(ApiTest.SHARED_DATA_DIR.resolve("postgres"), successor.substring(15).getBytes(StandardCharsets.US_ASCII)))
                 .isEmpty();
     }
 

@@ -22,7 +22,7 @@ import tools.jackson.databind.JsonNode;
  * per-user limit, a small token_consumption burst), hence its own data directory.
  */
 @TestPropertySource(properties = {
-        "tollgate.data-dir=target/test-data/limits",
+        "tollgate.data-dir=target/test-data/limits-${tollgate.test.fork:1}",
         "tollgate.limits.per-user-per-hour=2",
         "tollgate.limits.token-consumption.per-hour=3600",
         "tollgate.limits.token-consumption.burst=2",

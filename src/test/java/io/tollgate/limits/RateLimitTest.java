@@ -174,7 +174,7 @@ class RateLimitTest extends ApiTest {
 
     @Test
     void openApiDocumentsTheLimitsEndpointAndThe429() {
-        JsonNode paths = anonymous.get("/v3/api-docs").json().get("paths");
+        JsonNode paths = anonymous.get("/v3/api-docs", Api.SLOW).json().get("paths");
         JsonNode limits = paths.get("/api/v1/limits").get("get");
         assertThat(limits.get("tags").get(0).asString()).isEqualTo("App API: limits");
         assertThat(limits.get("responses").has("429")).isTrue();

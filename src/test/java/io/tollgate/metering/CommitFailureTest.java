@@ -85,6 +85,7 @@ class CommitFailureTest extends ProxiedDatabaseTest {
         String appId = createApp();
         String wallet = fundOrganization(organizationOf(appId), 100);
         Api client = appClient(appId, createKey(appId, Map.of("rate_limit", 100_000)).get("key").asString());
+        activateCatalogApp(appId, "vto-001");
         CountDownLatch held = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         AtomicBoolean hold = new AtomicBoolean(true);
@@ -146,6 +147,7 @@ class CommitFailureTest extends ProxiedDatabaseTest {
         String appId = createApp();
         String wallet = fundOrganization(organizationOf(appId), 10);
         Api client = appClient(appId, createKey(appId, Map.of("rate_limit", 100_000)).get("key").asString());
+        activateCatalogApp(appId, "vto-001");
         try (Connection holder = dataSource.getConnection()) {
             holder.setAutoCommit(false);
             try (var lock = holder.prepareStatement("SELECT id FROM ledger_accounts WHERE id = ? FOR UPDATE")) {

@@ -14,7 +14,7 @@ import org.springframework.test.context.TestPropertySource;
  * answered 503 and never made, so nothing is charged; one whose batch is being decided is answered 503
  * too, and that batch may still commit. Its own server, for a one-second wait.
  */
-@TestPropertySource(properties = {"tollgate.data-dir=target/test-data/meter-wait", "tollgate.metering.wait-millis=1000"})
+@TestPropertySource(properties = {"tollgate.data-dir=target/test-data/meter-wait-${tollgate.test.fork:1}", "tollgate.metering.wait-millis=1000"})
 class MeterWaitTest extends ApiTest {
 
     @Test

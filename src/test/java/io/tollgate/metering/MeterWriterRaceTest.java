@@ -42,6 +42,7 @@ class MeterWriterRaceTest extends ApiTest {
     private void freshPayer() {
         String appId = createApp();
         wallet = fundOrganization(organizationOf(appId), 100);
+        activateCatalogApp(appId, "vto-001");
         client = appClient(appId, createKey(appId, Map.of("rate_limit", 100_000)).get("key").asString());
     }
 

@@ -2,12 +2,9 @@ package io.tollgate.metering;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.tollgate.Api;
 import io.tollgate.ApiTest;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.tollgate.ForkedNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +29,8 @@ import org.springframework.beans.factory.annotation.Autowired;
  * ledger check passes.
  */
 class TwoNodeConcurrencyTest extends ApiTest {
-    private static Node nodeB;
-    private static Node nodeC;
+    private static ForkedNode nodeB;
+    private static ForkedNode nodeC;
 
     @Autowired
     DataSource dataSource;
@@ -155,52 +152,13 @@ class TwoNodeConcurrencyTest extends ApiTest {
 
     @AfterAll
     static void stopNodes() throws InterruptedException {
-        if (nodeB != null) nodeB.stop();
-        if (nodeC != null) nodeC.stop();
+        if (nodeB != null) nodeB.close();
+        if (nodeC != null) nodeC.close();
     }
 
-    /** A Tollgate JVM; its output goes to target/test-data/{name}.log. */
-    private record Node(String name, Process process, int port) {
-        int waitForHealth() throws Exception {
-            long deadline = System.currentTimeMillis() + 180_000;
-            while (System.currentTimeMillis() < deadline) {
-                if (!process.isAlive()) throw new AssertionError(name + " died; see target/test-data/" + name + ".log");
-                try {
-                    if (Api.at(port).get("/actuator/health").status() == 200) return port;
-                } catch (IllegalStateException notListeningYet) {
-                    Thread.sleep(250);
-                }
-            }
-            throw new AssertionError(name + " did not become healthy; see target/test-data/" + name + ".log");
-        }
-
-        void stop() throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) process.destroyForcibly();
-        }
-    }
-
-    private Node startNode(String name, boolean batching) throws Exception {
-        String url = ((HikariDataSource) dataSource).getJdbcUrl();
-        String pepper = Files.readString(Path.of("target/test-data/shared/secrets/key-pepper")).strip();
-        String masterKeys = Files.readString(Path.of("target/test-data/shared/secrets/master-keys")).strip();
-        // Surefire runs tests from a manifest-only jar; it also publishes the real test class path.
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        Path log = Path.of("target/test-data/" + name + ".log");
-        Files.createDirectories(log.getParent());
-        Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx512m",
-                "-cp", classpath, "io.tollgate.TollgateApplication",
-                "--server.port=" + port, "--tollgate.data-dir=target/test-data/" + name, "--tollgate.demo=false",
-                "--tollgate.database.url=" + url, "--tollgate.database.user=postgres", "--tollgate.keys.pepper=" + pepper,
-                "--tollgate.crypto.master-keys=" + masterKeys,
-                "--tollgate.operators.admin-token=" + ADMIN_TOKEN, "--tollgate.metering.batching=" + batching,
+    private ForkedNode startNode(String name, boolean batching) throws Exception {
+        return ForkedNode.start(name, dataSource, List.of("-Xmx512m"), List.of("--tollgate.metering.batching=" + batching,
                 // Node A keeps seed 001's token_consumption burst of 100 (each race sends it 100); the others need no limit.
-                "--tollgate.limits.token-consumption.per-hour=1000000", "--tollgate.limits.token-consumption.burst=1000000")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new Node(name, process, port);
+                "--tollgate.limits.token-consumption.per-hour=1000000", "--tollgate.limits.token-consumption.burst=1000000"));
     }
 }

@@ -30,7 +30,7 @@ import tools.jackson.databind.JsonNode;
  * as STK pushes; callbacks, status checks and the reconciler settle them; credits move once.
  */
 @TestPropertySource(properties = {
-        "tollgate.data-dir=target/test-data/mpesa",
+        "tollgate.data-dir=target/test-data/mpesa-${tollgate.test.fork:1}",
         "tollgate.mpesa.consumer-key=" + MpesaPaymentsTest.KEY,
         "tollgate.mpesa.consumer-secret=" + MpesaPaymentsTest.SECRET,
         "tollgate.mpesa.passkey=bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919",

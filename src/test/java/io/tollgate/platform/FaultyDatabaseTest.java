@@ -20,11 +20,11 @@ import org.springframework.util.FileSystemUtils;
  * same database, in this JVM, as a second instance behind a load balancer would be.
  */
 @TestPropertySource(properties = {
-        "tollgate.data-dir=target/test-data/db-faults",
+        "tollgate.data-dir=target/test-data/db-faults-${tollgate.test.fork:1}",
         "tollgate.limits.token-consumption.per-hour=100000000",
         "tollgate.limits.token-consumption.burst=100000000"})
 public abstract class FaultyDatabaseTest extends ApiTest {
-    private static final Path DATA_DIR = Path.of("target/test-data/db-faults");
+    private static final Path DATA_DIR = ApiTest.dataDir("db-faults");
     private static PostgresControl postgres;
 
     @Autowired
@@ -51,7 +51,7 @@ public abstract class FaultyDatabaseTest extends ApiTest {
 
     /** Another node on this server's database, with its pepper, master keys and admin token. */
     protected ConfigurableApplicationContext startNode(String name) throws IOException {
-        Path dir = Path.of("target/test-data", name);
+        Path dir = ApiTest.dataDir(name);
         FileSystemUtils.deleteRecursively(dir);
         String url = ((HikariDataSource) dataSource).getJdbcUrl();
         return new SpringApplicationBuilder(TollgateApplication.class).run("--server.port=0", "--tollgate.data-dir=" + dir,

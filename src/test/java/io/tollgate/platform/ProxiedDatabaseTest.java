@@ -17,7 +17,7 @@ import org.springframework.test.context.TestPropertySource;
  * shares one server. Short metering and watch timeouts keep the faults' waits short.
  */
 @TestPropertySource(properties = {
-        "tollgate.data-dir=target/test-data/proxied",
+        "tollgate.data-dir=target/test-data/proxied-${tollgate.test.fork:1}",
         "tollgate.database.user=postgres",
         "tollgate.metering.timeouts.lock-millis=500",
         "tollgate.metering.timeouts.statement-millis=1000",

@@ -1,5 +1,6 @@
 package io.tollgate.webhooks;
 
+import io.tollgate.ApiTest;
 import io.tollgate.Api;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -21,7 +22,7 @@ record TollgateProcess(String name, Process process, int port) {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx384m", "-cp", classpath,
                 "io.tollgate.TollgateApplication", "--server.port=" + port, "--tollgate.demo=false", "--tollgate.webhooks.allowed-hosts=127.0.0.1"));
         command.addAll(List.of(args));
-        Path log = Path.of("target/test-data/" + name + ".log");
+        Path log = Path.of(ApiTest.dataDir(name) + ".log");
         Files.createDirectories(log.getParent());
         return new TollgateProcess(name, new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start(), port);
     }
@@ -30,14 +31,14 @@ record TollgateProcess(String name, Process process, int port) {
     Api awaitHealthy() throws Exception {
         long deadline = System.currentTimeMillis() + 180_000;
         while (System.currentTimeMillis() < deadline) {
-            if (!process.isAlive()) throw new AssertionError(name + " died; see target/test-data/" + name + ".log");
+            if (!process.isAlive()) throw new AssertionError(name + " died; see " + ApiTest.dataDir(name) + ".log");
             try {
                 if (Api.at(port).get("/actuator/health").status() == 200) return Api.at(port);
             } catch (IllegalStateException notListeningYet) {
                 Thread.sleep(250);
             }
         }
-        throw new AssertionError(name + " did not become healthy; see target/test-data/" + name + ".log");
+        throw new AssertionError(name + " did not become healthy; see " + ApiTest.dataDir(name) + ".log");
     }
 
     /** SIGKILL: no shutdown hook runs, nothing is flushed. */

@@ -27,8 +27,8 @@ class WebhookTwoNodeTest extends ApiTest {
     @Test
     void twoNodesShareTheQueueAndDeliverEachEventOnce() throws Exception {
         String url = ((HikariDataSource) dataSource).getJdbcUrl();
-        String pepper = Files.readString(Path.of("target/test-data/shared/secrets/key-pepper")).strip();
-        String masterKeys = Files.readString(Path.of("target/test-data/shared/secrets/master-keys")).strip();
+        String pepper = Files.readString(ApiTest.SHARED_DATA_DIR.resolve("secrets/key-pepper")).strip();
+        String masterKeys = Files.readString(ApiTest.SHARED_DATA_DIR.resolve("secrets/master-keys")).strip();
         TollgateProcess nodeB = TollgateProcess.start("webhook-node-b", "--tollgate.data-dir=target/test-data/webhook-node-b",
                 "--tollgate.database.url=" + url, "--tollgate.database.user=postgres", "--tollgate.keys.pepper=" + pepper,
                 "--tollgate.crypto.master-keys=" + masterKeys, "--tollgate.operators.admin-token=" + ADMIN_TOKEN);

@@ -8,6 +8,7 @@ import io.tollgate.identity.internal.AuthRequests.Tokens;
 import io.tollgate.keys.AppCaller;
 import io.tollgate.keys.RequiresScope;
 import io.tollgate.keys.Scopes;
+import io.tollgate.platform.ClientAddresses;
 import io.tollgate.platform.Envelope;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
@@ -18,6 +19,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
@@ -39,9 +41,11 @@ class AuthController {
     @PostMapping("/register")
     @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Register an end user", description = "Email and/or phone with a password. With the X-User-Token of an "
-            + "anonymous user, that user is registered in place (same id, so its credits and usage stay). Errors: EMAIL_TAKEN, PHONE_TAKEN.")
-    Envelope<Tokens> register(AppCaller app, Optional<EndUserCaller> user, @RequestBody AuthRequests.Register request) {
-        return Envelope.ok(auth.register(app, user, request));
+            + "anonymous user, that user is registered in place (same id, so its credits and usage stay). With an email, and when the "
+            + "app has a verification page and mail is on, a verification mail is sent. Errors: EMAIL_TAKEN, PHONE_TAKEN.")
+    Envelope<Tokens> register(AppCaller app, Optional<EndUserCaller> user, @RequestBody AuthRequests.Register request,
+                              @RequestHeader(name = "Accept-Language", required = false) String acceptLanguage) {
+        return Envelope.ok(auth.register(app, user, request, acceptLanguage));
     }
 
     @PostMapping("/login")

@@ -18,7 +18,9 @@ public final class AuthRequests {
             String phone,
             @Schema(example = "correct horse battery", minLength = 8, maxLength = 128) String password,
             @Schema(example = "{\"display_name\": \"Amina\"}", description = "Free-form, at most 50 keys and 8 KiB")
-            Map<String, Object> userData) {}
+            Map<String, Object> userData,
+            @Schema(example = "fr", description = "The language of mails to the user (BCP 47); default: the first of Accept-Language")
+            String locale) {}
 
     @Schema(name = "LoginRequest", description = "email or phone (one of them) and password")
     public record Login(
@@ -44,6 +46,29 @@ public final class AuthRequests {
     public record Link(@Schema(example = "8b1f3c2a-6d4e-4f5a-9b8c-7d6e5f4a3b2c", minLength = 1, maxLength = 255,
                                description = "The user's id on the platform (seed 000 master_user_id)")
                        String masterUserId) {}
+
+    @Schema(name = "OAuthExchangeRequest")
+    public record OAuthExchange(
+            @Schema(example = "tg_oc_8Hq2…", description = "The one-time code the sign-in returned to the redirect URI") String code,
+            @Schema(example = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk", description = "The PKCE verifier whose S256 challenge started the sign-in")
+            String codeVerifier,
+            @Schema(example = "https://sunset.example/auth/done", description = "The redirect_uri the sign-in started with") String redirectUri,
+            @Schema(example = "fr", description = "The language of mails to a user this sign-in creates; default: Accept-Language")
+            String locale) {}
+
+    @Schema(name = "IdentityLinkRequest")
+    public record IdentityLink(@Schema(example = "tg_lp_4kd…", description = "details.link_token of a 409 LINK_REQUIRED answer")
+                               String linkToken) {}
+
+    @Schema(name = "EmailTokenRequest")
+    public record EmailToken(@Schema(example = "tg_ev_Zr8…", description = "The token from the mailed link") String token) {}
+
+    @Schema(name = "ForgotPasswordRequest")
+    public record ForgotPassword(@Schema(example = "amina@example.com") String email) {}
+
+    @Schema(name = "ResetPasswordRequest")
+    public record ResetPassword(@Schema(example = "tg_pr_Yq3…", description = "The token from the mailed link") String token,
+                                @Schema(example = "a new long passphrase", minLength = 8, maxLength = 128) String password) {}
 
     @Schema(name = "EndUserUpdateRequest")
     public record StatusChange(@Schema(example = "disabled") Status status) {}

@@ -40,9 +40,11 @@ public class AuthService {
     private final AuditTrail audit;
     private final Json json;
     private final TransactionTemplate tx;
+    private final EmailFlows emails;
 
     AuthService(EndUserStore users, UserDirectory directory, Sessions sessions, AccessTokens accessTokens, LoginThrottle throttle,
-                PasswordHasher passwords, AuditTrail audit, Json json, PlatformTransactionManager transactions) {
+                PasswordHasher passwords, AuditTrail audit, Json json, PlatformTransactionManager transactions, EmailFlows emails) {
+        this.emails = emails;
         this.users = users;
         this.directory = directory;
         this.sessions = sessions;
@@ -56,7 +58,7 @@ public class AuthService {
 
     record AnonymousSignIn(Tokens tokens, boolean created) {}
 
-    public Tokens register(AppCaller app, Optional<EndUserCaller> caller, AuthRequests.Register request) {
+    public Tokens register(AppCaller app, Optional<EndUserCaller> caller, AuthRequests.Register request, String acceptLanguage) {
         List<FieldProblem> problems = new ArrayList<>();
         String email = request.email() == null ? null : Credentials.email(request.email(), problems);
         String phone = request.phone() == null ? null : Credentials.phone(request.phone(), problems);
@@ -66,6 +68,7 @@ public class AuthService {
         }
         Credentials.password(request.password(), problems);
         Map<String, Object> userData = Credentials.userData(request.userData(), json, problems);
+        String locale = Credentials.locale(request.locale(), acceptLanguage, problems);
         if (!problems.isEmpty()) throw ApiException.invalidFields(problems);
         EndUserCaller upgrading = caller.orElse(null);
         if (upgrading != null && !"anonymous".equals(upgrading.kind())) throw alreadyRegistered();
@@ -73,15 +76,17 @@ public class AuthService {
         // indexes still decide races.
         if (email != null && users.emailTaken(app.appId(), email)) throw ApiException.conflict("EMAIL_TAKEN", "Another user of this app has this email");
         if (phone != null && users.phoneTaken(app.appId(), phone)) throw ApiException.conflict("PHONE_TAKEN", "Another user of this app has this phone number");
-        String hash = passwords.hash(request.password());
+        EndUserStore.NewAccount account = EndUserStore.NewAccount.withPassword(email, phone, passwords.hash(request.password()),
+                userData, locale);
         return tx.execute(s -> {
             String userId;
             if (upgrading != null) {
-                if (!users.upgrade(app.appId(), upgrading.id(), email, phone, hash, userData)) throw alreadyRegistered();
+                if (!users.upgrade(app.appId(), upgrading.id(), account)) throw alreadyRegistered();
                 userId = upgrading.id();
             } else {
-                userId = users.insertRegistered(app.appId(), email, phone, hash, userData == null ? Map.of() : userData);
+                userId = users.insertRegistered(app.appId(), account);
             }
+            if (email != null) emails.verificationOnSignUp(app.appId(), userId);
             return signIn(app.appId(), userId);
         });
     }
@@ -113,20 +118,8 @@ public class AuthService {
         throttle.succeeded(app.appId(), account);
         EndUserStore.Account user = found.get();
         if (!"active".equals(user.status())) throw userDisabled();
-        String anonymousId = caller.filter(c -> "anonymous".equals(c.kind()) && !c.id().equals(user.id()))
-                .map(EndUserCaller::id).orElse(null);
-        if (anonymousId == null) {
-            return tx.execute(s -> {
-                users.seen(user.id());
-                return signIn(app.appId(), user.id());
-            });
-        }
-        return merging(() -> tx.execute(s -> {
-            // The anonymous user's wallet and usage follow it through EndUserMerged listeners.
-            if (users.merge(app.appId(), anonymousId, user.id())) sessions.revokeAllOf(anonymousId, "merged");
-            users.seen(user.id());
-            return signIn(app.appId(), user.id());
-        }));
+        // The anonymous caller's wallet and usage follow it through EndUserMerged listeners.
+        return merging(() -> tx.execute(s -> signInAs(app.appId(), user.id(), caller)));
     }
 
     /**
@@ -134,7 +127,7 @@ public class AuthService {
      * broke is retried (the whole transaction rolled back); a lock held past the merge's lock timeout,
      * or deadlocks again and again, end in 503 MERGE_BUSY: the client signs in again in a moment.
      */
-    private <T> T merging(Supplier<T> work) {
+    <T> T merging(Supplier<T> work) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return work.get();
@@ -251,6 +244,18 @@ public class AuthService {
         });
     }
 
+    /**
+     * Signs in as {@code userId} inside the caller's transaction, folding an anonymous caller into it as a
+     * password login does (run it under {@link #merging}).
+     */
+    Tokens signInAs(String appId, String userId, Optional<EndUserCaller> caller) {
+        if (!"active".equals(users.get(appId, userId).status())) throw userDisabled();
+        String anonymousId = caller.filter(c -> "anonymous".equals(c.kind()) && !c.id().equals(userId)).map(EndUserCaller::id).orElse(null);
+        if (anonymousId != null && users.merge(appId, anonymousId, userId)) sessions.revokeAllOf(anonymousId, "merged");
+        users.seen(userId);
+        return signIn(appId, userId);
+    }
+
     private Tokens signIn(String appId, String userId) {
         Sessions.Issued issued = sessions.open(appId, userId);
         return tokens(appId, userId, issued.sessionId(), issued.refreshToken());
@@ -261,7 +266,7 @@ public class AuthService {
                 accessTokens.ttlSeconds());
     }
 
-    private static ApiException alreadyRegistered() {
+    static ApiException alreadyRegistered() {
         return ApiException.conflict("ALREADY_REGISTERED",
                 "The user named by X-User-Token is already registered; send no user token to register another account");
     }

@@ -69,6 +69,33 @@ final class Credentials {
         return trimmed;
     }
 
+    static final int MAX_LOCALE = 35;
+    private static final Pattern LOCALE = Pattern.compile("[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*");
+
+    /**
+     * The user's language as a BCP 47 tag: the request's {@code locale} if given (checked), else the first
+     * language of Accept-Language (ignored when unreadable), else null.
+     */
+    static String locale(String requested, String acceptLanguage, List<FieldProblem> problems) {
+        if (requested != null) {
+            String trimmed = requested.strip();
+            if (trimmed.length() > MAX_LOCALE || !LOCALE.matcher(trimmed).matches()
+                    || java.util.Locale.forLanguageTag(trimmed).getLanguage().isEmpty()) {
+                problems.add(new FieldProblem("locale", "must be a language tag such as en, fr or pt-BR"));
+                return null;
+            }
+            return java.util.Locale.forLanguageTag(trimmed).toLanguageTag();
+        }
+        if (acceptLanguage == null || acceptLanguage.isBlank() || acceptLanguage.length() > 512) return null;
+        try {
+            return java.util.Locale.LanguageRange.parse(acceptLanguage).stream().map(java.util.Locale.LanguageRange::getRange)
+                    .filter(r -> !r.contains("*") && r.length() <= MAX_LOCALE && LOCALE.matcher(r).matches())
+                    .map(r -> java.util.Locale.forLanguageTag(r).toLanguageTag()).findFirst().orElse(null);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     /** user_data is free-form but bounded like metadata. */
     static Map<String, Object> userData(Map<String, Object> userData, Json json, List<FieldProblem> problems) {
         if (userData == null) return null;

@@ -85,13 +85,30 @@ public class EndUserStore {
                 .params(appId, phone).query(Boolean.class).single();
     }
 
-    String insertRegistered(String appId, String email, String phone, String passwordHash, Map<String, Object> userData) {
+    /**
+     * What a new registered account starts with: email and/or phone with a password (sign-up), or an
+     * email a sign-in provider gave, proven or not, and no password (social sign-up).
+     */
+    record NewAccount(String email, String phone, String passwordHash, Map<String, Object> userData, String locale,
+                      boolean emailVerified) {
+        static NewAccount withPassword(String email, String phone, String passwordHash, Map<String, Object> userData, String locale) {
+            return new NewAccount(email, phone, passwordHash, userData, locale, false);
+        }
+
+        static NewAccount fromProvider(String verifiedEmail, String locale) {
+            return new NewAccount(verifiedEmail, null, null, null, locale, verifiedEmail != null);
+        }
+    }
+
+    String insertRegistered(String appId, NewAccount account) {
         String id = Ids.next("usr");
         try {
             jdbc.sql("""
-                    INSERT INTO end_users (id, app_id, kind, email, phone, password_hash, user_data, last_seen_at)
-                    VALUES (?, ?, 'registered', ?, ?, ?, ?::jsonb, now())""")
-                    .params(id, appId, email, phone, passwordHash, json.write(userData)).update();
+                    INSERT INTO end_users (id, app_id, kind, email, phone, password_hash, user_data, locale, email_verified_at, last_seen_at)
+                    VALUES (?, ?, 'registered', ?, ?, ?, ?::jsonb, ?, CASE WHEN ? THEN now() END, now())""")
+                    .params(id, appId, account.email(), account.phone(), account.passwordHash(),
+                            json.write(account.userData() == null ? Map.of() : account.userData()), account.locale(),
+                            account.emailVerified()).update();
         } catch (DuplicateKeyException e) {
             throw taken(e);
         }
@@ -100,14 +117,17 @@ public class EndUserStore {
     }
 
     /** Registers an anonymous user in place: same id, so its wallet and usage stay with it. */
-    boolean upgrade(String appId, String userId, String email, String phone, String passwordHash, Map<String, Object> userData) {
+    boolean upgrade(String appId, String userId, NewAccount account) {
         int updated;
         try {
             updated = jdbc.sql("""
                     UPDATE end_users SET kind = 'registered', email = ?, phone = ?, password_hash = ?,
-                      user_data = coalesce(?::jsonb, user_data), last_seen_at = now(), updated_at = now()
+                      user_data = coalesce(?::jsonb, user_data), locale = coalesce(?, locale),
+                      email_verified_at = CASE WHEN ? THEN now() END, last_seen_at = now(), updated_at = now()
                     WHERE id = ? AND app_id = ? AND kind = 'anonymous' AND status = 'active'""")
-                    .params(email, phone, passwordHash, userData == null ? null : json.write(userData), userId, appId).update();
+                    .params(account.email(), account.phone(), account.passwordHash(),
+                            account.userData() == null ? null : json.write(account.userData()), account.locale(),
+                            account.emailVerified(), userId, appId).update();
         } catch (DuplicateKeyException e) {
             throw taken(e);
         }
@@ -165,6 +185,56 @@ public class EndUserStore {
         return true;
     }
 
+    /** What mail to a user needs: its address, whether it is proven, its language. */
+    public record Mailbox(String userId, String appId, String email, boolean verified, String locale, String status, String kind) {
+        public boolean active() { return "active".equals(status); }
+    }
+
+    private static final String MAILBOX = "SELECT id, app_id, email, email_verified_at IS NOT NULL, locale, status, kind FROM end_users ";
+
+    /** {@link #mailbox} for the module's public face. */
+    public Optional<Mailbox> mailboxOf(String userId) {
+        return mailbox(userId);
+    }
+
+    Optional<Mailbox> mailbox(String userId) {
+        if (!Ids.looksLike("usr", userId)) return Optional.empty();
+        return jdbc.sql(MAILBOX + "WHERE id = ?").param(userId).query(EndUserStore::mailbox).optional();
+    }
+
+    /** The account of an app with this email (case-insensitive), whatever its sign-in methods. */
+    Optional<Mailbox> mailboxByEmail(String appId, String email) {
+        return jdbc.sql(MAILBOX + "WHERE app_id = ? AND lower(email) = lower(?) AND status <> 'merged'").params(appId, email)
+                .query(EndUserStore::mailbox).optional();
+    }
+
+    private static Mailbox mailbox(ResultSet rs, int row) throws SQLException {
+        return new Mailbox(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4), rs.getString(5), rs.getString(6),
+                rs.getString(7));
+    }
+
+    /**
+     * Marks the user's email proven if it still is {@code email}; true only the first time (so a welcome
+     * goes once). A user whose address changed since the mail was sent is not verified by it.
+     */
+    boolean markEmailVerified(String userId, String email) {
+        return jdbc.sql("UPDATE end_users SET email_verified_at = now(), updated_at = now() "
+                + "WHERE id = ? AND lower(email) = lower(?) AND email_verified_at IS NULL").params(userId, email).update() == 1;
+    }
+
+    void setPassword(String userId, String passwordHash) {
+        jdbc.sql("UPDATE end_users SET password_hash = ?, updated_at = now() WHERE id = ?").params(passwordHash, userId).update();
+    }
+
+    boolean hasPassword(String userId) {
+        return jdbc.sql("SELECT password_hash IS NOT NULL FROM end_users WHERE id = ?").param(userId).query(Boolean.class).single();
+    }
+
+    void setLocaleIfUnset(String userId, String locale) {
+        if (locale == null) return;
+        jdbc.sql("UPDATE end_users SET locale = ? WHERE id = ? AND locale IS NULL").params(locale, userId).update();
+    }
+
     void setStatus(String userId, String status) {
         jdbc.sql("UPDATE end_users SET status = ?, updated_at = now() WHERE id = ?").params(status, userId).update();
         directory.changed(userId);
@@ -191,6 +261,7 @@ public class EndUserStore {
         return new EndUser(rs.getString("id"), rs.getString("app_id"), rs.getString("kind"), rs.getString("email"),
                 rs.getString("phone"), rs.getString("external_user_id"), rs.getString("device_id"),
                 rs.getString("master_user_id"), json.readMap(rs.getString("user_data")), rs.getString("status"),
-                rs.getString("merged_into"), seen == null ? null : seen.toInstant(), rs.getTimestamp("created_at").toInstant());
+                rs.getString("merged_into"), seen == null ? null : seen.toInstant(), rs.getTimestamp("created_at").toInstant(),
+                rs.getTimestamp("email_verified_at") != null, rs.getString("locale"));
     }
 }

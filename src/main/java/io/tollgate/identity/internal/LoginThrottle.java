@@ -51,6 +51,11 @@ class LoginThrottle {
     }
 
     private void take(RateBuckets.Name name, RateBuckets.Limit limit, String message) {
+        take(buckets, name, limit, message);
+    }
+
+    /** Takes a token or answers 429 RATE_LIMITED with when to try again; the end-user throttles all go through here. */
+    static void take(RateBuckets buckets, RateBuckets.Name name, RateBuckets.Limit limit, String message) {
         RateBuckets.Probe probe = buckets.take(name, limit);
         if (probe.consumed()) return;
         long retryAfterSeconds = Math.max(1, (probe.nanosToRetry() + 999_999_999L) / 1_000_000_000L);

@@ -16,6 +16,7 @@ class SessionJanitor {
     private static final Logger log = LoggerFactory.getLogger(SessionJanitor.class);
     static final int BATCH_ROWS = 5_000;
     static final int MAX_BATCHES_PER_RUN = 100;
+    static final java.util.List<String> SHORT_LIVED = java.util.List.of("oauth_states", "oauth_grants", "link_proofs", "email_tokens");
     private final JdbcClient jdbc;
 
     SessionJanitor(JdbcClient jdbc) {
@@ -34,6 +35,13 @@ class SessionJanitor {
                       WHERE s.created_at < now() - interval '1 day'
                         AND NOT EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.session_id = s.id) LIMIT ?)""");
             if (tokens + sessions > 0) log.info("Purged {} expired refresh tokens and {} finished sessions", tokens, sessions);
+            // Sign-in attempts, one-time codes, link proofs and mailed tokens prove nothing once expired.
+            long spent = 0;
+            for (String table : SHORT_LIVED) {
+                spent += repeat("DELETE FROM " + table + " WHERE id IN (SELECT id FROM " + table
+                        + " WHERE expires_at < now() - interval '1 day' LIMIT ?)");
+            }
+            if (spent > 0) log.info("Purged {} expired sign-in states, codes, link proofs and mailed tokens", spent);
         } catch (RuntimeException e) {
             log.warn("Session purge failed, will retry next hour: {}", e.getMessage());
         }

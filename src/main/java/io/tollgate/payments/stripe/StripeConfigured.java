@@ -11,4 +11,12 @@ class StripeConfigured implements Condition {
     public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
         return StringUtils.hasText(context.getEnvironment().getProperty("tollgate.stripe.secret-key"));
     }
+
+    /** The opposite: Stripe is off. */
+    static final class Off implements Condition {
+        @Override
+        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            return !new StripeConfigured().matches(context, metadata);
+        }
+    }
 }

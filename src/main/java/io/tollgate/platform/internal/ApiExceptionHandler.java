@@ -7,10 +7,8 @@ import io.tollgate.platform.Envelope;
 import io.tollgate.platform.DatabaseErrors;
 import java.time.DateTimeException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -36,10 +34,6 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.exc.StreamReadException;
-import tools.jackson.databind.exc.InvalidFormatException;
-import tools.jackson.databind.exc.MismatchedInputException;
-import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
  * Every failure inside Spring MVC becomes the error envelope with a stable code. Unexpected errors
@@ -62,9 +56,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
-    ResponseEntity<Object> typeMismatch(MethodArgumentTypeMismatchException e) {
-        String expected = e.getRequiredType() == null ? "another type" : describe(e.getRequiredType());
-        return api(ApiException.invalidField(e.getName(), "must be " + expected));
+    ResponseEntity<Object> typeMismatch(MethodArgumentTypeMismatchException e, WebRequest request) {
+        return api(QueryProblems.of(e, request.getParameter("per_page")));
     }
 
     @ExceptionHandler(DataAccessException.class)
@@ -141,22 +134,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         if (BodyTooLargeException.isCause(e)) return tooLarge();
         Throwable cause = e.getCause();
-        if (cause instanceof RejectedInput r) {
-            return api(ApiException.invalidField(path(r).isEmpty() ? "body" : path(r), r.getOriginalMessage()));
-        }
-        if (cause instanceof UnrecognizedPropertyException u) {
-            return api(ApiException.invalidField(path(u), "is not a known field"));
-        }
-        if (cause instanceof InvalidFormatException f && f.getTargetType() != null && f.getTargetType().isEnum()) {
-            String allowed = Arrays.stream(f.getTargetType().getEnumConstants())
-                    .map(c -> c.toString().toLowerCase()).collect(Collectors.joining(", "));
-            return api(ApiException.invalidField(path(f), "must be one of: " + allowed));
-        }
-        if (cause instanceof MismatchedInputException m && !path(m).isEmpty()) {
-            String expected = m.getTargetType() == null ? "of another type" : describe(m.getTargetType());
-            return api(ApiException.invalidField(path(m), "must be " + expected));
-        }
-        if (cause instanceof StreamReadException || cause instanceof JacksonException) {
+        if (cause instanceof JacksonException j && JsonProblems.of(j) instanceof ApiException problem) return api(problem);
+        if (cause instanceof JacksonException) {
             return respond(HttpStatus.BAD_REQUEST, new ApiError("VALIDATION_FAILED", "The body is not valid JSON",
                     Map.of("reason", "malformed_json"), Map.of()), HttpHeaders.EMPTY);
         }
@@ -192,31 +171,6 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         // Set, not negotiated: an error is JSON even when the Accept header asked for something else.
         out.setContentType(MediaType.APPLICATION_JSON);
         return ResponseEntity.status(status).headers(out).body(Envelope.error(error));
-    }
-
-    private static String path(JacksonException e) {
-        StringBuilder path = new StringBuilder();
-        for (JacksonException.Reference ref : e.getPath()) {
-            if (ref.getPropertyName() != null) {
-                if (!path.isEmpty()) path.append('.');
-                path.append(ref.getPropertyName());
-            } else if (ref.getIndex() >= 0) {
-                path.append('[').append(ref.getIndex()).append(']');
-            }
-        }
-        return path.toString();
-    }
-
-    private static String describe(Class<?> type) {
-        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) return "an integer";
-        if (type == Boolean.class || type == boolean.class) return "true or false";
-        if (type == String.class) return "a string";
-        if (type.isEnum()) return "one of: " + Arrays.stream(type.getEnumConstants()).map(c -> c.toString().toLowerCase()).collect(Collectors.joining(", "));
-        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) return "an array";
-        if (type == java.time.Instant.class || type == java.time.OffsetDateTime.class) return "an ISO-8601 timestamp";
-        if (type == java.time.LocalDate.class) return "a date (YYYY-MM-DD)";
-        if (Map.class.isAssignableFrom(type)) return "an object";
-        return "a valid " + type.getSimpleName().toLowerCase();
     }
 
     static String snake(String name) {

@@ -1,6 +1,7 @@
 package io.tollgate.platform.internal;
 
 import io.tollgate.platform.ApiError;
+import io.tollgate.platform.BodyLimit;
 import io.tollgate.platform.EnvelopeWriter;
 import io.tollgate.platform.TollgateProperties;
 import jakarta.servlet.FilterChain;
@@ -11,33 +12,46 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Comparator;
+import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Bodies above TOLLGATE_MAX_BODY_BYTES (1 MiB) get 413. A declared length is refused before reading;
- * a chunked body is counted while it is read and refused at the first byte over the limit.
+ * Bodies above TOLLGATE_MAX_BODY_BYTES (1 MiB), or above the {@link BodyLimit} of their path, get 413. A
+ * declared length is refused before reading; a chunked body is counted while it is read and refused at the
+ * first byte over the limit.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 1)
 class BodyLimitFilter extends OncePerRequestFilter {
-    private final long maxBytes;
+    private final long defaultMaxBytes;
+    private final List<BodyLimit> limits;
     private final EnvelopeWriter writer;
 
-    BodyLimitFilter(TollgateProperties properties, EnvelopeWriter writer) {
-        this.maxBytes = properties.maxBodyBytes();
+    BodyLimitFilter(TollgateProperties properties, ObjectProvider<BodyLimit> limits, EnvelopeWriter writer) {
+        this.defaultMaxBytes = properties.maxBodyBytes();
+        this.limits = limits.stream().sorted(Comparator.comparingInt((BodyLimit l) -> l.pathPrefix().length()).reversed()).toList();
         this.writer = writer;
+    }
+
+    private long maxBytes(HttpServletRequest request) {
+        String path = request.getRequestURI();
+        for (BodyLimit limit : limits) if (path.startsWith(limit.pathPrefix())) return limit.maxBytes();
+        return defaultMaxBytes;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        long maxBytes = maxBytes(request);
         if (request.getContentLengthLong() > maxBytes) {
             // Closing the connection keeps us from reading a body we already refused.
             response.setHeader("Connection", "close");
-            writer.write(response, 413, tooLarge());
+            writer.write(response, 413, tooLarge(maxBytes));
             return;
         }
         try {
@@ -45,14 +59,14 @@ class BodyLimitFilter extends OncePerRequestFilter {
         } catch (ServletException | RuntimeException e) {
             if (BodyTooLargeException.isCause(e)) {
                 response.setHeader("Connection", "close");
-                writer.write(response, 413, tooLarge());
+                writer.write(response, 413, tooLarge(maxBytes));
                 return;
             }
             throw e;
         }
     }
 
-    private ApiError tooLarge() {
+    private static ApiError tooLarge(long maxBytes) {
         return new ApiError("PAYLOAD_TOO_LARGE", "Request body exceeds " + maxBytes + " bytes");
     }
 

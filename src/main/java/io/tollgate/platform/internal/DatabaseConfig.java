@@ -11,6 +11,8 @@ import java.time.Duration;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -19,8 +21,15 @@ import org.springframework.context.annotation.Configuration;
  * (real PostgreSQL binaries from Maven Central) with data under TOLLGATE_DATA_DIR/postgres.
  */
 @Configuration(proxyBeanMethods = false)
-class DatabaseConfig {
+class DatabaseConfig implements BeanFactoryAware {
     private static final Logger log = LoggerFactory.getLogger(DatabaseConfig.class);
+    /** Where {@link EarlyEmbeddedPostgres} left the server it started; null outside a context. */
+    private BeanFactory beans;
+
+    @Override
+    public void setBeanFactory(BeanFactory beans) {
+        this.beans = beans;
+    }
 
     @Bean
     DatabaseAvailability databaseAvailability() {
@@ -40,7 +49,7 @@ class DatabaseConfig {
         // before a request gets it; one idle more than 0.5 s is also checked when borrowed (Hikari).
         hikari.setKeepaliveTime(30_000);
         if (db.embedded()) {
-            EmbeddedPostgres postgres = startEmbedded(properties.dataDir().resolve("postgres"), db.embeddedPort());
+            EmbeddedPostgres postgres = EarlyEmbeddedPostgres.takeOrStart(beans, properties.dataDir().resolve("postgres"), db.embeddedPort());
             hikari.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
             hikari.setUsername("postgres");
             try {
@@ -94,7 +103,7 @@ class DatabaseConfig {
         throw new IllegalStateException("TOLLGATE_DATABASE_URL must start with jdbc:postgresql:// or postgresql://");
     }
 
-    private static EmbeddedPostgres startEmbedded(Path dataDir, int port) throws IOException {
+    static EmbeddedPostgres startEmbedded(Path dataDir, int port) throws IOException {
         Files.createDirectories(dataDir.getParent());
         OrphanPostmaster.stopIfRunning(dataDir);
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()

@@ -1,13 +1,18 @@
 package io.tollgate.platform.internal;
 
 import io.tollgate.platform.ApiError;
+import io.tollgate.platform.ClientAddresses;
 import io.tollgate.platform.Envelope;
 import java.io.IOException;
 import java.io.Writer;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.catalina.Valve;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.core.Ordered;
@@ -18,13 +23,22 @@ import tools.jackson.databind.json.JsonMapper;
  * Tomcat answers some requests before Spring sees them: a request line with characters it refuses
  * ({ } | [ ] " raw in the URL), headers over its 8 KB limit, an encoded NUL in the path. Its own
  * error report is an HTML page; this one writes the JSON error envelope instead, for every error
- * Tomcat reports itself.
+ * Tomcat reports itself. Each such refusal is one WARN line in the log (Tomcat's own INFO line with a
+ * stack trace is turned off in application.properties): at most one a second, the next one saying how
+ * many were not logged meanwhile, so a flood of malformed requests cannot flood the log.
  */
 class EnvelopeErrorValve extends ErrorReportValve {
+    private static final Logger log = LoggerFactory.getLogger(EnvelopeErrorValve.class);
+    private static final long LOG_INTERVAL_MILLIS = 1_000;
+    private static final Set<Integer> CONNECTOR_REFUSALS = Set.of(400, 413, 414, 431, 501, 505);
     private final JsonMapper json;
+    private final ClientAddresses clientAddresses;
+    private final AtomicLong lastLoggedMillis = new AtomicLong();
+    private final AtomicLong notLogged = new AtomicLong();
 
-    EnvelopeErrorValve(JsonMapper json) {
+    EnvelopeErrorValve(JsonMapper json, ClientAddresses clientAddresses) {
         this.json = json;
+        this.clientAddresses = clientAddresses;
     }
 
     @Override
@@ -41,6 +55,7 @@ class EnvelopeErrorValve extends ErrorReportValve {
             default -> status >= 500 ? new ApiError("INTERNAL_ERROR", "Something went wrong on our side")
                     : new ApiError("REQUEST_REJECTED", "The request cannot be processed");
         };
+        logRefusal(request, status, failure);
         try {
             response.setContentType("application/json");
             response.setCharacterEncoding("UTF-8");
@@ -55,13 +70,36 @@ class EnvelopeErrorValve extends ErrorReportValve {
         }
     }
 
+    private void logRefusal(Request request, int status, Throwable failure) {
+        // The connector's own refusals; other statuses reach here only for answers without a body (HEAD).
+        if (!CONNECTOR_REFUSALS.contains(status)) return;
+        long now = System.currentTimeMillis();
+        long last = lastLoggedMillis.get();
+        if (now - last < LOG_INTERVAL_MILLIS || !lastLoggedMillis.compareAndSet(last, now)) {
+            notLogged.incrementAndGet();
+            return;
+        }
+        long skipped = notLogged.getAndSet(0);
+        String reason = failure == null ? "" : ": " + failure.getMessage();
+        String address;
+        try {
+            address = clientAddresses.of(request);
+        } catch (RuntimeException unreadable) {
+            address = "an unknown address";
+        }
+        log.warn("Refused a request from {} before it reached Tollgate with {}{}{}", address, status, reason,
+                skipped == 0 ? "" : " (" + skipped + " more refusals since the last such line)");
+    }
+
     /** Puts the valve on Tomcat's host in place of the HTML one (the host asks for an ErrorReportValve by class). */
     @Component
     static class Installer implements WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory>, Ordered {
         private final JsonMapper json;
+        private final ClientAddresses clientAddresses;
 
-        Installer(JsonMapper json) {
+        Installer(JsonMapper json, ClientAddresses clientAddresses) {
             this.json = json;
+            this.clientAddresses = clientAddresses;
         }
 
         @Override
@@ -72,7 +110,7 @@ class EnvelopeErrorValve extends ErrorReportValve {
                     if (valve instanceof ErrorReportValve && !(valve instanceof EnvelopeErrorValve)) host.getPipeline().removeValve(valve);
                 }
                 host.setErrorReportValveClass(EnvelopeErrorValve.class.getName());
-                host.getPipeline().addValve(new EnvelopeErrorValve(json));
+                host.getPipeline().addValve(new EnvelopeErrorValve(json, clientAddresses));
             });
         }
 

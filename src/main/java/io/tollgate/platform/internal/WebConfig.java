@@ -7,6 +7,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.format.FormatterRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.PropertyNamingStrategies;
@@ -34,7 +35,8 @@ class WebConfig implements WebMvcConfigurer {
     /**
      * JSON as the seeds spell it (snake_case, lower-case enum values), and strict: an unknown field,
      * a number where text belongs or text where a number belongs is a 400, not a silent guess; so is
-     * a value PostgreSQL cannot store ({@link InputChecks}).
+     * a value PostgreSQL cannot store ({@link InputChecks}); so is a field sent twice (last-wins would
+     * silently drop the first value). {@link JsonProblems} names the field in each case.
      */
     @Bean
     JsonMapperBuilderCustomizer strictSnakeCaseJson() {
@@ -42,6 +44,7 @@ class WebConfig implements WebMvcConfigurer {
                 .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .addModule(InputChecks.module())
                 .addModule(AbsentOptionals.module())
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)

@@ -38,6 +38,7 @@ class DatabaseFaultsTest extends FaultyDatabaseTest {
     private Payer payer(long credits) {
         String appId = createApp();
         String wallet = fundOrganization(organizationOf(appId), credits);
+        activateCatalogApp(appId, "vto-001");
         var key = createKey(appId, Map.of("rate_limit", 10_000_000));
         return new Payer(appId, wallet, key.get("key").asString(), key.get("id").asString(), appClient(appId, key.get("key").asString()));
     }

@@ -1,4 +1,4 @@
-package io.tollgate.identity.internal;
+package io.tollgate.platform;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.InetAddress;
@@ -11,14 +11,15 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * The address a sign-in comes from, for the per-address throttle. By default the TCP peer: a client
+ * The address a request comes from, for the per-address throttles (end-user sign-in, failed API key
+ * checks). By default the TCP peer: a client
  * cannot choose it. Behind a reverse proxy every peer is the proxy, so TOLLGATE_TRUSTED_PROXIES lists
  * the proxies' addresses or CIDR blocks; a request from one of them is taken to come from the
  * right-most X-Forwarded-For entry that is not a trusted proxy (entries further left are whatever the
  * client wrote, so they are never believed).
  */
 @Component
-class ClientAddresses {
+public class ClientAddresses {
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
     private final List<Block> trusted;
@@ -35,7 +36,7 @@ class ClientAddresses {
         }
     }
 
-    ClientAddresses(@Value("${tollgate.identity.trusted-proxies}") String trustedProxies) {
+    public ClientAddresses(@Value("${tollgate.identity.trusted-proxies}") String trustedProxies) {
         List<Block> blocks = new ArrayList<>();
         for (String entry : trustedProxies.split(",")) {
             if (!entry.isBlank()) blocks.add(block(entry.strip()));
@@ -43,7 +44,7 @@ class ClientAddresses {
         this.trusted = Collections.unmodifiableList(blocks);
     }
 
-    String of(HttpServletRequest request) {
+    public String of(HttpServletRequest request) {
         String peer = request.getRemoteAddr();
         if (trusted.isEmpty() || !isTrusted(peer)) return peer;
         List<String> hops = new ArrayList<>();

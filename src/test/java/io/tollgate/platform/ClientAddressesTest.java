@@ -1,4 +1,4 @@
-package io.tollgate.identity.internal;
+package io.tollgate.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
