@@ -11,8 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The README's production command's options (README "Running in production"; HttpThreadsTest keeps them equal).
-JAVA_OPTS="-Xms512m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=10 -XX:+AlwaysPreTouch"
+# The README's production command's options (README "Production"; HttpThreadsTest keeps them equal).
+JAVA_OPTS="-Xms512m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=10 -XX:+ExitOnOutOfMemoryError"
 EXTRA_ENV=""
 CONNECTIONS="64 16"
 PATHS="app consume"
