@@ -30,7 +30,14 @@ import tools.jackson.databind.JsonNode;
         // clients behind one address. AuthFailureThrottleTest checks the real limit on a server of its own.
         "tollgate.keys.auth-failures-per-address-per-minute=1000000",
         // Webhook tests deliver to receivers on this machine; only this address is exempt from the SSRF check.
-        "tollgate.webhooks.allowed-hosts=127.0.0.1"})
+        "tollgate.webhooks.allowed-hosts=127.0.0.1",
+        // Integration tests call local stub providers; the egress address check exempts only these names.
+        "tollgate.integrations.allowed-hosts=127.0.0.1,localhost",
+        // A connection's breaker opens after 3 calls (a call's 3 attempts pass) and retries back off 20 ms, so proxy tests need not wait long.
+        "tollgate.integrations.resilience.breaker-window=6", "tollgate.integrations.resilience.breaker-open-millis=2000",
+        "tollgate.integrations.resilience.backoff-millis=20", "tollgate.integrations.proxy.first-byte-timeout-millis=4000",
+        // The gateway's pool wait is short (above); RefreshRaceTest sends 100 proxied calls at once through one connection.
+        "tollgate.integrations.proxy.max-connections=256"})
 public abstract class ApiTest {
     public static final String ADMIN_TOKEN = "test-owner-token-0123456789abcdef";
     /** The shared server's data directory in this test JVM (its pepper, master keys and PostgreSQL files). */

@@ -27,6 +27,7 @@ public final class ProxyRequest {
     private final String breaker;
     private final UpstreamLimits limits;
     private final boolean drainWhenClientGone;
+    private final UpstreamResilience resilience;
 
     private ProxyRequest(Builder b) {
         this.method = b.method;
@@ -40,6 +41,7 @@ public final class ProxyRequest {
         this.breaker = b.breaker;
         this.limits = b.limits;
         this.drainWhenClientGone = b.drainWhenClientGone;
+        this.resilience = b.resilience;
     }
 
     /** @param target absolute http(s) URI: the upstream's address, path and query as the upstream should see them */
@@ -59,6 +61,8 @@ public final class ProxyRequest {
     public String breaker() { return breaker; }
     public UpstreamLimits limits() { return limits; }
     public boolean drainWhenClientGone() { return drainWhenClientGone; }
+    /** Null: the gateway's own retry and breaker settings. */
+    public UpstreamResilience resilience() { return resilience; }
 
     public static final class Builder {
         private final String method;
@@ -72,6 +76,7 @@ public final class ProxyRequest {
         private String breaker;
         private UpstreamLimits limits;
         private boolean drainWhenClientGone;
+        private UpstreamResilience resilience;
 
         private Builder(String method, URI target) {
             this.method = Objects.requireNonNull(method).toUpperCase(Locale.ROOT);
@@ -98,6 +103,9 @@ public final class ProxyRequest {
         }
         /** When the client hangs up mid-answer, keep reading the upstream (within the total timeout), so its taps see it all. */
         public Builder drainWhenClientGone(boolean drain) { this.drainWhenClientGone = drain; return this; }
+
+        /** Retries and breaker by these settings instead of the gateway's. */
+        public Builder resilience(UpstreamResilience resilience) { this.resilience = Objects.requireNonNull(resilience); return this; }
 
         public ProxyRequest build() {
             if (pool == null) throw new IllegalStateException("upstream(pool, breaker, limits) is required");

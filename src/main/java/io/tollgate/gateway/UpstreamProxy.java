@@ -62,12 +62,15 @@ public class UpstreamProxy implements DisposableBean {
     private final ConnectionPools pools = new ConnectionPools();
     private final Deadlines deadlines = new Deadlines();
     private final UpstreamBreakers breakers;
+    /** The gateway's own retry and breaker settings, for calls that bring none. */
+    private final UpstreamResilience defaults;
     private final Path spoolDir;
     private final Semaphore spoolPermits;
 
     UpstreamProxy(GatewayProperties properties, CircuitBreakerRegistry registry, TollgateProperties tollgate) throws IOException {
         this.properties = properties;
         this.breakers = new UpstreamBreakers(registry, properties.breaker());
+        this.defaults = new UpstreamResilience(properties.maxAttempts(), properties.retryBackoffMillis(), properties.breaker());
         this.spoolPermits = new Semaphore(properties.maxSpooledUploads());
         this.spoolDir = tollgate.dataDir().resolve("gateway-spool");
         Files.createDirectories(spoolDir);
@@ -169,7 +172,8 @@ public class UpstreamProxy implements DisposableBean {
 
     private ProxyResult attempts(ProxyRequest request, HttpServletResponse response, ResponseTap tap, long started,
                                  Deadlines.Ticket deadline, List<InputStream> uploads) {
-        CircuitBreaker breaker = breakers.of(request.breaker());
+        UpstreamResilience resilience = request.resilience() != null ? request.resilience() : defaults;
+        CircuitBreaker breaker = breakers.of(request.breaker(), resilience.breaker());
         HttpClient client = pools.client(request.limits().connectTimeoutMillis());
         boolean idempotent = IDEMPOTENT.contains(request.method());
         ProxyResult last = null;
@@ -188,7 +192,7 @@ public class UpstreamProxy implements DisposableBean {
                 breaker.onError(System.nanoTime() - sent, TimeUnit.NANOSECONDS, e);
                 last = failed(deadline.fired() ? ProxyResult.Kind.TIMEOUT : e instanceof HttpConnectTimeoutException
                         ? ProxyResult.Kind.TIMEOUT : ProxyResult.Kind.UNAVAILABLE, started, attempt, describe(e));
-                if (last.kind() == ProxyResult.Kind.UNAVAILABLE && backOff(attempt, deadline)) continue;
+                if (last.kind() == ProxyResult.Kind.UNAVAILABLE && backOff(attempt, deadline, resilience)) continue;
                 return last;
             } catch (HttpTimeoutException e) {
                 breaker.onError(System.nanoTime() - sent, TimeUnit.NANOSECONDS, e);
@@ -197,7 +201,7 @@ public class UpstreamProxy implements DisposableBean {
                 breaker.onError(System.nanoTime() - sent, TimeUnit.NANOSECONDS, e);
                 if (deadline.fired()) return failed(ProxyResult.Kind.TIMEOUT, started, attempt, "no answer within the total timeout");
                 last = failed(ProxyResult.Kind.UNAVAILABLE, started, attempt, describe(e));
-                if (idempotent && backOff(attempt, deadline)) continue;
+                if (idempotent && backOff(attempt, deadline, resilience)) continue;
                 return last;
             } catch (InterruptedException e) {
                 breaker.onError(System.nanoTime() - sent, TimeUnit.NANOSECONDS, e);
@@ -210,10 +214,10 @@ public class UpstreamProxy implements DisposableBean {
             int status = answer.statusCode();
             if (status >= 500) breaker.onError(firstByte, TimeUnit.NANOSECONDS, new UpstreamStatus(status));
             else breaker.onSuccess(firstByte, TimeUnit.NANOSECONDS);
-            if (RETRY_STATUSES.contains(status) && idempotent && attempt < properties.maxAttempts() && deadline.remainingNanos() > 0) {
+            if (RETRY_STATUSES.contains(status) && idempotent && attempt < resilience.maxAttempts() && deadline.remainingNanos() > 0) {
                 // The client has seen nothing of this answer yet, so another attempt may replace it.
                 discard(answer.body());
-                if (backOff(attempt, deadline)) continue;
+                if (backOff(attempt, deadline, resilience)) continue;
             }
             return stream(request, answer, response, tap, started, TimeUnit.NANOSECONDS.toMillis(firstByte), attempt, deadline);
         }
@@ -323,9 +327,9 @@ public class UpstreamProxy implements DisposableBean {
     }
 
     /** Sleeps before the next attempt: exponential with ±50 % jitter, never past the deadline. False: no attempt left. */
-    private boolean backOff(int attempt, Deadlines.Ticket deadline) {
-        if (attempt >= properties.maxAttempts()) return false;
-        long base = properties.retryBackoffMillis() << Math.min(attempt - 1, 16);
+    private boolean backOff(int attempt, Deadlines.Ticket deadline, UpstreamResilience resilience) {
+        if (attempt >= resilience.maxAttempts()) return false;
+        long base = resilience.retryBackoffMillis() << Math.min(attempt - 1, 16);
         long millis = (long) (base * (0.5 + ThreadLocalRandom.current().nextDouble()));
         if (TimeUnit.MILLISECONDS.toNanos(millis) >= deadline.remainingNanos()) return false;
         try {

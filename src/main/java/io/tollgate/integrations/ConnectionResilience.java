@@ -1,101 +1,45 @@
 package io.tollgate.integrations;
 
-import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.github.resilience4j.core.IntervalFunction;
-import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
-import io.github.resilience4j.retry.RetryRegistry;
+import io.tollgate.gateway.GatewayProperties;
+import io.tollgate.gateway.UpstreamResilience;
 import io.tollgate.integrations.internal.IntegrationsProperties;
-import io.tollgate.integrations.internal.ProviderCallFailed;
-import io.tollgate.platform.ApiException;
-import java.time.Duration;
-import java.util.Map;
 import java.util.Set;
-import java.util.function.ToIntFunction;
-import java.util.function.Supplier;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 /**
- * A Resilience4j circuit breaker per connection, and retries with exponential backoff and jitter for idempotent
- * methods only (RFC 9110: GET, HEAD, OPTIONS, PUT, DELETE): a POST is sent at most once. A 5xx or 429 answer, a
- * timeout or an unreachable provider counts as a failure and is retried (idempotent calls); after the last attempt
- * the provider's own answer is returned as it is. An open breaker answers 503 UPSTREAM_CIRCUIT_OPEN with
- * Retry-After and sends nothing.
+ * A connection's circuit breaker and retry policy, applied by the gateway's proxy engine to proxied calls: a
+ * Resilience4j breaker per connection ({@code integration:<id>}, in the shared registry) and retries with
+ * exponential backoff and ±50 % jitter — for idempotent methods (RFC 9110: GET, HEAD, OPTIONS, PUT, DELETE) on a
+ * broken connection or a 502/503/504, and for any method only when the connection was refused (nothing was sent):
+ * a POST reaches the provider at most once. An open breaker answers 503 UPSTREAM_CIRCUIT_OPEN with Retry-After.
+ * Settings: TOLLGATE_INTEGRATIONS_RETRY_* and TOLLGATE_INTEGRATIONS_BREAKER_*.
  */
 @Component
 public class ConnectionResilience {
     public static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE");
     private final CircuitBreakerRegistry breakers;
-    private final RetryRegistry retries;
-    private final IntegrationsProperties.Resilience settings;
+    private final UpstreamResilience policy;
 
-    ConnectionResilience(CircuitBreakerRegistry breakers, RetryRegistry retries, IntegrationsProperties properties) {
+    ConnectionResilience(CircuitBreakerRegistry breakers, IntegrationsProperties properties) {
         this.breakers = breakers;
-        this.retries = retries;
-        this.settings = properties.resilience();
+        IntegrationsProperties.Resilience s = properties.resilience();
+        int openSeconds = (int) Math.max(1, (s.breakerOpenMillis() + 999) / 1000);
+        this.policy = new UpstreamResilience(s.maxAttempts(), s.backoffMillis(), new GatewayProperties.Breaker(s.breakerFailureRatePercent(),
+                s.breakerWindow(), Math.max(1, s.breakerWindow() / 2), openSeconds, 1));
     }
 
-    /**
-     * @param status the HTTP status of an attempt's answer (for judging it), from whatever the attempt returns
-     */
-    @SuppressWarnings("unchecked")
-    public <T> T call(String connectionId, String method, Supplier<T> attempt, ToIntFunction<T> status) {
-        CircuitBreaker breaker = breaker(connectionId);
-        // A failing answer travels as an exception through the breaker and the retry, and comes out as the answer.
-        Supplier<T> judged = () -> {
-            T answer = attempt.get();
-            if (failed(status.applyAsInt(answer))) throw new FailedAnswer(answer);
-            return answer;
-        };
-        Supplier<T> guarded = CircuitBreaker.decorateSupplier(breaker, judged);
-        if (IDEMPOTENT.contains(method.toUpperCase())) {
-            Retry retry = retries.retry("integration:" + connectionId, () -> RetryConfig.custom()
-                    .maxAttempts(settings.maxAttempts())
-                    .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(Duration.ofMillis(settings.backoffMillis()), 2.0, 0.5))
-                    .retryOnException(e -> e instanceof ProviderCallFailed || e instanceof FailedAnswer)
-                    .build());
-            guarded = Retry.decorateSupplier(retry, guarded);
-        }
-        try {
-            return guarded.get();
-        } catch (FailedAnswer failed) {
-            return (T) failed.answer;
-        } catch (CallNotPermittedException open) {
-            long seconds = Math.max(1, settings.breakerOpenMillis() / 1000);
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "UPSTREAM_CIRCUIT_OPEN",
-                    "Calls to this connection's provider are paused after repeated failures; retry later",
-                    Map.of("connection_id", connectionId, "retry_after_seconds", seconds), Map.of());
-        }
+    /** The name of the connection's breaker (and of its connection pool). */
+    public static String breakerName(String connectionId) {
+        return "integration:" + connectionId;
     }
 
-    private static final class FailedAnswer extends RuntimeException {
-        final Object answer;
-
-        FailedAnswer(Object answer) {
-            super(null, null, false, false);
-            this.answer = answer;
-        }
+    public UpstreamResilience policy() {
+        return policy;
     }
 
-    /** CLOSED, OPEN or HALF_OPEN, for the connection's page. */
+    /** closed, open or half_open, for the connection's page: this node's breaker. */
     public String state(String connectionId) {
-        return breakers.find("integration:" + connectionId).map(b -> b.getState().name().toLowerCase()).orElse("closed");
-    }
-
-    CircuitBreaker breaker(String connectionId) {
-        return breakers.circuitBreaker("integration:" + connectionId, () -> CircuitBreakerConfig.custom()
-                .slidingWindowSize(settings.breakerWindow()).minimumNumberOfCalls(Math.max(1, settings.breakerWindow() / 2))
-                .failureRateThreshold(settings.breakerFailureRatePercent())
-                .waitDurationInOpenState(Duration.ofMillis(settings.breakerOpenMillis())).permittedNumberOfCallsInHalfOpenState(1)
-                .recordException(e -> e instanceof ProviderCallFailed || e instanceof FailedAnswer)
-                .build());
-    }
-
-    static boolean failed(int status) {
-        return status == 429 || status >= 500;
+        return breakers.find(breakerName(connectionId)).map(b -> b.getState().name().toLowerCase()).orElse("closed");
     }
 }

@@ -17,7 +17,6 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.tollgate.Api;
 import io.tollgate.ApiTest;
 import io.tollgate.integrations.internal.OutboundCall;
-import io.tollgate.integrations.internal.ProviderHttp;
 import io.tollgate.integrations.internal.ProviderReply;
 import io.tollgate.platform.ApiException;
 import java.net.URI;
@@ -43,10 +42,6 @@ class IntegrationHealthTest extends ApiTest {
     HealthChecks healthChecks;
     @Autowired
     ConnectionRateLimits rateLimits;
-    @Autowired
-    ConnectionResilience resilience;
-    @Autowired
-    ProviderHttp http;
     @Autowired
     ConnectionAnalytics analytics;
     @Autowired
@@ -233,33 +228,6 @@ class IntegrationHealthTest extends ApiTest {
         Api.Res twice = admin.put(base(org) + "/" + id + "/rate-limits", Map.of("limits", List.of(Map.of("limit_type", "per_day", "max_requests", 1),
                 Map.of("limit_type", "per_day", "max_requests", 2))));
         assertThat(twice.status()).isEqualTo(400);
-    }
-
-    @Test
-    void idempotentCallsAreRetriedWithBackoffOthersSentOnceAndTheBreakerOpens() {
-        String connection = "con_resiliencetest" + Long.toString(System.nanoTime(), 36);
-        stub.stubFor(any(urlPathEqualTo("/f/flaky")).willReturn(aResponse().withStatus(503).withBody("{\"error\":\"busy\"}")));
-        URI uri = URI.create(stub.baseUrl() + "/f/flaky");
-        ProviderReply get = resilience.call(connection, "GET", () -> http.send(new OutboundCall("GET", uri, Map.of(), null)), ProviderReply::status);
-        assertThat(get.status()).as("the provider's own answer after the last attempt").isEqualTo(503);
-        assertThat(stub.findAll(anyRequestedFor(urlPathEqualTo("/f/flaky")))).hasSize(3);
-        stub.resetRequests();
-        ProviderReply post = resilience.call(connection, "POST", () -> http.send(new OutboundCall("POST", uri, Map.of(), "{}".getBytes())), ProviderReply::status);
-        assertThat(post.status()).isEqualTo(503);
-        assertThat(stub.findAll(anyRequestedFor(urlPathEqualTo("/f/flaky")))).hasSize(1);
-        // Keep failing: the breaker opens and the next call is refused without reaching the provider.
-        for (int i = 0; i < 10; i++) {
-            try {
-                resilience.call(connection, "POST", () -> http.send(new OutboundCall("POST", uri, Map.of(), null)), ProviderReply::status);
-            } catch (ApiException open) {
-                break;
-            }
-        }
-        stub.resetRequests();
-        assertThatThrownBy(() -> resilience.call(connection, "GET", () -> http.send(new OutboundCall("GET", uri, Map.of(), null)), ProviderReply::status))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo("UPSTREAM_CIRCUIT_OPEN"));
-        assertThat(stub.findAll(anyRequestedFor(urlPathEqualTo("/f/flaky")))).isEmpty();
-        assertThat(resilience.state(connection)).isEqualTo("open");
     }
 
     @Test

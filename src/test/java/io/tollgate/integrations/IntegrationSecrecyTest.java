@@ -81,6 +81,18 @@ class IntegrationSecrecyTest extends ApiTest {
             assertThat(oauth.refreshes.get()).isEqualTo(1);
             secrets.add(OAuthStub.CLIENT_SECRET);
             secrets.addAll(oauth.issued);
+            // Proxied calls with the organization's own key: the request carries a secret in its body, the provider echoes
+            // secrets back; the caller gets the provider's answer as it is, but logs and tables keep none of them.
+            String appId = createApp(org, "active");
+            String tollgateKey = createKey(appId, Map.of("scopes", List.of("integrations:manage"))).get("key").asString();
+            Api own = appClient(appId, tollgateKey);
+            for (String id : List.of(a, b, c)) {
+                Api.Res proxied = own.post("/api/v1/integrations/" + id + "/proxy/v1/echo?note=1", Map.of("password", basicPassword, "note", "hello"));
+                assertThat(proxied.status()).as(proxied.toString()).isEqualTo(200);
+            }
+            assertThat(own.get("/api/v1/integrations/" + o + "/proxy/api/me").status()).isEqualTo(200);
+            for (String id : List.of(a, b, c, o)) IntegrationTestSupport.awaitProxyLogs(jdbc, id, 1);
+            secrets.add(tollgateKey);
             // Everything the API says about these connections.
             for (String id : List.of(a, b, c, o)) {
                 for (String path : List.of("", "/credentials", "/logs?per_page=100", "/health?per_page=100", "/rate-limits", "/analytics")) {
@@ -94,7 +106,9 @@ class IntegrationSecrecyTest extends ApiTest {
 
             String dump = SecretScan.dump(dataSource, jdbc, marker);
             jdbc.sql("CHECKPOINT").update();
-            assertThat(secrets).hasSizeGreaterThanOrEqualTo(9);
+            assertThat(secrets).hasSizeGreaterThanOrEqualTo(10);
+            assertThat(jdbc.sql("SELECT count(*) FROM integration_logs WHERE organization_id = ? AND source = 'proxy'").param(org).query(Long.class).single())
+                    .isEqualTo(4);
             for (String secret : secrets) {
                 assertThat(dump).as("dump").doesNotContain(secret)
                         .doesNotContain(Base64.getEncoder().encodeToString(secret.getBytes(StandardCharsets.UTF_8)))

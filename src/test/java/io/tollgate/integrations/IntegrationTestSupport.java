@@ -47,6 +47,18 @@ final class IntegrationTestSupport {
         return res.data();
     }
 
+    /**
+     * A proxied call's log row is written just after its answer went out, so a client can see the answer first: wait
+     * (at most 30 s) until the connection has at least {@code atLeast} proxy log rows.
+     */
+    static void awaitProxyLogs(org.springframework.jdbc.core.simple.JdbcClient jdbc, String connectionId, long atLeast) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (jdbc.sql("SELECT count(*) FROM integration_logs WHERE connection_id = ? AND source = 'proxy'").param(connectionId)
+                .query(Long.class).single() < atLeast && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+    }
+
     static String base(String org) {
         return "/api/admin/organizations/" + org + "/integrations";
     }

@@ -11,19 +11,39 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A Resilience4j circuit breaker per upstream (from the shared registry, so its metrics are exported with
- * the payment providers'), and when an open one lets calls through again, for Retry-After.
+ * the payment providers'), and when an open one lets calls through again, for Retry-After. Each breaker has the
+ * settings it was made with (the gateway's, or those its caller brought: see UpstreamResilience).
  */
 public final class UpstreamBreakers {
     private final CircuitBreakerRegistry registry;
-    private final CircuitBreakerConfig config;
-    private final Duration open;
+    private final GatewayProperties.Breaker defaults;
     private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+    private final Map<String, Duration> openFor = new ConcurrentHashMap<>();
     private final Map<String, Instant> openUntil = new ConcurrentHashMap<>();
 
-    public UpstreamBreakers(CircuitBreakerRegistry registry, GatewayProperties.Breaker settings) {
+    public UpstreamBreakers(CircuitBreakerRegistry registry, GatewayProperties.Breaker defaults) {
         this.registry = registry;
-        this.open = Duration.ofSeconds(settings.openSeconds());
-        this.config = CircuitBreakerConfig.custom()
+        this.defaults = defaults;
+    }
+
+    public CircuitBreaker of(String name) {
+        return of(name, defaults);
+    }
+
+    public CircuitBreaker of(String name, GatewayProperties.Breaker settings) {
+        return breakers.computeIfAbsent(name, n -> {
+            Duration open = Duration.ofSeconds(settings.openSeconds());
+            openFor.put(n, open);
+            CircuitBreaker breaker = registry.circuitBreaker(n, config(settings, open));
+            breaker.getEventPublisher().onStateTransition(e -> {
+                if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) openUntil.put(n, Instant.now().plus(open));
+            });
+            return breaker;
+        });
+    }
+
+    private static CircuitBreakerConfig config(GatewayProperties.Breaker settings, Duration open) {
+        return CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(settings.windowCalls())
                 .minimumNumberOfCalls(settings.minimumCalls())
@@ -33,20 +53,10 @@ public final class UpstreamBreakers {
                 .build();
     }
 
-    public CircuitBreaker of(String name) {
-        return breakers.computeIfAbsent(name, n -> {
-            CircuitBreaker breaker = registry.circuitBreaker(n, config);
-            breaker.getEventPublisher().onStateTransition(e -> {
-                if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) openUntil.put(n, Instant.now().plus(open));
-            });
-            return breaker;
-        });
-    }
-
     /** Whole seconds until an open breaker lets a trial call through (at least 1). */
     public long retryAfterSeconds(String name) {
         Instant until = openUntil.get(name);
-        if (until == null) return open.toSeconds();
+        if (until == null) return openFor.getOrDefault(name, Duration.ofSeconds(defaults.openSeconds())).toSeconds();
         return Math.max(1, (Duration.between(Instant.now(), until).toMillis() + 999) / 1000);
     }
 

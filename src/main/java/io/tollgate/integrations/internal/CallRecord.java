@@ -51,6 +51,15 @@ public final class CallRecord {
         return this;
     }
 
+    /** A proxied answer: its status and headers, and the start of its body (what a log may keep of a stream). */
+    public CallRecord answer(int status, Map<String, List<String>> headers, byte[] bodyStart, long elapsedMillis) {
+        this.responseStatus = status;
+        this.responseHeaders = headers;
+        this.responseBody = bodyStart;
+        this.responseTimeMillis = elapsedMillis;
+        return this;
+    }
+
     public CallRecord failure(String code, String message, long elapsedMillis) {
         this.errorCode = code;
         this.errorMessage = message;

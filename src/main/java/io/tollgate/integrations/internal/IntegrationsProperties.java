@@ -14,7 +14,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("tollgate.integrations")
 public record IntegrationsProperties(String providerOverrides, long connectTimeoutMillis, long readTimeoutMillis,
                                      int maxResponseBytes, Health health, Log log, Oauth oauth, Resilience resilience,
-                                     Retention retention, long analyticsEveryMillis) {
+                                     Retention retention, long analyticsEveryMillis, Proxy proxy, List<String> allowedHosts) {
 
     /** Fields of a provider a deployment may point elsewhere (tests: local stubs). */
     static final Set<String> OVERRIDABLE = Set.of("base_url", "token_url", "authorize_url");
@@ -30,6 +30,18 @@ public record IntegrationsProperties(String providerOverrides, long connectTimeo
                              int breakerWindow) {}
 
     public record Retention(int logDays, int healthDays, long everyMillis, int batch) {}
+
+    /**
+     * Calls through ANY /api/v1/integrations/{id}/proxy/…, per connection (its pool and timeouts; connect timeout:
+     * connectTimeoutMillis).
+     *
+     * @param maxBodyBytes           largest request body forwarded (streamed through the engine's spool)
+     * @param jsonAuthBodyMaxBytes   largest body of a provider whose credentials go inside the JSON body (read whole)
+     * @param firstByteTimeoutMillis from sending to the provider's status line
+     * @param totalTimeoutMillis     the whole call, answer included
+     * @param maxConnections         calls in flight to one connection's provider at once on a node
+     */
+    public record Proxy(long maxBodyBytes, int jsonAuthBodyMaxBytes, int firstByteTimeoutMillis, long totalTimeoutMillis, int maxConnections) {}
 
     public IntegrationsProperties {
         require(connectTimeoutMillis >= 100 && connectTimeoutMillis <= 60_000, "TOLLGATE_INTEGRATIONS_CONNECT_TIMEOUT_MILLIS must be 100 to 60000");
@@ -52,6 +64,18 @@ public record IntegrationsProperties(String providerOverrides, long connectTimeo
         require(retention.logDays() >= 1 && retention.healthDays() >= 1, "integration log and health retention must be at least one day");
         require(retention.batch() >= 1 && retention.batch() <= 100_000, "TOLLGATE_INTEGRATIONS_RETENTION_BATCH must be 1 to 100000");
         require(analyticsEveryMillis >= 1000, "TOLLGATE_INTEGRATIONS_ANALYTICS_EVERY_MILLIS must be at least 1000");
+        require(proxy.maxBodyBytes() >= 1024 && proxy.maxBodyBytes() <= 1L << 40, "TOLLGATE_INTEGRATIONS_PROXY_MAX_BODY_BYTES must be 1 KiB to 1 TiB");
+        require(proxy.jsonAuthBodyMaxBytes() >= 1024 && proxy.jsonAuthBodyMaxBytes() <= 16 << 20,
+                "TOLLGATE_INTEGRATIONS_PROXY_JSON_AUTH_BODY_MAX_BYTES must be 1 KiB to 16 MiB");
+        require(proxy.firstByteTimeoutMillis() >= 100 && proxy.firstByteTimeoutMillis() <= 600_000,
+                "TOLLGATE_INTEGRATIONS_PROXY_FIRST_BYTE_TIMEOUT_MILLIS must be 100 to 600000");
+        require(proxy.totalTimeoutMillis() >= proxy.firstByteTimeoutMillis() && proxy.totalTimeoutMillis() <= 3_600_000,
+                "TOLLGATE_INTEGRATIONS_PROXY_TOTAL_TIMEOUT_MILLIS must be the first-byte timeout to 3600000");
+        require(proxy.maxConnections() >= 1 && proxy.maxConnections() <= 10_000, "TOLLGATE_INTEGRATIONS_PROXY_MAX_CONNECTIONS must be 1 to 10000");
+        require(resilience.backoffMillis() >= 1 && resilience.backoffMillis() <= 10_000, "TOLLGATE_INTEGRATIONS_RETRY_BACKOFF_MILLIS must be 1 to 10000");
+        require(resilience.breakerWindow() >= 1 && resilience.breakerWindow() <= 10_000, "TOLLGATE_INTEGRATIONS_BREAKER_WINDOW must be 1 to 10000");
+        require(resilience.breakerOpenMillis() >= 1000 && resilience.breakerOpenMillis() <= 3_600_000,
+                "TOLLGATE_INTEGRATIONS_BREAKER_OPEN_MILLIS must be 1000 to 3600000");
         overrides(providerOverrides);
     }
 
@@ -71,6 +95,12 @@ public record IntegrationsProperties(String providerOverrides, long connectTimeo
             out.computeIfAbsent(target[0], k -> new LinkedHashMap<>()).put(target[1], kv[1].strip());
         }
         return out;
+    }
+
+    /** Hosts exempt from the egress address check, as written in URLs (normalized). */
+    public Set<String> egressAllowlist() {
+        return allowedHosts == null ? Set.of() : allowedHosts.stream().map(String::strip).filter(h -> !h.isEmpty())
+                .map(io.tollgate.platform.EgressAddresses::normalize).collect(Collectors.toUnmodifiableSet());
     }
 
     public Set<String> requestHeaderAllowlist() {

@@ -15,7 +15,8 @@ import org.springframework.stereotype.Component;
 /**
  * The module's HTTP client for calls it makes itself (health checks, token exchanges): connect timeout, a
  * deadline for the answer, redirects never followed (a redirect could carry credentials to another host), and
- * a bounded body. Proxied calls stream through the gateway's engine instead.
+ * a bounded body; never to an address the egress rule refuses ({@link ProviderAddresses}). Proxied calls stream
+ * through the gateway's engine instead, under the same address rule.
  */
 @Component
 public class ProviderHttp {
@@ -24,8 +25,10 @@ public class ProviderHttp {
     private final HttpClient client;
     private final Duration readTimeout;
     private final int maxResponseBytes;
+    private final ProviderAddresses addresses;
 
-    ProviderHttp(IntegrationsProperties properties) {
+    ProviderHttp(IntegrationsProperties properties, ProviderAddresses addresses) {
+        this.addresses = addresses;
         this.client = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(properties.connectTimeoutMillis()))
                 .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1).build();
         this.readTimeout = Duration.ofMillis(properties.readTimeoutMillis());
@@ -33,6 +36,8 @@ public class ProviderHttp {
     }
 
     public ProviderReply send(OutboundCall call) {
+        String refusal = addresses.refusal(call.uri());
+        if (refusal != null) throw new ProviderCallFailed(ProviderCallFailed.Kind.UNREACHABLE, "refused: " + refusal, 0);
         HttpRequest.Builder request = HttpRequest.newBuilder(call.uri()).timeout(readTimeout)
                 .method(call.method(), call.body().length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(call.body()));
         call.headers().forEach((name, values) -> {

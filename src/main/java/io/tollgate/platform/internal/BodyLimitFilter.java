@@ -40,7 +40,7 @@ class BodyLimitFilter extends OncePerRequestFilter {
 
     private long maxBytes(HttpServletRequest request) {
         String path = request.getRequestURI();
-        for (BodyLimit limit : limits) if (path.startsWith(limit.pathPrefix())) return limit.maxBytes();
+        for (BodyLimit limit : limits) if (limit.matches(path)) return limit.maxBytes();
         return defaultMaxBytes;
     }
 
