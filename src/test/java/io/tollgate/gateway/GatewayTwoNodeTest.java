@@ -75,7 +75,8 @@ class GatewayTwoNodeTest extends GatewayTestSupport {
     @Test
     void perRequestCallsOnTwoNodesChargeExactlyWhatTheCreditsAllow() throws Exception {
         App app = app(150);
-        feature(app, "race", "/echo/race-" + app.id(), 1, Map.of());
+        // A connection per racing client, so none waits past the tests' short pool wait (busy is not what this test is about).
+        settings(app, feature(app, "race", "/echo/race-" + app.id(), 1, Map.of()), Map.of("max_connections", 500));
         Tally tally = race(List.of(app.client(), nodeB(app)), 200, "/api/v1/gateway/race/go");
         assertThat(tally.ok()).isEqualTo(150);
         assertThat(tally.refused()).isEqualTo(50);
@@ -97,7 +98,8 @@ class GatewayTwoNodeTest extends GatewayTestSupport {
     void unitsCallsOnTwoNodesCaptureWhatTheUpstreamReportedAndReleaseTheRest() throws Exception {
         App app = app(1000);
         String featureId = feature(app, "tokens", "/usage/3", 1, Map.of());
-        settings(app, featureId, Map.of("pricing_mode", "units", "units_json_pointer", "/usage/total_tokens", "max_units", 10));
+        settings(app, featureId, Map.of("pricing_mode", "units", "units_json_pointer", "/usage/total_tokens", "max_units", 10,
+                "max_connections", 500));
         Tally tally = race(List.of(app.client(), nodeB(app)), 240, "/api/v1/gateway/tokens/v1/chat/completions");
         assertThat(tally.ok()).as("at most 100 reservations of 10 fit in 1000 at once; more once captures free credits").isGreaterThanOrEqualTo(100);
         assertThat(tally.okOn()[0]).isPositive();

@@ -41,6 +41,9 @@ class AfterCommitTest extends ApiTest {
     void aBurstBeyondTheQueueIsRunByTheCommittingThreadNotDropped() throws InterruptedException {
         int held = AfterCommit.MAX_RUNNING + AfterCommit.MAX_QUEUED;
         int overflow = 50;
+        // Its own instance: the application's is shared with whatever other tests left running, which would take
+        // a worker and push one of the blocking tasks onto this thread.
+        AfterCommit afterCommit = new AfterCommit();
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(held + overflow);
         AtomicInteger onCommitter = new AtomicInteger();
@@ -65,5 +68,6 @@ class AfterCommitTest extends ApiTest {
         assertThat(onCommitter.get()).as("tasks beyond the bound ran on the committing thread").isEqualTo(overflow);
         release.countDown();
         assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
+        afterCommit.stop();
     }
 }

@@ -51,7 +51,7 @@ public abstract class ProxiedDatabaseTest extends ApiTest {
     protected static synchronized LoopbackProxy proxy() {
         if (proxy == null) {
             try {
-                postgres = EmbeddedPostgres.builder().setDataDirectory(Path.of("target/test-data/proxied-postgres"))
+                postgres = EmbeddedPostgres.builder().setDataDirectory(ApiTest.dataDir("proxied-postgres"))
                         .setCleanDataDirectory(true).setServerConfig("max_connections", "100").start();
                 proxy = new LoopbackProxy(postgres.getPort());
             } catch (IOException e) {

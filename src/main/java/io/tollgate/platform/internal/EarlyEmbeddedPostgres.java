@@ -68,7 +68,13 @@ public final class EarlyEmbeddedPostgres implements ApplicationContextInitialize
         }
 
         boolean serves(Path dataDir, int port) {
-            return this.dataDir.equals(dataDir) && this.port == port;
+            // The same directory however it is spelled (one side may hold it relative, the other absolute): a
+            // second start on it would take the first server for an orphan and stop it.
+            return same(this.dataDir, dataDir) && this.port == port;
+        }
+
+        private static boolean same(Path a, Path b) {
+            return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
         }
 
         /** Waits for the server; from now on its owner (the DataSource) stops it. */
