@@ -26,6 +26,8 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Seed 001's token API for organizations: an app of the organization consumes its tokens (plan
@@ -34,6 +36,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @Tag(name = "Customer API: tokens")
 class TokensController {
+    private static final Logger log = LoggerFactory.getLogger(TokensController.class);
     static final String CONSUME_PATH = "/api/v1/customer/tokens/consume";
     private final MeteredCalls calls;
     private final TokenUsage usage;
@@ -85,7 +88,15 @@ class TokensController {
                     return data;
                 })
                 .submit();
-        if (answer.getStatusCode().is2xxSuccessful()) activated.used(caller.organizationId(), request.appId(), clock.millis());
+        if (answer.getStatusCode().is2xxSuccessful()) {
+            // Bookkeeping after the charge: the call was made and charged, so a failure here (the activation list
+            // read again while PostgreSQL restarts) must not turn its answer into a 503 that says "not made".
+            try {
+                activated.used(caller.organizationId(), request.appId(), clock.millis());
+            } catch (RuntimeException e) {
+                log.debug("last_used_at of {} not noted: {}", request.appId(), e.toString());
+            }
+        }
         return answer;
     }
 
