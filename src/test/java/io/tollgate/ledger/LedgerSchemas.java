@@ -17,15 +17,7 @@ final class LedgerSchemas {
     private LedgerSchemas() {}
 
     /** tables: a prefix of {@link #TABLES} (each references only the ones before it). */
-    static HikariDataSource isolated(javax.sql.DataSource application, String schema, List<String> tables, int poolSize) {
-        // Schemas and tables are the owner's to make (the application's roles may only read and write rows).
-        JdbcClient jdbc = io.tollgate.OwnerDatabase.jdbc(application);
-        HikariDataSource base;
-        try {
-            base = application.unwrap(HikariDataSource.class);
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
-        }
+    static HikariDataSource isolated(JdbcClient jdbc, HikariDataSource base, String schema, List<String> tables, int poolSize) {
         jdbc.sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE").update();
         jdbc.sql("CREATE SCHEMA " + schema).update();
         for (String table : tables) {
@@ -46,7 +38,7 @@ final class LedgerSchemas {
                 + " FROM public.ledger_accounts WHERE kind = 'system'").update();
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(base.getJdbcUrl());
-        config.setUsername("postgres"); // the owner of the schema's tables
+        config.setUsername(base.getUsername());
         config.setMaximumPoolSize(poolSize);
         config.setConnectionInitSql("SET search_path TO " + schema);
         return new HikariDataSource(config);
