@@ -28,6 +28,11 @@ final class CustomerClients implements RegisteredClientRepository {
         this.tokenTtl = tokenTtl;
     }
 
+    /**
+     * Never called by the client-credentials flow this server offers: Spring Authorization Server only reads
+     * clients here. The clients themselves are rows of the oauth module, created, rotated and revoked through
+     * the admin API (OAuthClients), so this read-only view refuses writes rather than keeping a second store.
+     */
     @Override
     public void save(RegisteredClient registeredClient) {
         throw new UnsupportedOperationException("OAuth clients are created through /api/admin/organizations/{id}/oauth-clients");
