@@ -69,21 +69,33 @@ curl -sf -X POST -H "Authorization: Bearer $KEY" -H "X-App-Id: $APP" -H 'Content
 export BENCH_KEY=$KEY BENCH_APP=$APP
 for s in app consume; do cat "bench/wrk/$s.lua" bench/wrk/report.lua > "$OUT/$s.lua"; done
 
+cpu_ticks() { # CPU ticks (1/100 s) used so far by these processes (as bench/run.sh)
+  local total=0
+  for pid in "$@"; do [ -r "/proc/$pid/stat" ] && total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done
+  echo "$total"
+}
+switches() { # voluntary + involuntary context switches so far of every thread of the server JVM
+  cat /proc/$SERVER/task/*/status 2>/dev/null | awk '/^(non)?voluntary_ctxt_switches/ {s += $2} END {printf "%d", s}'
+}
+pg_pids() { local m; m=$(pgrep -f -- "-D $WORK/data/postgres" | head -1); [ -n "$m" ] && { echo "$m"; pgrep -P "$m" || true; }; }
+
 MAXC=$(echo $CONNECTIONS | tr ' ' '\n' | sort -n | tail -1)
 for s in $PATHS; do wrk -t2 -c"$MAXC" -d"${WARMUP}"s --timeout 10s -s "$OUT/$s.lua" "$BASE/api/v1/app" > /dev/null; done
 
 {
   echo "JVM: $JAVA_OPTS  env: ${EXTRA_ENV:-none}  warm-up ${WARMUP}s per path, measured ${DURATION}s"
   echo
-  echo "| path | connections | req/s | p50 ms | p99 ms | max ms | non-2xx | socket errors | load (1 min) before |"
-  echo "|---|---|---|---|---|---|---|---|---|"
+  echo "| path | connections | req/s | p50 ms | p99 ms | max ms | non-2xx | socket errors | server CPU µs/call | JVM context switches/call | load (1 min) before |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
 } > "$OUT/tail.md"
 for c in $CONNECTIONS; do
   for s in $PATHS; do
     LOAD=$(cut -d' ' -f1 /proc/loadavg)
+    PGS=$(pg_pids | tr '\n' ' '); CPU0=$(cpu_ticks $SERVER $PGS); CS0=$(switches)
     J=$(wrk -t2 -c"$c" -d"$DURATION"s --timeout 10s --latency -s "$OUT/$s.lua" "$BASE/api/v1/app" | tee "$OUT/$s-$c.wrk.txt" | grep '^WRK_JSON' | sed 's/^WRK_JSON //')
-    echo "$J" | jq -r --arg s "$s" --arg c "$c" --arg l "$LOAD" \
-      '"| \($s) | \($c) | \(.rps | floor) | \(.p50_ms) | \(.p99_ms) | \(.max_ms) | \(.non_2xx) | \(.socket_errors) | \($l) |"' >> "$OUT/tail.md"
+    CPU=$(( $(cpu_ticks $SERVER $PGS) - CPU0 )); CS=$(( $(switches) - CS0 ))
+    echo "$J" | jq -r --arg s "$s" --arg c "$c" --arg l "$LOAD" --argjson cpu "$CPU" --argjson cs "$CS" \
+      '"| \($s) | \($c) | \(.rps | floor) | \(.p50_ms) | \(.p99_ms) | \(.max_ms) | \(.non_2xx) | \(.socket_errors) | \($cpu * 10000 / .requests | floor) | \($cs / .requests * 10 | floor / 10) | \($l) |"' >> "$OUT/tail.md"
     sleep 2
   done
 done

@@ -1,5 +1,6 @@
 package io.tollgate.gateway;
 
+import io.tollgate.platform.RunSlots;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.tollgate.gateway.internal.ConnectionPools;
@@ -185,6 +186,7 @@ public class UpstreamProxy implements DisposableBean {
             }
             long sent = System.nanoTime();
             HttpResponse<InputStream> answer;
+            RunSlots.giveBack(); // waiting for the upstream needs no CPU here
             try {
                 answer = client.send(build(request, deadline, uploads), HttpResponse.BodyHandlers.ofInputStream());
             } catch (HttpConnectTimeoutException | ConnectException e) {

@@ -1,5 +1,6 @@
 package io.tollgate.media;
 
+import io.tollgate.platform.RunSlots;
 import io.tollgate.platform.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,6 +52,7 @@ class UpstreamBackend implements MediaBackend {
                 .POST(HttpRequest.BodyPublishers.ofString(json.write(body))).build();
         progress.accept(10);
         HttpResponse<InputStream> response;
+        RunSlots.giveBack(); // a no-op on the job's own thread; on a request thread the upstream's wait needs no CPU
         try {
             response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (HttpTimeoutException e) {

@@ -1,6 +1,7 @@
 package io.tollgate.metering;
 
 import io.micrometer.core.instrument.Gauge;
+import io.tollgate.platform.RunSlots;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,6 +68,7 @@ class MeterWriter implements SmartLifecycle {
         if (!queue.offer(call)) throw MeteringUnavailable.notMade("Too many metered calls are waiting; retry shortly");
         // The writer may have drained the queue for the last time between the check above and the offer.
         if (closed) refuseQueued();
+        RunSlots.giveBack(); // the commit needs no CPU of this request: let the next one run (and join the batch)
         try {
             return call.await();
         } catch (InterruptedException e) {

@@ -9,6 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.tomcat.util.threads.ThreadPoolExecutor;
 import org.junit.jupiter.api.Test;
+import io.tollgate.platform.internal.RunSlotFilter;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -32,6 +33,18 @@ class HttpThreadsTest extends ApiTest {
                 .anyMatch(thread -> thread.getName().startsWith("http-nio-") && thread.getName().contains("-exec-"));
         // Background work still runs on virtual threads.
         assertThat(context.getEnvironment().getProperty("spring.threads.virtual.enabled")).isEqualTo("true");
+    }
+
+    @Autowired
+    RunSlotFilter runSlots;
+
+    @Test
+    void requestsRunOnTheCpuFourPerCoreAndGiveTheirSlotBack() {
+        assertThat(runSlots.size()).isEqualTo(4 * Runtime.getRuntime().availableProcessors());
+        assertThat(admin.get("/api/admin/organizations").status()).isEqualTo(200);
+        // The slot is returned when the request leaves the filter, which may be just after its answer was read.
+        for (int i = 0; i < 100 && runSlots.free() != runSlots.size(); i++) Thread.onSpinWait();
+        assertThat(runSlots.free()).isEqualTo(runSlots.size());
     }
 
     @Test

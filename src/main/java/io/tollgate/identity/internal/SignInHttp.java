@@ -1,5 +1,6 @@
 package io.tollgate.identity.internal;
 
+import io.tollgate.platform.RunSlots;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -69,6 +70,7 @@ class SignInHttp {
     private Answer send(HttpRequest.Builder request, Map<String, String> headers) {
         request.header("Accept", "application/json").header("User-Agent", USER_AGENT);
         headers.forEach(request::setHeader);
+        RunSlots.giveBack(); // waiting for the identity provider needs no CPU here
         try {
             HttpResponse<InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             byte[] body;

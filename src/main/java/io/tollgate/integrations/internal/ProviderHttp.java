@@ -1,5 +1,6 @@
 package io.tollgate.integrations.internal;
 
+import io.tollgate.platform.RunSlots;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -44,6 +45,7 @@ public class ProviderHttp {
             if (!RESTRICTED.contains(name.toLowerCase())) values.forEach(v -> request.header(name, v));
         });
         long started = System.nanoTime();
+        RunSlots.giveBack(); // waiting for the provider needs no CPU here
         try {
             HttpResponse<InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             byte[] body;
