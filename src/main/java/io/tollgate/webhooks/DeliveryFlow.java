@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
  *       attempt gives its slot back as soon as its result is queued, so sending does not wait for the
  *       result writer's commit; only a full result queue holds it (and so the sending) back.</li>
  * </ul>
- * And a wake-up call ({@link Wakeup}): deliveries were queued or slots came free, so the dispatcher looks
+ * And a wake-up call ({@link Wakeup}): deliveries were queued or results recorded, so the dispatcher looks
  * at once instead of at its next poll.
  */
 @Component
@@ -53,8 +53,8 @@ class DeliveryFlow extends Wakeup {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // No wake-up: a dispatcher short of slots is waiting on them; an idle one has nothing due.
         slots.release();
-        wake();
     }
 
     /** n results were recorded (or dropped: their leases bring the deliveries back). */
