@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.LongAdder;
  * does (a shared JDK HttpClient, HTTP/1.1, the body as an InputStream), and the CPU this process used is divided by
  * the calls. "apache" does the same with Apache HttpClient 5 classic (blocking, pooled) — a comparison, not something
  * Tollgate ships. Run as a single-file program, its jars on the class path (the file compiles against them):
- *   java -cp httpclient5.jar:httpcore5.jar:slf4j-api.jar bench/ClientCost.java jdk|apache PORT THREADS SECONDS
+ *   java -cp httpclient5.jar:httpcore5.jar:httpcore5-h2.jar:slf4j-api.jar bench/ClientCost.java jdk|apache PORT THREADS SECONDS
  * (bench/client-cost.sh starts the upstream and runs both).
  */
 public class ClientCost {

@@ -8,7 +8,7 @@ SECONDS_=${1:-15}; THREADS=${2:-64}; PORT=${BENCH_UPSTREAM_PORT:-18299}
 if [ -d /usr/lib/jvm/temurin-25-jdk-amd64 ]; then export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64; fi
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 M2=${M2_REPO:-$HOME/.m2/repository}
-CP=$M2/org/apache/httpcomponents/client5/httpclient5/5.6.5/httpclient5-5.6.5.jar:$M2/org/apache/httpcomponents/core5/httpcore5/5.4.4/httpcore5-5.4.4.jar:$M2/org/slf4j/slf4j-api/2.0.17/slf4j-api-2.0.17.jar
+CP=$M2/org/apache/httpcomponents/client5/httpclient5/5.6.5/httpclient5-5.6.5.jar:$M2/org/apache/httpcomponents/core5/httpcore5/5.4.4/httpcore5-5.4.4.jar:$M2/org/apache/httpcomponents/core5/httpcore5-h2/5.4.4/httpcore5-h2-5.4.4.jar:$M2/org/slf4j/slf4j-api/2.0.17/slf4j-api-2.0.17.jar
 for jar in ${CP//:/ }; do [ -f "$jar" ] || { echo "missing $jar" >&2; exit 1; }; done
 "$JAVA" bench/Upstream.java "$PORT" > /dev/null 2>&1 &
 UPSTREAM=$!

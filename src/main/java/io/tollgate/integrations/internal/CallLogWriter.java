@@ -186,7 +186,7 @@ public class CallLogWriter implements SmartLifecycle {
 
     @Override
     public int getPhase() {
-        // After the web server's graceful shutdown (no more calls to log), before the DataSource closes.
+        // With the metering writers, before the DataSource closes; a call logged after the stop writes its own row.
         return Integer.MAX_VALUE - 200;
     }
 }
