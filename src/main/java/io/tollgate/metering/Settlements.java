@@ -2,7 +2,6 @@ package io.tollgate.metering;
 
 import io.tollgate.platform.ApiException;
 import io.tollgate.platform.SqlPipeline;
-import io.tollgate.platform.TenantScope;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -63,10 +62,7 @@ public class Settlements implements SmartLifecycle {
     public void settle(HoldTicket ticket, Settlement settlement) {
         HoldSettler.Held call = new HoldSettler.Held(ticket, settlement);
         if (!batching) {
-            // Ledger work, as system work: the batched writer's thread has no tenant either (row-level security).
-            try (TenantScope.Binding system = TenantScope.system()) {
-                write(List.of(call));
-            }
+            write(List.of(call)); // in the caller's thread, as system work (BatchTransactions)
             return;
         }
         if (!running) throw unavailable("Metering is shutting down");
