@@ -3,6 +3,9 @@ package io.tollgate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tollgate.keys.Scopes;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +19,39 @@ import java.util.UUID;
  */
 public record TenantFixture(String organizationId, String appId, Api client, Ids ids) {
 
-    /** The ids of its objects, for another organization's credentials to try. */
-    public record Ids(String webhookEndpoint, String webhookSource, String connection, String payment, String endUserToken) {}
+    /** What each id names; the object-level authorization test's paths name these in braces ({CONTENT}). */
+    public enum Kind {
+        WEBHOOK_ENDPOINT, WEBHOOK_EVENT, WEBHOOK_SOURCE, CONNECTION, PAYMENT, CONTENT, FEATURE, RESERVATION, JOB, SUBSCRIPTION, INVOICE,
+        CATALOG_APP, GATEWAY_FEATURE, END_USER, IDENTITY
+    }
+
+    /** The external user id (X-External-User-Id) each fixture's app has a subscription for. */
+    public static final String EXTERNAL_USER = "fixture-player";
+
+    /** The ids of its objects, for another organization's credentials to try, and its end user's token. */
+    public record Ids(Map<Kind, String> byKind, String endUserToken) {
+        public Ids {
+            byKind = Map.copyOf(byKind);
+        }
+
+        public String of(Kind kind) {
+            String id = byKind.get(kind);
+            if (id == null) throw new IllegalArgumentException("the fixture made no " + kind);
+            return id;
+        }
+
+        /** These ids and one more (an object a test made by other means). */
+        public Ids with(Kind kind, String id) {
+            Map<Kind, String> more = new EnumMap<>(byKind);
+            more.put(kind, id);
+            return new Ids(more, endUserToken);
+        }
+
+        public String webhookEndpoint() { return of(Kind.WEBHOOK_ENDPOINT); }
+        public String webhookSource() { return of(Kind.WEBHOOK_SOURCE); }
+        public String connection() { return of(Kind.CONNECTION); }
+        public String payment() { return of(Kind.PAYMENT); }
+    }
 
     public static TenantFixture create(Api admin, int port) {
         String org = admin.post("/api/admin/organizations", Map.of("name", "Tenant " + UUID.randomUUID())).data().get("id").asString();
@@ -64,7 +98,71 @@ public record TenantFixture(String organizationId, String appId, Api client, Ids
         Api.Res credential = client.put("/api/v1/integrations/" + connectionId + "/credentials/api_key", Map.of("value", "sk_tenant_secret_1"));
         assertThat(credential.status()).as(credential.toString()).isIn(200, 201);
 
-        return new TenantFixture(org, app, client, new Ids(endpoint.data().get("id").asString(), source.data().get("id").asString(), connectionId,
-                paymentId, token));
+        Map<Kind, String> ids = new EnumMap<>(Kind.class);
+        ids.put(Kind.WEBHOOK_ENDPOINT, endpoint.data().get("id").asString());
+        ids.put(Kind.WEBHOOK_SOURCE, source.data().get("id").asString());
+        ids.put(Kind.CONNECTION, connectionId);
+        ids.put(Kind.PAYMENT, paymentId);
+        Api.Res me = client.with("X-User-Token", token).get("/api/v1/auth/me");
+        assertThat(me.status()).as(me.toString()).isEqualTo(200);
+        ids.put(Kind.END_USER, me.data().get("user").get("id").asString());
+        moreObjects(admin, org, app, client, ids);
+        return new TenantFixture(org, app, client, new Ids(ids, token));
+    }
+
+    /** Content, a reservation, a media job, a subscription, an invoice, a catalog app's activation, a gateway feature, a webhook event. */
+    private static void moreObjects(Api admin, String org, String app, Api client, Map<Kind, String> ids) {
+        Api.Res content = admin.post("/api/external-apps/" + app + "/content", Map.of("title", "Item", "type", "video",
+                "url", "https://cdn.example/item.mp4", "status", "published"));
+        assertThat(content.status()).as(content.toString()).isEqualTo(201);
+        ids.put(Kind.CONTENT, content.data().get("id").asString());
+
+        String feature = "render_" + suffix();
+        feature(admin, app, Map.of("feature_name", feature, "pricing_type", "credit", "credit_cost", 1));
+        ids.put(Kind.FEATURE, feature);
+        Api.Res reservation = client.post("/api/v1/features/" + feature + "/reservations", Map.of("units", 1, "ttl_seconds", 3600));
+        assertThat(reservation.status()).as(reservation.toString()).isEqualTo(201);
+        ids.put(Kind.RESERVATION, reservation.data().get("id").asString());
+
+        feature(admin, app, Map.of("feature_name", "image_generation", "pricing_type", "credit", "credit_cost", 1));
+        Api.Res job = client.post("/api/v1/media/generate/image", Map.of("prompt", "A tenant's sunset"));
+        assertThat(job.status()).as(job.toString()).isIn(200, 201, 202);
+        ids.put(Kind.JOB, job.data().has("job_id") ? job.data().get("job_id").asString() : job.data().get("id").asString());
+
+        String gateway = "proxied_" + suffix();
+        feature(admin, app, Map.of("feature_name", gateway, "pricing_type", "credit", "credit_cost", 1, "backend", "upstream",
+                "upstream_url", "http://127.0.0.1:9/upstream", "timeout_seconds", 5));
+        ids.put(Kind.GATEWAY_FEATURE, gateway);
+
+        Api.Res subscription = client.with("X-External-User-Id", EXTERNAL_USER)
+                .post("/api/v1/subscriptions", Map.of("plan_id", "pro", "payment_method", "sandbox", "sandbox_outcome", "pending"));
+        assertThat(subscription.status()).as(subscription.toString()).isEqualTo(201);
+        ids.put(Kind.SUBSCRIPTION, subscription.data().get("id").asString());
+
+        Api.Res invoices = admin.post("/api/admin/invoices/generate", Map.of("period", YearMonth.now(ZoneOffset.UTC).toString(), "organization_id", org));
+        assertThat(invoices.status()).as(invoices.toString()).isIn(200, 201);
+        assertThat(invoices.data().size()).as(invoices.toString()).isPositive();
+        ids.put(Kind.INVOICE, invoices.data().get(0).get("id").asString()); // a draft (this month's): its customer sees it once finalized
+
+        String catalogApp = "tenant-" + suffix();
+        Api.Res added = admin.post("/api/admin/catalog-apps", Map.of("id", catalogApp, "name", "Tenant widget", "category", "test",
+                "token_cost", 1, "widget_url", "http://127.0.0.1:9/widget"));
+        assertThat(added.status()).as(added.toString()).isEqualTo(201);
+        Api.Res activated = client.post("/api/v1/customer/apps/" + catalogApp + "/activate", Map.of());
+        assertThat(activated.status()).as(activated.toString()).isEqualTo(201);
+        ids.put(Kind.CATALOG_APP, catalogApp);
+
+        Api.Res sent = client.post("/api/v1/webhook-endpoints/" + ids.get(Kind.WEBHOOK_ENDPOINT) + "/test", Map.of());
+        assertThat(sent.status()).as(sent.toString()).isIn(200, 202);
+        ids.put(Kind.WEBHOOK_EVENT, sent.data().get("event_id").asString());
+    }
+
+    private static void feature(Api admin, String app, Map<String, Object> body) {
+        Api.Res res = admin.post("/api/external-apps/" + app + "/features", body);
+        assertThat(res.status()).as(res.toString()).isEqualTo(201);
+    }
+
+    private static String suffix() {
+        return UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     }
 }
