@@ -72,6 +72,8 @@ class ObjectLevelAuthorizationTest extends ApiTest {
             get("/api/v1/webhook-sources/{WEBHOOK_SOURCE}"),
             put("/api/v1/webhook-sources/{WEBHOOK_SOURCE}", Map.of("name", "Taken")),
             get("/api/v1/webhook-sources/{WEBHOOK_SOURCE}/events"),
+            get("/api/v1/webhook-sources/{WEBHOOK_SOURCE}/events/{INBOUND_EVENT}"),
+            post("/api/v1/webhook-sources/{WEBHOOK_SOURCE}/events/{INBOUND_EVENT}/retry", Map.of()),
             delete("/api/v1/webhook-sources/{WEBHOOK_SOURCE}"),
             // integration connections, and calls through them
             get("/api/v1/integrations/{CONNECTION}"),

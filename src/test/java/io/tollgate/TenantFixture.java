@@ -3,13 +3,17 @@ package io.tollgate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tollgate.keys.Scopes;
+import java.nio.charset.StandardCharsets;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.EnumMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * An organization with one object of each organization-scoped kind, made through the public APIs (an
@@ -22,7 +26,7 @@ public record TenantFixture(String organizationId, String appId, Api client, Ids
     /** What each id names; the object-level authorization test's paths name these in braces ({CONTENT}). */
     public enum Kind {
         WEBHOOK_ENDPOINT, WEBHOOK_EVENT, WEBHOOK_SOURCE, CONNECTION, PAYMENT, CONTENT, FEATURE, RESERVATION, JOB, SUBSCRIPTION, INVOICE,
-        CATALOG_APP, GATEWAY_FEATURE, END_USER, IDENTITY
+        CATALOG_APP, GATEWAY_FEATURE, END_USER, IDENTITY, INBOUND_EVENT
     }
 
     /** The external user id (X-External-User-Id) each fixture's app has a subscription for. */
@@ -79,8 +83,10 @@ public record TenantFixture(String organizationId, String appId, Api client, Ids
 
         Api.Res endpoint = client.post("/api/v1/webhook-endpoints", Map.of("url", "http://127.0.0.1:9/hook", "event_types", List.of("payment.*")));
         assertThat(endpoint.status()).as(endpoint.toString()).isEqualTo(201);
-        Api.Res source = client.post("/api/v1/webhook-sources", Map.of("name", "Source", "scheme", "hmac_sha256_hex"));
+        Api.Res source = client.post("/api/v1/webhook-sources", Map.of("name", "Source", "scheme", "hmac_sha256_hex",
+                "signature_header", "X-Tenant-Signature"));
         assertThat(source.status()).as(source.toString()).isEqualTo(201);
+        String inboundEvent = receive(port, source.data().get("inbound_path").asString(), source.data().get("secret").asString());
 
         Map<String, Object> provider = new LinkedHashMap<>();
         String name = "tenant_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
@@ -106,6 +112,7 @@ public record TenantFixture(String organizationId, String appId, Api client, Ids
         Api.Res me = client.with("X-User-Token", token).get("/api/v1/auth/me");
         assertThat(me.status()).as(me.toString()).isEqualTo(200);
         ids.put(Kind.END_USER, me.data().get("user").get("id").asString());
+        ids.put(Kind.INBOUND_EVENT, inboundEvent);
         moreObjects(admin, org, app, client, ids);
         return new TenantFixture(org, app, client, new Ids(ids, token));
     }
@@ -155,6 +162,21 @@ public record TenantFixture(String organizationId, String appId, Api client, Ids
         Api.Res sent = client.post("/api/v1/webhook-endpoints/" + ids.get(Kind.WEBHOOK_ENDPOINT) + "/test", Map.of());
         assertThat(sent.status()).as(sent.toString()).isIn(200, 202);
         ids.put(Kind.WEBHOOK_EVENT, sent.data().get("event_id").asString());
+    }
+
+    /** An event the source received, signed as its sender signs (the hex HMAC-SHA256 of the body); its id. */
+    private static String receive(int port, String inboundPath, String secret) {
+        String body = "{\"id\": \"tenant-delivery-1\", \"event\": \"push\"}";
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            String hex = HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+            Api.Res received = Api.at(port).with("X-Tenant-Signature", "sha256=" + hex).send("POST", inboundPath, body);
+            assertThat(received.status()).as(received.toString()).isEqualTo(200);
+            return received.data().get("id").asString();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void feature(Api admin, String app, Map<String, Object> body) {
