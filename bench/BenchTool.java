@@ -39,6 +39,7 @@ public class BenchTool {
             case "marks" -> marks(args[1]);
             case "exactness" -> exactness(args[1], args[2], args[3], Long.parseLong(args[4]), Long.parseLong(args[5]));
             case "exactness-held" -> exactnessHeld(args[1], args[2], args[3], args[4], Long.parseLong(args[5]), Long.parseLong(args[6]));
+            case "exactness-gateway" -> exactnessGateway(args[1], args[2], args[3], args[4], Long.parseLong(args[5]), Long.parseLong(args[6]));
             case "crash-load" -> crashLoad(args[1], args[2], args[3], Integer.parseInt(args[4]), Path.of(args[5]));
             case "crash-verify" -> crashVerify(args[1], args[2], Path.of(args[3]));
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
@@ -138,6 +139,36 @@ public class BenchTool {
             System.out.printf("{\"usage_rows_ok\":%d,\"usage_rows_refused\":%d,\"credits_in_usage\":%d,\"credits_captured\":%d,"
                     + "\"captures_not_matching_their_calls\":%d,\"paid_calls_without_capture\":%d,\"holds_pending\":%d}%n",
                     ok, refused, creditsInUsage, captured, mismatched, unpaid, pending);
+        }
+    }
+
+    /**
+     * After a gateway run, whichever way its calls were charged (spent by the metering batch: the usage row names the batch's
+     * spend transfer; or held then captured: it names its hold), since the marks: usage rows of the feature, credits in them,
+     * credits the transfers they name moved, transfers that differ from the calls naming them, paid calls without a transfer,
+     * and holds of the wallet still pending (none once the run is over).
+     */
+    static void exactnessGateway(String url, String walletId, String appId, String feature, long usageMark, long transferMark) throws Exception {
+        try (Connection c = connect(url); Statement s = c.createStatement()) {
+            String since = " created_at > to_timestamp(" + usageMark + " / 1e6)";
+            String usage = "usage_events WHERE app_id = '" + appId + "' AND feature = '" + feature + "' AND" + since;
+            String transfers = "ledger_transfers t WHERE t.created_at > to_timestamp(" + transferMark + " / 1e6) AND ((t.kind = 'spend' AND t.debit_account = '"
+                    + walletId + "') OR t.kind = 'capture')";
+            // A transfer is named by a usage row through its reference (a batch's spends) or its hold (a capture).
+            String named = "(SELECT DISTINCT transfer_reference AS r FROM " + usage + " AND credits_used > 0)";
+            String moved = transfers + " AND coalesce(CASE WHEN t.kind = 'spend' THEN t.reference ELSE t.hold_id END, '') IN " + named;
+            long ok = one(s, "SELECT count(*) FROM " + usage + " AND response_status BETWEEN 200 AND 299");
+            long refused = one(s, "SELECT count(*) FROM " + usage + " AND response_status NOT BETWEEN 200 AND 299");
+            long creditsInUsage = one(s, "SELECT coalesce(sum(credits_used), 0) FROM " + usage);
+            long creditsMoved = one(s, "SELECT coalesce(sum(t.amount), 0) FROM " + moved);
+            long mismatched = one(s, "SELECT count(*) FROM " + moved + " AND t.amount IS DISTINCT FROM (SELECT sum(u.credits_used) FROM usage_events u WHERE"
+                    + since.replace("created_at", "u.created_at") + " AND u.transfer_reference = CASE WHEN t.kind = 'spend' THEN t.reference ELSE t.hold_id END)");
+            long unpaid = one(s, "SELECT count(*) FROM " + usage + " AND credits_used > 0 AND NOT EXISTS (SELECT 1 FROM " + transfers
+                    + " AND (CASE WHEN t.kind = 'spend' THEN t.reference ELSE t.hold_id END) = transfer_reference)");
+            long pending = one(s, "SELECT count(*) FROM ledger_holds WHERE account_id = '" + walletId + "' AND status = 'pending'");
+            System.out.printf("{\"usage_rows_ok\":%d,\"usage_rows_refused\":%d,\"credits_in_usage\":%d,\"credits_moved\":%d,"
+                    + "\"transfers_not_matching_their_calls\":%d,\"paid_calls_without_transfer\":%d,\"holds_pending\":%d}%n",
+                    ok, refused, creditsInUsage, creditsMoved, mismatched, unpaid, pending);
         }
     }
 

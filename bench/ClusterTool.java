@@ -70,7 +70,8 @@ public class ClusterTool {
             String keyId = match(ID, created);
             String key = match(KEY, created);
             for (String base : others) {
-                if (status(base, key, app) != 200) throw new IllegalStateException("new key refused on " + base);
+                int status = status(base, key, app);
+                if (status != 200) throw new IllegalStateException("new key answered " + status + " on " + base);
             }
             long revoked = System.nanoTime();
             send("DELETE", adminBase + "/api/external-apps/" + app + "/api-keys/" + keyId, token, null, null);

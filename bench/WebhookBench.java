@@ -52,6 +52,12 @@ public class WebhookBench {
     static final AtomicLong requests = new AtomicLong();
     static volatile String mode = "ok"; // ok | gone-once | half
     static final AtomicLong halfCounter = new AtomicLong();
+    /** When the producer got the answer to its publish (so after the commit), per event id. */
+    static final Map<String, Long> ackMillis = new ConcurrentHashMap<>();
+    /** The server's lease (a claim sets next_attempt_at to claim time + lease; a success leaves it so). */
+    static final long LEASE_SECONDS = Long.getLong("bench.leaseSeconds", 60);
+    static String jdbcUrl;
+    static long serverPid;
 
     public static void main(String[] args) throws Exception {
         base = args[0];
@@ -61,6 +67,8 @@ public class WebhookBench {
         int producers = Integer.parseInt(args[4]);
         int backlog = Integer.parseInt(args[5]);
         String out = args[6];
+        jdbcUrl = jdbc;
+        serverPid = args.length > 7 ? Long.parseLong(args[7]) : 0;
 
         HttpServer receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
         receiver.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -105,10 +113,13 @@ public class WebhookBench {
         firstArrivalMillis.clear();
         latencyMillis.clear();
 
+        ackMillis.clear();
+        Cost cost = Cost.start();
         long started = System.currentTimeMillis();
         List<String> produced = produce(path, seconds, producers);
         long stopped = System.currentTimeMillis();
         boolean all = awaitAll(Set.copyOf(produced), Duration.ofSeconds(60));
+        Map<String, Object> costs = cost.per(produced.size());
         long deliveredInWindow = firstArrivalMillis.values().stream().filter(t -> t >= started && t <= stopped).count();
         List<Long> latencies = new ArrayList<>(latencyMillis.values());
         Collections.sort(latencies);
@@ -121,7 +132,115 @@ public class WebhookBench {
         r.put("p50_ms", percentile(latencies, 0.50));
         r.put("p99_ms", percentile(latencies, 0.99));
         r.put("max_ms", latencies.isEmpty() ? null : latencies.getLast());
+        r.put("p50_by_third_ms", byThird(produced));
+        r.put("stages_ms", stages(produced));
+        r.put("cost_per_event", costs);
         return r;
+    }
+
+    /** p50 latency of the events published in each third of the run: a queue that grows shows as a rising p50. */
+    private static List<Long> byThird(List<String> ids) {
+        List<String> ordered = ids.stream().filter(latencyMillis::containsKey)
+                .sorted(java.util.Comparator.comparing(id -> ackMillis.getOrDefault(id, 0L))).toList();
+        List<Long> p50s = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            List<Long> part = new ArrayList<>(ordered.subList(ordered.size() * t / 3, ordered.size() * (t + 1) / 3).stream().map(latencyMillis::get).toList());
+            Collections.sort(part);
+            p50s.add(percentile(part, 0.5));
+        }
+        return p50s;
+    }
+
+    /**
+     * Where the time from an event's write to its arrival goes, per delivery (p50 / p99 of each step):
+     * write → ack (the producer has its answer: the commit lies between), write → claim (a dispatcher
+     * took it), claim → send (bodies and endpoints loaded, attempt started), send → arrival (HTTP to the
+     * first byte here), arrival → recorded (the result written; the slot comes back). From the database:
+     * created_at (the write, inside the producing transaction), next_attempt_at − lease (the claim),
+     * the attempt's attempted_at (send start), the delivery's updated_at (result recorded).
+     */
+    private static Map<String, Object> stages(List<String> ids) throws Exception {
+        Map<String, List<Long>> gaps = new LinkedHashMap<>();
+        for (String k : List.of("write_to_ack", "write_to_claim", "claim_to_send", "send_to_arrival", "arrival_to_recorded")) {
+            gaps.put(k, new ArrayList<>());
+        }
+        try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "");
+             PreparedStatement s = c.prepareStatement("""
+                     SELECT d.message_id, extract(epoch FROM d.created_at) * 1000,
+                       extract(epoch FROM d.next_attempt_at - make_interval(secs => ?)) * 1000,
+                       (SELECT extract(epoch FROM min(a.attempted_at)) * 1000 FROM webhook_attempts a WHERE a.delivery_id = d.id AND a.succeeded),
+                       extract(epoch FROM d.updated_at) * 1000
+                     FROM webhook_deliveries d WHERE d.message_id = ANY(?) AND d.status = 'succeeded' AND d.run_attempts = 1""")) {
+            s.setLong(1, LEASE_SECONDS);
+            s.setArray(2, c.createArrayOf("text", ids.toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    String id = rs.getString(1);
+                    long write = (long) rs.getDouble(2), claim = (long) rs.getDouble(3), send = (long) rs.getDouble(4), recorded = (long) rs.getDouble(5);
+                    Long ack = ackMillis.get(id), arrival = firstArrivalMillis.get(id);
+                    if (ack != null) gaps.get("write_to_ack").add(ack - write);
+                    gaps.get("write_to_claim").add(claim - write);
+                    gaps.get("claim_to_send").add(send - claim);
+                    if (arrival != null) {
+                        gaps.get("send_to_arrival").add(arrival - send);
+                        gaps.get("arrival_to_recorded").add(recorded - arrival);
+                    }
+                }
+            }
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        gaps.forEach((k, v) -> {
+            Collections.sort(v);
+            r.put(k, Map.of("p50", String.valueOf(percentile(v, 0.5)), "p99", String.valueOf(percentile(v, 0.99))));
+        });
+        return r;
+    }
+
+    /**
+     * What a run cost the server and PostgreSQL, which does not depend on how busy the machine was: CPU
+     * (from /proc, the server process and every postgres process) and database transactions.
+     */
+    record Cost(long serverTicksBefore, long postgresTicksBefore, long commitsBefore) {
+        static Cost start() throws Exception {
+            return new Cost(ticks(serverPid), postgresTicks(), commits());
+        }
+
+        Map<String, Object> per(long events) throws Exception {
+            Map<String, Object> r = new LinkedHashMap<>();
+            if (events == 0) return r;
+            if (serverPid != 0) r.put("server_cpu_us", (ticks(serverPid) - serverTicksBefore) * 10_000 / events);
+            r.put("postgres_cpu_us", (postgresTicks() - postgresTicksBefore) * 10_000 / events);
+            r.put("db_transactions", String.format(java.util.Locale.ROOT, "%.2f", (commits() - commitsBefore) / (double) events));
+            return r;
+        }
+
+        static long ticks(long pid) {
+            try {
+                String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
+            } catch (Exception e) {
+                return 0;
+            }
+        }
+
+        /** The bench's PostgreSQL (its postmaster names the bench's data directory) and its backends. */
+        static long postgresTicks() {
+            String dataDir = System.getProperty("bench.postgresDataDir", "work-webhooks");
+            return ProcessHandle.allProcesses()
+                    .filter(p -> String.join(" ", p.info().arguments().orElse(new String[0])).contains(dataDir)
+                            && p.info().command().orElse("").endsWith("postgres"))
+                    .flatMap(p -> java.util.stream.Stream.concat(java.util.stream.Stream.of(p), p.descendants()))
+                    .mapToLong(p -> ticks(p.pid())).sum();
+        }
+
+        static long commits() throws Exception {
+            try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "");
+                 ResultSet rs = c.createStatement().executeQuery("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     private static Map<String, Object> backlog(String org, String url, int n, int producers) throws Exception {
@@ -228,7 +347,11 @@ public class WebhookBench {
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int p = 0; p < producers; p++) {
                 pool.submit(() -> {
-                    while (go.get()) ids.add(post(path, null).get("event_id").asString());
+                    while (go.get()) {
+                        String id = post(path, null).get("event_id").asString();
+                        ackMillis.put(id, System.currentTimeMillis());
+                        ids.add(id);
+                    }
                     return null;
                 });
             }

@@ -4,6 +4,8 @@
 # once (steady, with commit → first byte latency; and a backlog drained at once), and with a receiver
 # failing half the time, the accounting check: published = delivered + scheduled for retry, none missing.
 # Targets: ≥ 1,000 deliveries/s and p99 commit → first byte ≤ 1 s. Writes bench/results/<time>/webhooks.{json,md}.
+# The steady run also reports where the time goes per delivery (write → ack, → claim, → send, → arrival,
+# → recorded) from the tables' timestamps, the p50 by third of the run, and CPU µs and transactions per event.
 #
 # Usage: bench/webhooks.sh [--duration SECONDS] [--producers N] [--backlog N] [--skip-build]
 set -euo pipefail
@@ -60,8 +62,8 @@ done
 curl -sf -o /dev/null "$BASE/actuator/health" || { echo "server did not start; see $OUT/server-webhooks.log" >&2; exit 1; }
 
 echo "== webhooks: steady ${DURATION}s with $PRODUCERS producers, a backlog of $BACKLOG, then a receiver failing half the time"
-"$JAVA" -cp "$TOOL_CP" bench/WebhookBench.java "$BASE" "$TOKEN" "jdbc:postgresql://localhost:$PGPORT/postgres" \
-    "$DURATION" "$PRODUCERS" "$BACKLOG" "$OUT/webhooks.json" > "$OUT/webhooks.txt"
+"$JAVA" -Dbench.postgresDataDir="$WORK/data" -cp "$TOOL_CP" bench/WebhookBench.java "$BASE" "$TOKEN" \
+    "jdbc:postgresql://localhost:$PGPORT/postgres" "$DURATION" "$PRODUCERS" "$BACKLOG" "$OUT/webhooks.json" "$SERVER_PID" > "$OUT/webhooks.txt"
 
 check() { # label jq-condition
   if jq -e "$2" "$OUT/webhooks.json" > /dev/null; then echo "- [x] $1"; else echo "- [ ] $1 — MISSED"; fi
@@ -75,6 +77,10 @@ check() { # label jq-condition
   jq -r '"| steady (delivered) | \(.steady.events_published) | \(.steady.delivered_per_second|floor) | \(.steady.p50_ms) | \(.steady.p99_ms) | \(.steady.max_ms) |"' "$OUT/webhooks.json"
   jq -r '"| backlog drained | \(.backlog.delivered) of \(.backlog.queued) | \(.backlog.delivered_per_second|floor) | | | |"' "$OUT/webhooks.json"
   jq -r '"| half failing | \(.failing.events_published) | \(.failing.deliveries_by_status) | | | |"' "$OUT/webhooks.json"
+  echo
+  echo "Steady, where the time goes (p50 / p99 ms per delivery): $(jq -r '.steady.stages_ms | to_entries | map("\(.key) \(.value.p50) / \(.value.p99)") | join(", ")' "$OUT/webhooks.json")"
+  echo "Steady, p50 by third of the run (a growing queue shows as a rise): $(jq -c '.steady.p50_by_third_ms' "$OUT/webhooks.json") ms"
+  echo "Steady, cost per event (publish + delivery): $(jq -c '.steady.cost_per_event' "$OUT/webhooks.json")"
   echo
   check "≥ 1,000 deliveries/s (backlog drain, receiver answering 200 at once)" '.backlog.delivered_per_second >= 1000'
   check "p99 commit → first byte ≤ 1 s (steady)" '.steady.p99_ms <= 1000'

@@ -1,8 +1,12 @@
 package io.tollgate.integrations;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.tollgate.audit.AuditTrail;
+import io.tollgate.integrations.internal.IntegrationsProperties;
 import io.tollgate.integrations.internal.RateWindows;
 import io.tollgate.platform.ApiException;
+import io.tollgate.platform.CacheInvalidation;
 import io.tollgate.platform.Ids;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -26,6 +30,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * connection's limit rows (in limit_type order, so two calls cannot deadlock), decides each with
  * {@link RateWindows}, and either spends one from every limit or none (a refusal by one spends nothing from the
  * others) — then commits. A refusal is 429 RATE_LIMITED with Retry-After (seconds to the end of the window).
+ * The transaction commits without waiting for the WAL flush (see {@link #spend}).
+ * Whether a connection has any limit at all is cached per node (dropped everywhere when its limits are replaced), so a
+ * connection without limits costs a call no query and no transaction.
  */
 @Service
 public class ConnectionRateLimits {
@@ -34,13 +41,21 @@ public class ConnectionRateLimits {
     private final AuditTrail audit;
     private final TransactionTemplate transactions;
     private final Clock clock;
+    private final CacheInvalidation invalidation;
+    /** Connection id → has at least one limit row. */
+    private final Cache<String, Boolean> limited;
+    static final String CACHE_TOPIC = "integration-rate-limits";
 
-    ConnectionRateLimits(JdbcClient jdbc, Connections connections, AuditTrail audit, TransactionTemplate transactions, Clock clock) {
+    ConnectionRateLimits(JdbcClient jdbc, Connections connections, AuditTrail audit, TransactionTemplate transactions, Clock clock,
+                         CacheInvalidation invalidation, IntegrationsProperties properties) {
         this.jdbc = jdbc;
         this.connections = connections;
         this.audit = audit;
         this.transactions = transactions;
         this.clock = clock;
+        this.invalidation = invalidation;
+        this.limited = Caffeine.newBuilder().maximumSize(properties.proxy().connectionCacheMaxEntries()).expireAfterWrite(Duration.ofMinutes(10)).build();
+        invalidation.subscribe(CACHE_TOPIC, limited::invalidate, limited::invalidateAll);
     }
 
     public List<RateLimitView> list(String organizationId, String connectionId) {
@@ -71,14 +86,24 @@ public class ConnectionRateLimits {
         jdbc.sql("DELETE FROM integration_rate_limits WHERE connection_id = ? AND NOT (limit_type = ANY (?))")
                 .params(connectionId, kept.toArray(String[]::new)).update();
         List<RateLimitView> after = rows(connectionId);
+        invalidation.publish(CACHE_TOPIC, connectionId);
         audit.record("integration_connection.rate_limits_changed", "integration_connection", connectionId, before, after);
         return after;
     }
 
     /** Spends one call from every limit of the connection, or throws 429 having spent nothing. */
     public void spend(String connectionId) {
+        // Loaded through the cache: an invalidation committed while it loads waits for the load, then drops it.
+        if (!limited.get(connectionId, id -> jdbc.sql("SELECT EXISTS (SELECT 1 FROM integration_rate_limits WHERE connection_id = ?)")
+                .param(id).query(Boolean.class).single())) {
+            return;
+        }
         Instant now = clock.instant();
         ApiException refusal = transactions.execute(tx -> {
+            // Every call of the connection queues on these rows until this commit. A count is not money: its commit need
+            // not wait for the WAL flush (a crash may forget the last few hundred milliseconds of counted calls, never
+            // count a call twice), so the lock is held for the statements only, not for an fsync as well.
+            jdbc.sql("SET LOCAL synchronous_commit = off").update();
             record Limit(String id, LimitType type, int max, int usage, Instant end) {}
             List<Limit> limits = jdbc.sql("SELECT id, limit_type, max_requests, current_usage, window_end FROM integration_rate_limits"
                             + " WHERE connection_id = ? ORDER BY limit_type FOR UPDATE").param(connectionId)

@@ -1,5 +1,7 @@
 package io.tollgate.integrations;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.tollgate.audit.AuditTrail;
 import io.tollgate.integrations.internal.IntegrationsProperties;
 import io.tollgate.integrations.internal.JsonSchemas;
@@ -17,6 +19,7 @@ import io.tollgate.platform.RequestContext;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +48,12 @@ public class Connections {
     private final AuditTrail audit;
     private final CacheInvalidation invalidation;
     private final int defaultIntervalSeconds;
+    /**
+     * Live connections by id, for the proxy's per-call lookup. Every change of a connection's status, configuration or
+     * deletion publishes CACHE_TOPIC in its transaction, so every node drops its copy at commit; health fields (which the
+     * proxy does not read) may lag until then or the expiry. Only rows found are kept: made-up ids cannot fill it.
+     */
+    private final Cache<String, Connection> live;
 
     Connections(JdbcClient jdbc, Json json, Providers providers, Credentials credentials, Organizations organizations, JsonSchemas schemas,
                 AuditTrail audit, CacheInvalidation invalidation, IntegrationsProperties properties) {
@@ -57,6 +66,8 @@ public class Connections {
         this.audit = audit;
         this.invalidation = invalidation;
         this.defaultIntervalSeconds = properties.health().defaultIntervalSeconds();
+        this.live = Caffeine.newBuilder().maximumSize(properties.proxy().connectionCacheMaxEntries()).expireAfterWrite(Duration.ofMinutes(10)).build();
+        invalidation.subscribe(CACHE_TOPIC, live::invalidate, live::invalidateAll);
     }
 
     public Connection get(String organizationId, String id) {
@@ -68,6 +79,20 @@ public class Connections {
         if (!Ids.looksLike("con", id)) return Optional.empty();
         return jdbc.sql("SELECT " + COLUMNS + FROM + " WHERE c.id = ? AND c.organization_id = ? AND c.deleted_at IS NULL")
                 .params(id, organizationId).query(Connections::map).optional();
+    }
+
+    /**
+     * As {@link #find}, from this node's cache (no query once cached; dropped on every node when the connection changes):
+     * for the proxy, which reads only the connection's status, provider and configuration.
+     */
+    public Optional<Connection> findCached(String organizationId, String id) {
+        if (!Ids.looksLike("con", id)) return Optional.empty();
+        Connection cached = live.getIfPresent(id);
+        if (cached == null) {
+            // Loaded through the cache so a change committed meanwhile (its invalidation waits for the load) is not missed.
+            cached = live.get(id, key -> findAny(key).orElse(null));
+        }
+        return cached != null && cached.organizationId().equals(organizationId) ? Optional.of(cached) : Optional.empty();
     }
 
     /** Any organization's live connection (the scheduler and the console's cross-organization views). */

@@ -86,6 +86,7 @@ public class HealthChecks {
                 throw new ApiException(HttpStatus.CONFLICT, "OAUTH_NOT_AUTHORIZED", "Authorize the connection with " + provider.displayName() + " first");
             }
             jdbc.sql("UPDATE integration_connections SET status = 'testing', updated_at = now() WHERE id = ?").param(connectionId).update();
+            invalidation.publish(Connections.CACHE_TOPIC, connectionId);
             return locked;
         });
         HealthResult result = check(connections.get(organizationId, connectionId), before.healthCheckType());

@@ -36,35 +36,39 @@ class DeliveryStore {
     /** A claimed delivery. runAttempts: attempts since it was last (re)queued, its place in the retry schedule. */
     record Claimed(String deliveryId, String messageId, String endpointId, Long sequence, int attempts, int runAttempts) {}
 
+    /** What a claim took: the deliveries, and the bodies of their messages by message id. */
+    record Claim(List<Claimed> deliveries, Map<String, String> bodies) {}
+
     /**
      * Claims up to limit due deliveries for this node: due (next_attempt_at passed), and for an ordered
      * endpoint only the pending delivery with the lowest sequence (so one at a time, in order). A claim
      * moves next_attempt_at to the lease's end: if this node dies, the delivery is due again then.
-     * SKIP LOCKED lets every node claim side by side without waiting or taking the same row.
+     * SKIP LOCKED lets every node claim side by side without waiting or taking the same row. The bodies
+     * come in the same statement: a claim is one round trip between a commit and its send.
      */
-    List<Claimed> claim(int limit, Instant now, Instant leaseEnd) {
-        return jdbc.sql("""
+    Claim claim(int limit, Instant now, Instant leaseEnd) {
+        List<Claimed> claimed = new ArrayList<>();
+        Map<String, String> bodies = new HashMap<>();
+        jdbc.sql("""
                 WITH due AS (
                   SELECT d.id FROM webhook_deliveries d
                   WHERE d.status = 'pending' AND d.next_attempt_at <= ?
                     AND (d.sequence IS NULL OR NOT EXISTS (
                       SELECT 1 FROM webhook_deliveries p WHERE p.endpoint_id = d.endpoint_id AND p.status = 'pending'
                         AND p.sequence IS NOT NULL AND p.sequence < d.sequence))
-                  ORDER BY d.next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED)
-                UPDATE webhook_deliveries d SET next_attempt_at = ?, updated_at = now() FROM due WHERE d.id = due.id
-                RETURNING d.id, d.message_id, d.endpoint_id, d.sequence, d.attempts, d.run_attempts""")
+                  ORDER BY d.next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED),
+                claimed AS (
+                  UPDATE webhook_deliveries d SET next_attempt_at = ?, updated_at = now() FROM due WHERE d.id = due.id
+                  RETURNING d.id, d.message_id, d.endpoint_id, d.sequence, d.attempts, d.run_attempts)
+                SELECT c.*, m.body FROM claimed c LEFT JOIN webhook_messages m ON m.id = c.message_id""")
                 .params(Timestamp.from(now), limit, Timestamp.from(leaseEnd))
-                .query((rs, i) -> new Claimed(rs.getString(1), rs.getString(2), rs.getString(3), (Long) rs.getObject(4), rs.getInt(5),
-                        rs.getInt(6)))
-                .list();
-    }
-
-    /** The bodies of these messages, by id. */
-    Map<String, String> bodies(List<String> messageIds) {
-        Map<String, String> bodies = new HashMap<>();
-        jdbc.sql("SELECT id, body FROM webhook_messages WHERE id = ANY(?)").param(messageIds.toArray(String[]::new))
-                .query(rs -> { bodies.put(rs.getString(1), rs.getString(2)); });
-        return bodies;
+                .query(rs -> {
+                    Claimed c = new Claimed(rs.getString(1), rs.getString(2), rs.getString(3), (Long) rs.getObject(4), rs.getInt(5), rs.getInt(6));
+                    claimed.add(c);
+                    String body = rs.getString(7);
+                    if (body != null) bodies.put(c.messageId(), body);
+                });
+        return new Claim(claimed, bodies);
     }
 
     /**

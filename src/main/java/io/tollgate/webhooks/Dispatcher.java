@@ -14,13 +14,17 @@ import org.springframework.stereotype.Component;
 
 /**
  * This node's share of the delivery queue. One poller takes free slots, claims that many due
- * deliveries (SKIP LOCKED: nodes share the queue), and runs each attempt on a virtual thread; the
- * {@link ResultWriter} records results in batches and gives the slots back. It looks every
- * TOLLGATE_WEBHOOK_POLL_MILLIS, or at once when this node queued deliveries.
+ * deliveries with their bodies in one statement (SKIP LOCKED: nodes share the queue), and runs each
+ * attempt on a virtual thread; an answered attempt queues its result for the {@link ResultWriter} and
+ * gives its slot back ({@link DeliveryFlow}). It claims again at once while claims come back full, and
+ * when idle waits to be woken — by a commit that queued deliveries on any node ({@link DueDeliveries}),
+ * a slot coming free or a recorded result — or at the latest TOLLGATE_WEBHOOK_POLL_MILLIS, the safety net.
  */
 @Component
 class Dispatcher extends Poller {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+    /** After a failed claim (the database away), the next try: soon, but not in a tight loop, whatever the poll. */
+    private static final long CLAIM_RETRY_MILLIS = 1_000;
     private final DeliveryStore store;
     private final EndpointConfigs endpoints;
     private final EndpointRateLimits rateLimits;
@@ -49,30 +53,30 @@ class Dispatcher extends Poller {
     protected void pollOnce() throws InterruptedException {
         int slots = flow.take(properties.claimBatch(), properties.pollMillis());
         if (slots == 0) return;
-        List<DeliveryStore.Claimed> claimed;
+        DeliveryStore.Claim claim;
         try {
             Instant now = clock.instant();
-            claimed = store.claim(slots, now, now.plusSeconds(properties.leaseSeconds()));
+            claim = store.claim(slots, now, now.plusSeconds(properties.leaseSeconds()));
         } catch (RuntimeException e) {
             flow.release(slots);
             log.warn("Could not claim webhook deliveries, will retry: {}", e.getMessage());
-            Thread.sleep(properties.pollMillis());
+            Thread.sleep(Math.min(properties.pollMillis(), CLAIM_RETRY_MILLIS));
             return;
         }
-        flow.release(slots - claimed.size());
-        if (claimed.isEmpty()) {
+        flow.release(slots - claim.deliveries().size());
+        if (claim.deliveries().isEmpty()) {
             flow.await(properties.pollMillis());
             return;
         }
-        start(claimed);
+        start(claim);
     }
 
-    /** Bodies and endpoints for the whole claim in two lookups, then one virtual thread per attempt. */
-    private void start(List<DeliveryStore.Claimed> claimed) {
-        Map<String, String> bodies;
+    /** Endpoints for the whole claim (cached; one lookup for those not), then one virtual thread per attempt. */
+    private void start(DeliveryStore.Claim claim) {
+        List<DeliveryStore.Claimed> claimed = claim.deliveries();
+        Map<String, String> bodies = claim.bodies();
         Map<String, EndpointConfig> configs;
         try {
-            bodies = store.bodies(claimed.stream().map(DeliveryStore.Claimed::messageId).toList());
             configs = endpoints.get(new HashSet<>(claimed.stream().map(DeliveryStore.Claimed::endpointId).toList()));
         } catch (RuntimeException e) {
             // The claims' leases run out and the deliveries come back: nothing is lost.

@@ -42,16 +42,16 @@ class Outbox {
     private final Json json;
     private final Clock clock;
     private final TransactionTemplate transactions;
-    private final DeliveryFlow flow;
+    private final DueDeliveries due;
     private final Cache<String, Boolean> recentlyDeduped = Caffeine.newBuilder().maximumSize(RECENT_MAX)
             .expireAfterWrite(Duration.ofDays(2)).build();
 
-    Outbox(JdbcClient jdbc, Json json, Clock clock, TransactionTemplate transactions, DeliveryFlow flow) {
+    Outbox(JdbcClient jdbc, Json json, Clock clock, TransactionTemplate transactions, DueDeliveries due) {
         this.jdbc = jdbc;
         this.json = json;
         this.clock = clock;
         this.transactions = transactions;
-        this.flow = flow;
+        this.due = due;
     }
 
     /**
@@ -129,7 +129,7 @@ class Outbox {
             TransactionSynchronizationManager.unbindResourceIfPossible(Outbox.this);
             if (status != STATUS_COMMITTED) return;
             deduped.forEach(key -> recentlyDeduped.put(key, Boolean.TRUE));
-            if (wrote) flow.wake();
+            if (wrote) due.queued(); // this node's dispatcher at once, the others' by NOTIFY
         }
     }
 

@@ -17,8 +17,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Records attempt results in batches (group commit): whatever finished while the last batch was being
  * written goes in the next transaction — attempts, deliveries, endpoint health, disabling — so a
- * thousand deliveries a second cost a few commits, not a thousand. Slots are given back only once a
- * result is written, which bounds the queue by the concurrency. A result that cannot be written (the
+ * thousand deliveries a second cost a few commits, not a thousand. The queue is bounded by
+ * TOLLGATE_WEBHOOK_RESULT_QUEUE_MAX ({@link DeliveryFlow}): an attempt waits for room before it queues
+ * its result and gives its slot back. A result that cannot be written (the
  * database is gone) is dropped after a few tries: its delivery's lease runs out and it is attempted
  * again, with the same webhook-id (at-least-once).
  */
@@ -50,7 +51,9 @@ class ResultWriter implements SmartLifecycle {
                 + UUID.randomUUID().toString().substring(0, 8);
     }
 
+    /** Queues a result (waiting while the queue is full) and gives the attempt's slot back. */
     void add(DeliveryResult result) {
+        flow.answered();
         queue.add(result);
     }
 
@@ -66,7 +69,8 @@ class ResultWriter implements SmartLifecycle {
             } catch (InterruptedException e) {
                 if (!running) continue;
             } finally {
-                flow.release(batch.size());
+                flow.recorded(batch.size());
+                // An immediate retry (the schedule's first) is due now.
                 if (!batch.isEmpty()) flow.wake();
                 batch.clear();
             }

@@ -25,15 +25,15 @@ public class WebhookDeliveries {
     private final EndpointStore endpoints;
     private final DeliveryStore store;
     private final Outbox outbox;
-    private final DeliveryFlow flow;
+    private final DueDeliveries due;
     private final AuditTrail audit;
     private final Clock clock;
 
-    WebhookDeliveries(EndpointStore endpoints, DeliveryStore store, Outbox outbox, DeliveryFlow flow, AuditTrail audit, Clock clock) {
+    WebhookDeliveries(EndpointStore endpoints, DeliveryStore store, Outbox outbox, DueDeliveries due, AuditTrail audit, Clock clock) {
         this.endpoints = endpoints;
         this.store = store;
         this.outbox = outbox;
-        this.flow = flow;
+        this.due = due;
         this.audit = audit;
         this.clock = clock;
     }
@@ -71,7 +71,7 @@ public class WebhookDeliveries {
             throw ApiException.notFound("webhook_event", eventId);
         }
         audit.record("webhook_event.resent", "webhook_endpoint", endpointId, null, Map.of("event_id", eventId));
-        flow.wake();
+        due.queuedAtCommit();
         return store.get(endpointId, eventId);
     }
 
@@ -82,7 +82,7 @@ public class WebhookDeliveries {
         WebhookEndpoint endpoint = receiving(organizationId, endpointId);
         int queued = store.recover(endpoint.id(), since, clock.instant());
         audit.record("webhook_endpoint.recovered", "webhook_endpoint", endpointId, null, Map.of("since", since.toString(), "queued", queued));
-        flow.wake();
+        due.queuedAtCommit();
         return queued;
     }
 

@@ -104,6 +104,32 @@ class GatewayProxyTest extends GatewayTestSupport {
     }
 
     @Test
+    void settingsChangedAfterACallApplyToTheVeryNextCall() throws Exception {
+        // The first call caches the feature's gateway settings and opened credentials on this node; each change below
+        // must reach the next call (CacheInvalidation at commit), never a cached copy.
+        App app = app(10);
+        String featureId = feature(app, "cached", "/status/500/cached", 1, Map.of());
+        settings(app, featureId, Map.of("upstream_headers", Map.of("Authorization", "Bearer first")));
+        assertThat(app.client().post("/api/v1/gateway/cached", Map.of("n", 1)).status()).isEqualTo(500);
+        assertThat(stub.under("/status/500/cached").getLast().header("Authorization")).isEqualTo("Bearer first");
+        awaitSettled(app, 1);
+        assertThat(balance(app.organizationId())).as("charge_on success: a 500 is free").isEqualTo(10);
+
+        settings(app, featureId, Map.of("upstream_headers", Map.of("Authorization", "Bearer second"), "charge_on", "any_response"));
+        assertThat(app.client().post("/api/v1/gateway/cached", Map.of("n", 2)).status()).isEqualTo(500);
+        assertThat(stub.under("/status/500/cached").getLast().header("Authorization")).as("the new credential").isEqualTo("Bearer second");
+        awaitSettled(app, 2);
+        assertThat(balance(app.organizationId())).as("charge_on any_response now: the 500 is charged").isEqualTo(9);
+
+        // The feature's own rule (metering's cache) too: a new price reaches the next call.
+        assertThat(admin.put("/api/external-apps/" + app.id() + "/features/" + featureId, Map.of("credit_cost", 3)).status()).isEqualTo(200);
+        assertThat(app.client().post("/api/v1/gateway/cached", Map.of("n", 3)).status()).isEqualTo(500);
+        awaitSettled(app, 3);
+        assertThat(balance(app.organizationId())).isEqualTo(6);
+        assertLedgerBalances();
+    }
+
+    @Test
     void anUpstreamThatRefusesConnectionsIsA502AndChargesNothing() throws Exception {
         int closed;
         try (ServerSocket socket = new ServerSocket(0)) {

@@ -211,8 +211,62 @@ class IntegrationProxyTest extends ApiTest {
         stub.stubFor(any(urlPathEqualTo(prefix + "/v1/things")).willReturn(aResponse().withStatus(200)));
         assertThat(call("GET", "/v1/things", null).statusCode()).isEqualTo(503);
         assertThat(received("/v1/things")).isEmpty();
+        // Call logs are written in batches: every call of this test is logged, the refused ones with their code.
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (jdbc.sql("SELECT count(*) FROM integration_logs WHERE connection_id = ? AND source = 'proxy' AND error_code = 'UPSTREAM_CIRCUIT_OPEN'")
+                .param(id).query(Long.class).single() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
         assertThat(jdbc.sql("SELECT count(*) FROM integration_logs WHERE connection_id = ? AND source = 'proxy' AND error_code = 'UPSTREAM_CIRCUIT_OPEN'")
                 .param(id).query(Long.class).single()).isPositive();
+    }
+
+    @Test
+    void limitsSetOrRemovedAfterTheConnectionWasCalledApplyAtOnce() throws Exception {
+        // The first calls find no limit (and this node remembers that); a limit set then is enforced from the next call.
+        stub.stubFor(any(urlPathEqualTo(prefix + "/v1/counted")).willReturn(aResponse().withStatus(200).withBody("ok")));
+        Api own = appClient(appId, key);
+        for (int i = 0; i < 3; i++) assertThat(call("GET", "/v1/counted", null).statusCode()).isEqualTo(200);
+        assertThat(own.put("/api/v1/integrations/" + id + "/rate-limits", Map.of("limits", List.of(Map.of("limit_type", "per_day", "max_requests", 1))))
+                .status()).isEqualTo(200);
+        assertThat(call("GET", "/v1/counted", null).statusCode()).isEqualTo(200);
+        assertThat(call("GET", "/v1/counted", null).statusCode()).isEqualTo(429);
+        assertThat(received("/v1/counted")).hasSize(4);
+        // Removed: calls go through again and spend nothing.
+        assertThat(own.put("/api/v1/integrations/" + id + "/rate-limits", Map.of("limits", List.of())).status()).isEqualTo(200);
+        assertThat(call("GET", "/v1/counted", null).statusCode()).isEqualTo(200);
+        assertThat(received("/v1/counted")).hasSize(5);
+    }
+
+    @Test
+    void aConnectionChangedAfterItWasCalledIsCalledAsItIsNow() throws Exception {
+        // Called once (so this node caches it), then deleted: the next call must not reach the provider.
+        assertThat(call("GET", "/v1/me", null).statusCode()).isEqualTo(200);
+        assertThat(admin.delete(base(org) + "/" + id).status()).isIn(200, 204);
+        assertThat(call("GET", "/v1/me", null).statusCode()).isEqualTo(404);
+        assertThat(received("/v1/me")).hasSize(1);
+    }
+
+    @Test
+    void everyProxiedCallIsLoggedExactlyOnce() throws Exception {
+        // Forty calls at once: their log rows are queued and written in batches, each once.
+        stub.stubFor(any(urlPathEqualTo(prefix + "/v1/many")).willReturn(aResponse().withStatus(200).withBody("{}")));
+        int calls = 40;
+        List<java.util.concurrent.Future<HttpResponse<byte[]>>> answers = new java.util.ArrayList<>();
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < calls; i++) answers.add(threads.submit(() -> call("POST", "/v1/many", "{}".getBytes(), "Content-Type", "application/json")));
+        }
+        java.util.Set<String> requestIds = new java.util.HashSet<>();
+        for (var a : answers) {
+            assertThat(a.get().statusCode()).isEqualTo(200);
+            requestIds.add(a.get().headers().firstValue("X-Request-Id").orElseThrow());
+        }
+        assertThat(requestIds).hasSize(calls);
+        IntegrationTestSupport.awaitProxyLogs(jdbc, id, calls);
+        assertThat(jdbc.sql("SELECT count(*) FROM integration_logs WHERE connection_id = ? AND source = 'proxy'").param(id).query(Long.class).single())
+                .isEqualTo(calls);
+        assertThat(jdbc.sql("SELECT count(DISTINCT id) FROM integration_logs WHERE connection_id = ? AND source = 'proxy' AND response_status = 200")
+                .param(id).query(Long.class).single()).isEqualTo(calls);
     }
 
     @Test

@@ -27,9 +27,9 @@ record TollgateProcess(String name, Process process, int port) {
         return new TollgateProcess(name, new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start(), port);
     }
 
-    /** Waits until it answers its health check (starting two JVMs on a loaded machine takes a while). */
+    /** Waits until it answers its health check (starting a second JVM on a loaded machine has taken three minutes). */
     Api awaitHealthy() throws Exception {
-        long deadline = System.currentTimeMillis() + 180_000;
+        long deadline = System.currentTimeMillis() + 360_000;
         while (System.currentTimeMillis() < deadline) {
             if (!process.isAlive()) throw new AssertionError(name + " died; see " + ApiTest.dataDir(name) + ".log");
             try {

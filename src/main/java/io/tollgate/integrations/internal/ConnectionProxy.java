@@ -35,7 +35,8 @@ import org.springframework.stereotype.Service;
  * query, body, safe headers) goes through the gateway's streaming engine with the connection's credentials
  * injected by {@link CallPreparation} (OAuth tokens refreshed with fencing), under the connection's rate limits
  * (spent before sending), its own pool, breaker and retry policy, and the address rule; the provider's answer
- * streams back unchanged, and the call is logged (source proxy) through {@link Redaction}. Tollgate's own
+ * streams back unchanged, and the call is logged (source proxy) through {@link Redaction}, in batches
+ * ({@link CallLogWriter#enqueue}). The connection comes from the per-node cache; a connection without limits spends none. Tollgate's own
  * refusals are thrown as {@link ApiException}s, answered in the envelope.
  */
 @Service
@@ -77,7 +78,8 @@ public class ConnectionProxy {
     /** Forwards the call; returns when the provider's answer was written to {@code response}, or throws a refusal. */
     public void forward(Caller caller, String connectionId, HttpServletRequest http, HttpServletResponse response) throws IOException {
         long started = System.nanoTime();
-        Connection connection = connections.find(caller.organizationId(), connectionId).orElseThrow(() -> ApiException.notFound("connection", connectionId));
+        Connection connection = connections.findCached(caller.organizationId(), connectionId)
+                .orElseThrow(() -> ApiException.notFound("connection", connectionId));
         if (connection.status() != ConnectionStatus.ACTIVE) {
             throw new ApiException(HttpStatus.CONFLICT, "CONNECTION_NOT_ACTIVE", "The connection is " + connection.status().name().toLowerCase()
                     + "; only an active connection calls its provider", Map.of("connection_id", connectionId, "status",
@@ -169,7 +171,7 @@ public class ConnectionProxy {
 
     private void write(CallRecord record) {
         try {
-            logs.write(record);
+            logs.enqueue(record);
         } catch (RuntimeException e) {
             // The answer is with the caller already (or its refusal is on the way): a lost log line must not change it.
             log.warn("Writing the call log of connection {} failed: {}", record.connectionId, e.toString());

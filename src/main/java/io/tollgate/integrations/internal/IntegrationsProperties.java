@@ -21,7 +21,13 @@ public record IntegrationsProperties(String providerOverrides, long connectTimeo
 
     public record Health(long pollMillis, int maxConcurrent, int batch, int defaultIntervalSeconds, long slowMillis) {}
 
-    public record Log(int bodyMaxBytes, List<String> requestHeaders, List<String> responseHeaders) {}
+    /**
+     * @param queueCapacity proxied calls' log rows waiting to be written (beyond it the caller writes its own row: none is dropped)
+     * @param flushMillis   how long a queued row may wait before its batch is written
+     * @param maxBatch      rows per INSERT
+     */
+    public record Log(int bodyMaxBytes, List<String> requestHeaders, List<String> responseHeaders, int queueCapacity, long flushMillis,
+                      int maxBatch) {}
 
     public record Oauth(long stateTtlSeconds, long refreshSkewSeconds, long refreshClaimTimeoutMillis, long refreshWaitMillis,
                         long refreshPollMillis, boolean secureCookie) {}
@@ -40,8 +46,10 @@ public record IntegrationsProperties(String providerOverrides, long connectTimeo
      * @param firstByteTimeoutMillis from sending to the provider's status line
      * @param totalTimeoutMillis     the whole call, answer included
      * @param maxConnections         calls in flight to one connection's provider at once on a node
+     * @param connectionCacheMaxEntries connections (and whether each has rate limits) cached per node for the proxy
      */
-    public record Proxy(long maxBodyBytes, int jsonAuthBodyMaxBytes, int firstByteTimeoutMillis, long totalTimeoutMillis, int maxConnections) {}
+    public record Proxy(long maxBodyBytes, int jsonAuthBodyMaxBytes, int firstByteTimeoutMillis, long totalTimeoutMillis, int maxConnections,
+                        int connectionCacheMaxEntries) {}
 
     public IntegrationsProperties {
         require(connectTimeoutMillis >= 100 && connectTimeoutMillis <= 60_000, "TOLLGATE_INTEGRATIONS_CONNECT_TIMEOUT_MILLIS must be 100 to 60000");
@@ -53,6 +61,10 @@ public record IntegrationsProperties(String providerOverrides, long connectTimeo
         require(health.defaultIntervalSeconds() >= 10 && health.defaultIntervalSeconds() <= 86_400,
                 "TOLLGATE_INTEGRATIONS_HEALTH_DEFAULT_INTERVAL_SECONDS must be 10 to 86400");
         require(log.bodyMaxBytes() >= 0 && log.bodyMaxBytes() <= 65_536, "TOLLGATE_INTEGRATIONS_LOG_BODY_MAX_BYTES must be 0 to 65536");
+        require(log.queueCapacity() >= 1 && log.queueCapacity() <= 1_000_000, "TOLLGATE_INTEGRATIONS_LOG_QUEUE_CAPACITY must be 1 to 1000000");
+        require(log.flushMillis() >= 1 && log.flushMillis() <= 60_000, "TOLLGATE_INTEGRATIONS_LOG_FLUSH_MILLIS must be 1 to 60000");
+        require(log.maxBatch() >= 1 && log.maxBatch() <= 10_000, "TOLLGATE_INTEGRATIONS_LOG_MAX_BATCH must be 1 to 10000");
+        require(proxy.connectionCacheMaxEntries() >= 1, "TOLLGATE_INTEGRATIONS_PROXY_CONNECTION_CACHE_MAX_ENTRIES must be at least 1");
         require(oauth.stateTtlSeconds() >= 60 && oauth.stateTtlSeconds() <= 3600, "TOLLGATE_INTEGRATIONS_OAUTH_STATE_TTL_SECONDS must be 60 to 3600");
         require(oauth.refreshWaitMillis() >= 100, "TOLLGATE_INTEGRATIONS_OAUTH_REFRESH_WAIT_MILLIS must be at least 100");
         // A claim older than this is taken over; it must outlast a token call, or two refreshes could overlap.

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.tollgate.audit.AuditTrail;
 import io.tollgate.integrations.Connection;
+import io.tollgate.integrations.Connections;
 import io.tollgate.integrations.Provider;
 import io.tollgate.platform.ApiException;
 import io.tollgate.platform.CacheInvalidation;
@@ -242,6 +243,7 @@ public class OAuthTokens {
         int changed = jdbc.sql("UPDATE integration_connections SET status = 'error', error_message = ?, updated_at = now() WHERE id = ? AND status <> 'error'")
                 .params(message, connection.id()).update();
         if (changed == 1) {
+            invalidation.publish(Connections.CACHE_TOPIC, connection.id()); // the proxy's cached copy must stop calling
             audit.record("integration_connection.oauth_failed", "integration_connection", connection.id(),
                     Map.of("status", connection.status()), Map.of("status", "error", "error_message", message));
         }
