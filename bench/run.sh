@@ -123,13 +123,7 @@ run_wrk() { # name script(s, '+'-joined) connections duration [url: Tollgate's b
   wrk -t2 -c"$3" -d"$4"s --timeout 10s -s "$script" "${5:-$BASE/api/v1/app}" 2>&1 | tee "$OUT/$1.wrk.txt" | grep '^WRK_JSON' | sed 's/^WRK_JSON //'
 }
 
-cpu_ticks() { # CPU ticks (1/100 s) used so far by these processes
-  local total=0
-  for pid in "$@"; do
-    [ -r "/proc/$pid/stat" ] && total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
-  done
-  echo "$total"
-}
+. bench/cpu.sh # cpu_ticks
 
 pg_pids() { # the embedded PostgreSQL and its backends (nothing for an external database)
   [ -n "$DATABASE_URL" ] && return

@@ -26,7 +26,7 @@ public final class ForkedNode implements AutoCloseable {
 
     /** @param jvmOptions e.g. -Xmx512m; settings: extra --name=value arguments */
     public static ForkedNode start(String name, DataSource dataSource, List<String> jvmOptions, List<String> settings) throws Exception {
-        String url = ((HikariDataSource) dataSource).getJdbcUrl();
+        String url = io.tollgate.OwnerDatabase.pool(dataSource).getJdbcUrl();
         String pepper = Files.readString(ApiTest.SHARED_DATA_DIR.resolve("secrets/key-pepper")).strip();
         String masterKeys = Files.readString(ApiTest.SHARED_DATA_DIR.resolve("secrets/master-keys")).strip();
         // Surefire runs tests from a manifest-only jar; it also publishes the real test class path.

@@ -27,13 +27,15 @@ public final class SecretScan {
      * table in every schema, so the bytes searched are the bytes a dump would contain. When a pg_dump binary able
      * to read this server is installed, its full output is appended. (The embedded PostgreSQL ships only initdb,
      * pg_ctl and postgres, and Debian 12's pg_dump 15 refuses a PostgreSQL 18 server, so on this project's machines
-     * the COPY dump is what runs.) {@code mustContain} proves the dump is real: a known non-secret value.
+     * the COPY dump is what runs.) {@code mustContain} proves the dump is real: a known non-secret value. Read as the
+     * tables' owner, as pg_dump would be run: the application's roles may not read other tests' schemas.
      */
     public static String dump(DataSource dataSource, JdbcClient jdbc, String mustContain) throws Exception {
         StringBuilder dump = new StringBuilder();
-        try (Connection connection = dataSource.getConnection()) {
+        DataSource owner = OwnerDatabase.dataSource(dataSource);
+        try (Connection connection = owner.getConnection()) {
             CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
-            List<String> tables = jdbc.sql("""
+            List<String> tables = JdbcClient.create(owner).sql("""
                     SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) FROM pg_tables
                     WHERE schemaname NOT IN ('pg_catalog', 'information_schema')""").query(String.class).list();
             assertThat(tables).hasSizeGreaterThan(10);

@@ -104,7 +104,7 @@ class ServerInstancesTest {
     void revocationReachesEveryNode() throws Exception {
         Path dir = freshDir("two-nodes");
         try (ConfigurableApplicationContext nodeA = start(dir, "--tollgate.demo=false")) {
-            String url = ((com.zaxxer.hikari.HikariDataSource) nodeA.getBean(DataSource.class)).getJdbcUrl();
+            String url = OwnerDatabase.pool(nodeA.getBean(DataSource.class)).getJdbcUrl(); // the routing DataSource's system pool
             // Every node needs the same pepper: the first node's pepper file, given as TOLLGATE_KEY_PEPPER.
             String pepper = Files.readString(dir.resolve("secrets/key-pepper")).strip();
             String masterKeys = Files.readString(dir.resolve("secrets/master-keys")).strip();

@@ -13,6 +13,7 @@ import io.tollgate.platform.Json;
 import io.tollgate.platform.Metadata;
 import io.tollgate.platform.PageQuery;
 import io.tollgate.platform.PageResult;
+import io.tollgate.platform.TenantScope;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -55,12 +56,12 @@ public class Applications implements OrganizationGuard {
 
     /** The cached view used on every API call. Empty when the app does not exist or was deleted. */
     public Optional<AppSnapshot> snapshot(String appId) {
-        return snapshots.get(appId, id -> jdbc.sql("""
+        return snapshots.get(appId, id -> TenantScope.cacheFill(() -> jdbc.sql("""
                 SELECT id, organization_id, name, app_identifier, status, pricing_model
                 FROM applications WHERE id = ? AND deleted_at IS NULL""").param(id)
                 .query((rs, i) -> new AppSnapshot(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         AppStatus.valueOf(rs.getString(5).toUpperCase()), PricingModel.valueOf(rs.getString(6).toUpperCase())))
-                .optional());
+                .optional()));
     }
 
     public Optional<Application> find(String id) {

@@ -4,6 +4,7 @@ import io.tollgate.metering.Plan;
 import io.tollgate.metering.PlanRequest;
 import io.tollgate.metering.Plans;
 import io.tollgate.payments.StripeBilling;
+import io.tollgate.platform.TenantScope;
 import java.util.Locale;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -29,7 +30,17 @@ class StripePrices {
     /** What a Stripe Price bills, when we know it: the plan and the price per period. */
     record Known(String planId, long priceMinor, String currency) {}
 
+    /**
+     * System work even when an organization's subscribe call asks: the plan catalog and its Stripe prices are the
+     * platform's, shared by every organization, and only the system role may write them (row-level security).
+     */
     String priceOf(Plan plan, StripeBilling stripe) {
+        try (TenantScope.Binding system = TenantScope.system()) {
+            return catalogPriceOf(plan, stripe);
+        }
+    }
+
+    private String catalogPriceOf(Plan plan, StripeBilling stripe) {
         String current = plan.stripePriceId();
         if (current != null && bills(current, plan)) return current;
         Optional<StripeBilling.PriceTerms> terms = current == null ? Optional.empty() : stripe.price(current);

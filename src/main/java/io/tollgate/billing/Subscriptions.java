@@ -9,6 +9,7 @@ import io.tollgate.metering.Plans;
 import io.tollgate.platform.CacheInvalidation;
 import io.tollgate.platform.PageQuery;
 import io.tollgate.platform.PageResult;
+import io.tollgate.platform.TenantScope;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,7 +45,7 @@ public class Subscriptions implements PlanResolver {
     @Override
     public Optional<ActivePlan> subscribed(Payer.Type type, String payerId) {
         String subscriberType = type.name().toLowerCase();
-        Optional<Subscription> subscription = live.get(subscriberType + ":" + payerId, k -> store.live(subscriberType, payerId));
+        Optional<Subscription> subscription = live.get(subscriberType + ":" + payerId, k -> TenantScope.cacheFill(() -> store.live(subscriberType, payerId)));
         Instant now = clock.instant();
         return subscription
                 .filter(s -> now.isBefore(s.currentPeriodEnd().plus(RENEWAL_LAG)))

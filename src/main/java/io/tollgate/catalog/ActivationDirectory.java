@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.tollgate.metering.ActivatedApps;
 import io.tollgate.platform.CacheInvalidation;
+import io.tollgate.platform.TenantScope;
 import io.tollgate.platform.TimestampTracker;
 import java.time.Duration;
 import java.util.Map;
@@ -39,7 +40,7 @@ class ActivationDirectory implements ActivatedApps {
     }
 
     private Map<String, String> activeOf(String organizationId) {
-        return active.get(organizationId, id -> Map.copyOf(store.activeOf(id)));
+        return active.get(organizationId, id -> TenantScope.cacheFill(() -> Map.copyOf(store.activeOf(id))));
     }
 
     @Override

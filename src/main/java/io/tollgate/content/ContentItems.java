@@ -8,6 +8,7 @@ import io.tollgate.platform.Json;
 import io.tollgate.platform.Metadata;
 import io.tollgate.platform.PageQuery;
 import io.tollgate.platform.PageResult;
+import io.tollgate.platform.TenantScope;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -94,8 +95,8 @@ public class ContentItems {
     /** App view: only published items of that app. Cached; every change reaches every node's cache at commit. */
     public ContentItem getPublished(String appId, String id) {
         if (!Ids.looksLike("cnt", id)) throw ApiException.notFound("content", id);
-        return byId.get(id, key -> jdbc.sql("SELECT * FROM content_items WHERE id = ? AND deleted_at IS NULL").param(key)
-                        .query(this::map).optional())
+        return byId.get(id, key -> TenantScope.cacheFill(() -> jdbc.sql("SELECT * FROM content_items WHERE id = ? AND deleted_at IS NULL").param(key)
+                        .query(this::map).optional()))
                 .filter(c -> c.appId().equals(appId) && c.status() == ContentStatus.PUBLISHED)
                 .orElseThrow(() -> ApiException.notFound("content", id));
     }

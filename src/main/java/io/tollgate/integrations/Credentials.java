@@ -10,6 +10,7 @@ import io.tollgate.platform.PageQuery;
 import io.tollgate.platform.PageResult;
 import io.tollgate.platform.SecretBox;
 import io.tollgate.platform.SecretBoxException;
+import io.tollgate.platform.TenantScope;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -154,13 +155,13 @@ public class Credentials {
 
     /** Opened values by key: for building calls only, never for an answer or a log. */
     public Map<String, String> secrets(String connectionId) {
-        return opened.get(connectionId, id -> {
+        return opened.get(connectionId, id -> TenantScope.cacheFill(() -> {
             Map<String, String> values = new HashMap<>();
             jdbc.sql("SELECT id, credential_key, encrypted_value FROM integration_credentials WHERE connection_id = ? AND is_active").param(id)
                     .query((rs, i) -> values.put(rs.getString("credential_key"), open(rs.getString("encrypted_value"), rs.getString("id"))))
                     .list();
             return Map.copyOf(values);
-        });
+        }));
     }
 
     /** A value that does not open (damaged, or moved from another row) is the connection's problem, reported as such. */

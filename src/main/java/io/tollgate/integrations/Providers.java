@@ -13,6 +13,7 @@ import io.tollgate.platform.Ids;
 import io.tollgate.platform.Json;
 import io.tollgate.platform.PageQuery;
 import io.tollgate.platform.PageResult;
+import io.tollgate.platform.TenantScope;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -64,7 +65,7 @@ public class Providers {
     public Optional<Provider> find(String idOrName) {
         if (idOrName == null) return Optional.empty();
         if (Ids.looksLike("prv", idOrName)) {
-            return byId.get(idOrName, id -> jdbc.sql("SELECT * FROM integration_providers WHERE id = ?").param(id).query(this::map).optional());
+            return byId.get(idOrName, id -> TenantScope.cacheFill(() -> jdbc.sql("SELECT * FROM integration_providers WHERE id = ?").param(id).query(this::map).optional()));
         }
         if (!idOrName.matches("[a-z][a-z0-9_]{1,49}")) return Optional.empty();
         return jdbc.sql("SELECT * FROM integration_providers WHERE provider_name = ?").param(idOrName).query(this::map).optional();

@@ -9,6 +9,7 @@ import io.tollgate.platform.ApiError;
 import io.tollgate.platform.ClientAddresses;
 import io.tollgate.platform.EnvelopeWriter;
 import io.tollgate.platform.RequestContext;
+import io.tollgate.platform.TenantScope;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -122,7 +123,10 @@ class AppAuthenticationFilter extends OncePerRequestFilter {
                 record.id(), record.name(), record.prefix(), record.type(), record.environment(), record.scopes(), record.rateLimitPerHour(),
                 record.restriction()));
         RequestContext.setActor(new Actor("api_key", record.id(), null));
-        chain.doFilter(request, response);
+        // Every query of the call runs as the runtime role with this organization set: row-level security.
+        try (TenantScope.Binding ignored = TenantScope.bind(a.organizationId(), a.id())) {
+            chain.doFilter(request, response);
+        }
     }
 
     private void refuse(HttpServletRequest request, HttpServletResponse response, String address, AuthFailures.Reason reason,

@@ -1,6 +1,7 @@
 package io.tollgate.ledger;
 
 import io.tollgate.platform.SqlPipeline;
+import io.tollgate.platform.TenantScope;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,6 +30,9 @@ final class HoldEnds {
 
     /** Ends the holds among these that are pending; the others (ended meanwhile) are left out of the answer. */
     static Map<String, Ended> end(JdbcClient jdbc, List<End> ends, Instant now) {
+        // A capture is a transfer from the hold account to the revenue account, both the platform's own: system work
+        // (row-level security lets a tenant post only transfers with one of its wallets on a side).
+        TenantScope.requireSystem("Ending a hold");
         Map<String, Ended> ended = new HashMap<>();
         if (ends.isEmpty()) return ended;
         Map<String, End> byHold = new HashMap<>();

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.tollgate.platform.DatabaseErrors;
 import io.tollgate.platform.Ids;
+import io.tollgate.platform.TenantScope;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -76,8 +77,19 @@ class BatchTransactions {
         T apply(String batchId);
     }
 
-    /** Any batch of the metering module (metered calls, settlements of held calls) run as {@link #run(List)} runs calls. */
+    /**
+     * Any batch of the metering module (metered calls, settlements of held calls) run as {@link #run(List)} runs calls.
+     * Always system work, whichever thread runs it (the writer's, or a request's with batching off): a batch holds
+     * many organizations' calls, moves credits between the platform's own accounts and writes its marker, none of
+     * which a tenant's role may do (row-level security).
+     */
     <T> T run(String idPrefix, int size, Body<T> body) {
+        try (TenantScope.Binding system = TenantScope.system()) {
+            return attempts(idPrefix, size, body);
+        }
+    }
+
+    private <T> T attempts(String idPrefix, int size, Body<T> body) {
         long started = System.nanoTime();
         RuntimeException lastFailure = null;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {

@@ -15,6 +15,7 @@ import io.tollgate.platform.Ids;
 import io.tollgate.platform.Idempotency;
 import io.tollgate.platform.Json;
 import io.tollgate.platform.RequestContext;
+import io.tollgate.platform.TenantScope;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -170,7 +171,19 @@ class FeatureUseController {
         String key = Idempotency.checkKey(http.getHeader(Idempotency.HEADER));
         byte[] hash = key == null ? null : Idempotency.requestHash(http.getMethod(), http.getRequestURI(), json.write(body));
         String requestId = RequestContext.requestId();
-        Idempotency.Reply reply = idempotency.run("app:" + caller.appId() + ":reservations", key, hash, () -> {
+        // Ending a hold moves credits between the payer's wallet and the ledger's hold and revenue accounts: ledger
+        // work, done as system work as the metering writer does it. The reservation is looked up by its app in SQL.
+        Idempotency.Reply reply;
+        try (TenantScope.Binding system = TenantScope.system()) {
+            reply = finishAsSystem(caller, user, id, units, key, hash, requestId);
+        }
+        ResponseEntity.BodyBuilder answer = ResponseEntity.status(reply.status()).contentType(MediaType.APPLICATION_JSON);
+        if (reply.replayed()) answer.header("Idempotent-Replayed", "true");
+        return answer.body(reply.json());
+    }
+
+    private Idempotency.Reply finishAsSystem(AppCaller caller, EndUserCaller user, String id, Long units, String key, byte[] hash, String requestId) {
+        return idempotency.run("app:" + caller.appId() + ":reservations", key, hash, () -> {
             Reservations.Reservation r = reservations.finish(id, caller.appId(), user == null ? null : user.id(), units);
             if ("expired".equals(r.status())) {
                 return new Idempotency.Reply(409, json.write(Envelope.error(new ApiError("RESERVATION_EXPIRED", "Reservation " + id
@@ -186,9 +199,6 @@ class FeatureUseController {
             data.put("credits_remaining", ledger.balance(payer.walletId()));
             return new Idempotency.Reply(200, json.write(Envelope.ok(data, requestId)), false);
         });
-        ResponseEntity.BodyBuilder answer = ResponseEntity.status(reply.status()).contentType(MediaType.APPLICATION_JSON);
-        if (reply.replayed()) answer.header("Idempotent-Replayed", "true");
-        return answer.body(reply.json());
     }
 
     /** What units of the feature cost in the terms metering decides in (credits, plan allowance): units × credit_cost. */

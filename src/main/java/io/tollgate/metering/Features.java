@@ -11,6 +11,7 @@ import io.tollgate.platform.Json;
 import io.tollgate.platform.Metadata;
 import io.tollgate.platform.PageQuery;
 import io.tollgate.platform.PageResult;
+import io.tollgate.platform.TenantScope;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -48,9 +49,9 @@ public class Features {
     }
 
     public Optional<FeatureRule> rule(String appId, String featureName) {
-        return rules.get(appId + "/" + featureName, k -> jdbc.sql(
+        return rules.get(appId + "/" + featureName, k -> TenantScope.cacheFill(() -> jdbc.sql(
                         "SELECT * FROM features WHERE app_id = ? AND feature_name = ? AND deleted_at IS NULL")
-                .params(appId, featureName).query(this::map).optional().map(Features::toRule));
+                .params(appId, featureName).query(this::map).optional().map(Features::toRule)));
     }
 
     /**

@@ -3,6 +3,7 @@ package io.tollgate.metering;
 import io.tollgate.ledger.Ledger;
 import io.tollgate.platform.Idempotency;
 import io.tollgate.platform.SqlPipeline;
+import io.tollgate.platform.TenantScope;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -76,6 +77,9 @@ class HoldSettler {
     }
 
     void settle(List<Held> calls) {
+        // A capture moves credits from the ledger's hold account to its revenue account: no organization's wallet
+        // on either side, so row-level security would refuse it to a tenant.
+        TenantScope.requireSystem("Ending a held call");
         Instant now = clock.instant();
         answerKeys(calls);
         List<Split> splits = calls.stream().map(c -> split(c.ticket(), c.settlement())).toList();

@@ -62,7 +62,7 @@ public class Settlements implements SmartLifecycle {
     public void settle(HoldTicket ticket, Settlement settlement) {
         HoldSettler.Held call = new HoldSettler.Held(ticket, settlement);
         if (!batching) {
-            write(List.of(call));
+            write(List.of(call)); // in the caller's thread, as system work (BatchTransactions)
             return;
         }
         if (!running) throw unavailable("Metering is shutting down");

@@ -12,6 +12,7 @@ import io.tollgate.platform.Ids;
 import io.tollgate.platform.PageQuery;
 import io.tollgate.platform.PageResult;
 import io.tollgate.platform.SecretHasher;
+import io.tollgate.platform.TenantScope;
 import io.tollgate.platform.TimestampTracker;
 import io.tollgate.platform.TokenCodec;
 import java.sql.ResultSet;
@@ -111,7 +112,7 @@ public class OAuthClients {
     /** Cached; empty for an unknown id. */
     public Optional<Stored> find(String clientId) {
         if (!Ids.looksLike("occ", clientId)) return Optional.empty();
-        return cache.get(clientId, id -> jdbc.sql("SELECT * FROM oauth_clients WHERE id = ?").param(id).query(this::map).optional());
+        return cache.get(clientId, id -> TenantScope.cacheFill(() -> jdbc.sql("SELECT * FROM oauth_clients WHERE id = ?").param(id).query(this::map).optional()));
     }
 
     public PageResult<OAuthClient> list(String organizationId, PageQuery page) {

@@ -10,6 +10,7 @@ import io.tollgate.platform.Json;
 import io.tollgate.platform.Metadata;
 import io.tollgate.platform.PageQuery;
 import io.tollgate.platform.PageResult;
+import io.tollgate.platform.TenantScope;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -51,8 +52,8 @@ public class Organizations {
 
     /** Cached; false for suspended, deleted and unknown organizations. */
     public boolean isActive(String id) {
-        return active.get(id, key -> jdbc.sql("SELECT count(*) FROM organizations WHERE id = ? AND status = 'active' AND deleted_at IS NULL")
-                .param(key).query(Long.class).single() == 1);
+        return active.get(id, key -> TenantScope.cacheFill(() -> jdbc.sql("SELECT count(*) FROM organizations WHERE id = ? AND status = 'active' AND deleted_at IS NULL")
+                .param(key).query(Long.class).single() == 1));
     }
 
     public Organization get(String id) {

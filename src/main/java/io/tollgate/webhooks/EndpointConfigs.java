@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.tollgate.platform.CacheInvalidation;
 import io.tollgate.platform.Json;
 import io.tollgate.platform.SecretBox;
+import io.tollgate.platform.TenantScope;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
@@ -48,7 +49,7 @@ class EndpointConfigs {
             else cached.ifPresent(c -> found.put(id, c));
         }
         if (!missing.isEmpty()) {
-            Map<String, EndpointConfig> loaded = load(missing);
+            Map<String, EndpointConfig> loaded = TenantScope.cacheFill(() -> load(missing));
             for (String id : missing) {
                 Optional<EndpointConfig> config = Optional.ofNullable(loaded.get(id));
                 cache.put(id, config);

@@ -3,6 +3,7 @@ package io.tollgate.webhooks;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.tollgate.platform.CacheInvalidation;
+import io.tollgate.platform.TenantScope;
 import java.time.Duration;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -28,7 +29,7 @@ class LowCreditThresholds {
     }
 
     Optional<Long> of(String organizationId) {
-        return cache.get(organizationId, id -> read(id));
+        return cache.get(organizationId, id -> TenantScope.cacheFill(() -> read(id)));
     }
 
     /** Uncached, for the settings API. */

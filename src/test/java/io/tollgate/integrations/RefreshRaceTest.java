@@ -129,7 +129,7 @@ class RefreshRaceTest extends ApiTest {
     /** Node B: same database, pepper and master keys as this test's server; its output goes to target/test-data/integrations-node-b.log. */
     private int startNodeB() throws Exception {
         if (nodeB != null) return portB;
-        String url = ((HikariDataSource) dataSource).getJdbcUrl();
+        String url = io.tollgate.OwnerDatabase.pool(dataSource).getJdbcUrl();
         String pepper = Files.readString(ApiTest.SHARED_DATA_DIR.resolve("secrets/key-pepper")).strip();
         String masterKeys = Files.readString(ApiTest.SHARED_DATA_DIR.resolve("secrets/master-keys")).strip().replaceAll("\\s+", ",");
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));

@@ -31,7 +31,7 @@ class HoldLotsMigrationTest extends ApiTest {
     @Test
     void pendingHoldsGetTheSoonestExpiringLotCredits() throws IOException {
         List<String> before = LedgerSchemas.TABLES.subList(0, LedgerSchemas.TABLES.indexOf("ledger_hold_lots"));
-        try (HikariDataSource schema = LedgerSchemas.isolated(jdbc, (HikariDataSource) shared, "ledger_v95", before, 1)) {
+        try (HikariDataSource schema = LedgerSchemas.isolated(shared, "ledger_v95", before, 1)) {
             JdbcClient db = JdbcClient.create(schema);
             Instant now = Instant.now();
             // Wallet A, old style: 100 without expiry and 5 lot credits free (balance 105); lots L1 (10, soonest)

@@ -70,7 +70,7 @@ class LedgerPropertyTest extends ApiTest {
 
     @Test
     void everyWalletMatchesTheModelUnderConcurrentRandomSequences() throws Exception {
-        try (HikariDataSource schema = LedgerSchemas.isolated(jdbc, (HikariDataSource) shared, "ledger_property", LedgerSchemas.TABLES, THREADS + 1);
+        try (HikariDataSource schema = LedgerSchemas.isolated(shared, "ledger_property", LedgerSchemas.TABLES, THREADS + 1);
              ExecutorService pool = Executors.newFixedThreadPool(THREADS)) {
             for (long seed = 0; seed < SEEDS; seed++) new Run(schema, seed, pool, seen).play();
         }

@@ -17,7 +17,15 @@ final class LedgerSchemas {
     private LedgerSchemas() {}
 
     /** tables: a prefix of {@link #TABLES} (each references only the ones before it). */
-    static HikariDataSource isolated(JdbcClient jdbc, HikariDataSource base, String schema, List<String> tables, int poolSize) {
+    static HikariDataSource isolated(javax.sql.DataSource application, String schema, List<String> tables, int poolSize) {
+        // Schemas and tables are the owner's to make (the application's roles may only read and write rows).
+        JdbcClient jdbc = io.tollgate.OwnerDatabase.jdbc(application);
+        HikariDataSource base;
+        try {
+            base = application.unwrap(HikariDataSource.class);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
         jdbc.sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE").update();
         jdbc.sql("CREATE SCHEMA " + schema).update();
         for (String table : tables) {
@@ -38,7 +46,7 @@ final class LedgerSchemas {
                 + " FROM public.ledger_accounts WHERE kind = 'system'").update();
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(base.getJdbcUrl());
-        config.setUsername(base.getUsername());
+        config.setUsername("postgres"); // the owner of the schema's tables
         config.setMaximumPoolSize(poolSize);
         config.setConnectionInitSql("SET search_path TO " + schema);
         return new HikariDataSource(config);

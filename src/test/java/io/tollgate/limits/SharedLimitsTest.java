@@ -42,7 +42,7 @@ class SharedLimitsTest {
         String[] redisArgs = {"--tollgate.redis.url=" + redis.url(), "--tollgate.redis.retry-millis=200", "--tollgate.redis.timeout-millis=500"};
         ConfigurableApplicationContext a = start(dir, redisArgs, "--tollgate.redis.failure-policy=fail_open");
         nodes.add(a);
-        String url = ((com.zaxxer.hikari.HikariDataSource) a.getBean(DataSource.class)).getJdbcUrl();
+        String url = io.tollgate.OwnerDatabase.pool(a.getBean(DataSource.class)).getJdbcUrl();
         String[] shared = {"--tollgate.database.url=" + url, "--tollgate.database.user=postgres",
                 "--tollgate.keys.pepper=" + Files.readString(dir.resolve("secrets/key-pepper")).strip(),
                 "--tollgate.crypto.master-keys=" + Files.readString(dir.resolve("secrets/master-keys")).strip()};

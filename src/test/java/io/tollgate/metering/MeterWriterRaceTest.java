@@ -177,7 +177,7 @@ class MeterWriterRaceTest extends ApiTest {
         assertThat(consume(next).get(60, TimeUnit.SECONDS).status()).isEqualTo(200);
         assertThat(rowsOf(target)).isZero();
         assertThat(balance(wallet)).isEqualTo(98);
-        var pool = ((HikariDataSource) dataSource).getHikariPoolMXBean();
+        var pool = io.tollgate.OwnerDatabase.pool(dataSource).getHikariPoolMXBean();
         for (int i = 0; i < 200 && pool.getActiveConnections() > 0; i++) Thread.sleep(25);
         assertThat(pool.getActiveConnections()).as("the dead writer's connection went back to the pool").isZero();
     }

@@ -53,7 +53,7 @@ public abstract class FaultyDatabaseTest extends ApiTest {
     protected ConfigurableApplicationContext startNode(String name) throws IOException {
         Path dir = ApiTest.dataDir(name);
         FileSystemUtils.deleteRecursively(dir);
-        String url = ((HikariDataSource) dataSource).getJdbcUrl();
+        String url = io.tollgate.OwnerDatabase.pool(dataSource).getJdbcUrl();
         return new SpringApplicationBuilder(TollgateApplication.class).run("--server.port=0", "--tollgate.data-dir=" + dir,
                 "--tollgate.demo=false", "--tollgate.database.url=" + url, "--tollgate.database.user=postgres",
                 "--tollgate.keys.pepper=" + Files.readString(DATA_DIR.resolve("secrets/key-pepper")).strip(),

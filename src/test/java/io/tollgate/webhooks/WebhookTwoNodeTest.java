@@ -26,7 +26,7 @@ class WebhookTwoNodeTest extends ApiTest {
 
     @Test
     void twoNodesShareTheQueueAndDeliverEachEventOnce() throws Exception {
-        String url = ((HikariDataSource) dataSource).getJdbcUrl();
+        String url = io.tollgate.OwnerDatabase.pool(dataSource).getJdbcUrl();
         String pepper = Files.readString(ApiTest.SHARED_DATA_DIR.resolve("secrets/key-pepper")).strip();
         String masterKeys = Files.readString(ApiTest.SHARED_DATA_DIR.resolve("secrets/master-keys")).strip();
         TollgateProcess nodeB = TollgateProcess.start("webhook-node-b", "--tollgate.data-dir=target/test-data/webhook-node-b",

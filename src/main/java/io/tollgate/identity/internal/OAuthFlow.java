@@ -1,10 +1,13 @@
 package io.tollgate.identity.internal;
 
+import io.tollgate.apps.AppSnapshot;
+import io.tollgate.apps.Applications;
 import io.tollgate.identity.EndUserCaller;
 import io.tollgate.identity.internal.AuthRequests.Tokens;
 import io.tollgate.keys.AppCaller;
 import io.tollgate.platform.ApiException;
 import io.tollgate.platform.ApiException.FieldProblem;
+import io.tollgate.platform.TenantScope;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -43,6 +46,7 @@ class OAuthFlow {
     private final PublicUrls urls;
     private final AccountLinking linking;
     private final AuthService auth;
+    private final Applications applications;
     private final TransactionTemplate tx;
     private final Duration stateTtl;
     private final Duration codeTtl;
@@ -50,7 +54,7 @@ class OAuthFlow {
     record Start(String redirectUri, String codeChallenge, String codeChallengeMethod, String state) {}
 
     OAuthFlow(OAuthProviderStore providers, AuthSettingsStore settings, OAuthAttempts attempts, List<SignInProvider> protocols,
-              PublicUrls urls, AccountLinking linking, AuthService auth, PlatformTransactionManager transactions,
+              PublicUrls urls, AccountLinking linking, AuthService auth, Applications applications, PlatformTransactionManager transactions,
               @Value("${tollgate.identity.oauth.state-ttl-minutes}") int stateTtlMinutes,
               @Value("${tollgate.identity.oauth.code-ttl-seconds}") int codeTtlSeconds) {
         if (stateTtlMinutes < 1 || stateTtlMinutes > 60) throw new IllegalStateException("TOLLGATE_OAUTH_STATE_TTL_MINUTES must be 1 to 60");
@@ -62,6 +66,7 @@ class OAuthFlow {
         this.urls = urls;
         this.linking = linking;
         this.auth = auth;
+        this.applications = applications;
         this.tx = new TransactionTemplate(transactions);
         this.stateTtl = Duration.ofMinutes(stateTtlMinutes);
         this.codeTtl = Duration.ofSeconds(codeTtlSeconds);
@@ -121,6 +126,16 @@ class OAuthFlow {
                 "The sign-in's state is unknown, was used already or expired (10 minutes); start the sign-in again"));
         // Spent either way: a state carried to another provider's callback is dead for both.
         if (started.kind() != kind) throw invalidState("The sign-in's state was issued for another provider");
+        // The state was found as system work (nothing names the app before it); the rest acts for the app's organization,
+        // as every /api/v1 call does (row-level security).
+        String organizationId = applications.snapshot(started.appId()).map(AppSnapshot::organizationId)
+                .orElseThrow(() -> invalidState("The sign-in's app no longer exists"));
+        try (TenantScope.Binding tenant = TenantScope.bind(organizationId, started.appId())) {
+            return finish(kind, state, started, params);
+        }
+    }
+
+    private String finish(ProviderKind kind, String state, OAuthAttempts.Started started, Map<String, String> params) {
         if (params.get("error") != null) {
             String error = "access_denied".equals(params.get("error")) ? "access_denied" : "server_error";
             return back(started, Map.of("error", error, "error_code", "PROVIDER_DENIED",

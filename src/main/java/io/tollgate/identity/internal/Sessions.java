@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.tollgate.platform.CacheInvalidation;
 import io.tollgate.platform.Ids;
 import io.tollgate.platform.SecretHasher;
+import io.tollgate.platform.TenantScope;
 import io.tollgate.platform.TokenCodec;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -153,8 +154,8 @@ class Sessions {
 
     /** Whether access tokens naming this session still work; answered from memory in steady state. */
     boolean active(String sessionId) {
-        return active.get(sessionId, id -> jdbc.sql("SELECT status = 'active' FROM auth_sessions WHERE id = ?").param(id)
-                .query(Boolean.class).optional().orElse(false));
+        return active.get(sessionId, id -> TenantScope.cacheFill(() -> jdbc.sql("SELECT status = 'active' FROM auth_sessions WHERE id = ?").param(id)
+                .query(Boolean.class).optional().orElse(false)));
     }
 
     /** Ends the family: its refresh tokens stop at once, its access tokens on every node at commit. */

@@ -3,6 +3,7 @@ package io.tollgate.identity.internal;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.tollgate.platform.CacheInvalidation;
+import io.tollgate.platform.TenantScope;
 import java.time.Duration;
 import java.util.Optional;
 import org.springframework.beans.factory.annotation.Value;
@@ -37,8 +38,8 @@ class UserDirectory {
     }
 
     Optional<UserFacts> facts(String userId) {
-        return facts.get(userId, id -> jdbc.sql("SELECT id, app_id, kind, status FROM end_users WHERE id = ?").param(id)
-                .query((rs, i) -> new UserFacts(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4))).optional());
+        return facts.get(userId, id -> TenantScope.cacheFill(() -> jdbc.sql("SELECT id, app_id, kind, status FROM end_users WHERE id = ?").param(id)
+                .query((rs, i) -> new UserFacts(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4))).optional()));
     }
 
     /** @param create called on a miss; finds or creates the row and returns its id */

@@ -12,6 +12,7 @@ import io.tollgate.platform.Actor;
 import io.tollgate.platform.ApiError;
 import io.tollgate.platform.EnvelopeWriter;
 import io.tollgate.platform.RequestContext;
+import io.tollgate.platform.TenantScope;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -94,7 +95,10 @@ final class CustomerJwtFilter extends OncePerRequestFilter {
         request.setAttribute(AppCaller.ATTRIBUTE, new AppCaller(a.id(), client.organizationId(), a.name(), a.pricingModel(), client.id(),
                 client.name(), "jwt", KeyType.SECRET, KeyEnvironment.LIVE, Set.copyOf(scopes), client.rateLimit()));
         RequestContext.setActor(new Actor("oauth_client", client.id(), null));
-        chain.doFilter(request, response);
+        // Every query of the call runs as the runtime role with this organization set: row-level security.
+        try (TenantScope.Binding ignored = TenantScope.bind(client.organizationId(), a.id())) {
+            chain.doFilter(request, response);
+        }
     }
 
     private static List<String> scopes(Jwt jwt) {

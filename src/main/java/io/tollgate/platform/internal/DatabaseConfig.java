@@ -7,12 +7,17 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -36,38 +41,101 @@ class DatabaseConfig implements BeanFactoryAware {
         return new DatabaseAvailability();
     }
 
+    /**
+     * Two pools behind one DataSource (see {@link TenantRoutingDataSource}): the runtime role's for work
+     * bound to an organization, the system role's for everything else. TOLLGATE_DATABASE_USER (embedded:
+     * the superuser postgres) owns the tables and only runs the migrations, which create both roles
+     * when it may.
+     */
     @Bean(destroyMethod = "close")
-    DataSource dataSource(TollgateProperties properties, ConnectionSettings settings, DatabaseAvailability availability) throws IOException {
+    DataSource dataSource(TollgateProperties properties, ConnectionSettings settings, DatabaseAvailability availability,
+                          DatabaseRoles roles) throws IOException {
         TollgateProperties.Database db = properties.database();
+        HikariConfig owner = new HikariConfig();
+        if (db.embedded()) {
+            EmbeddedPostgres postgres = EarlyEmbeddedPostgres.takeOrStart(beans, properties.dataDir().resolve("postgres"), db.embeddedPort());
+            // Not postgres.getJdbcUrl(…): it puts user= in the URL, which would win over each pool's own role.
+            owner.setJdbcUrl("jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres");
+            owner.setUsername("postgres");
+            try {
+                DirectConnections ownerConnections = direct(owner, settings);
+                PooledDataSource system = new EmbeddedDataSource(pool(db.poolSize(), owner.getJdbcUrl(), roles.systemUser(), roles.systemPassword(), settings,
+                        "tollgate-system"), direct(owner.getJdbcUrl(), roles.systemUser(), roles.systemPassword(), settings), availability, postgres);
+                return routing(system, owner.getJdbcUrl(), ownerConnections, roles, settings, availability);
+            } catch (RuntimeException e) {
+                postgres.close(); // no shutdown hook would stop it otherwise
+                throw e;
+            }
+        }
+        external(owner, db);
+        log.info("Using external PostgreSQL at {}", masked(owner.getJdbcUrl()));
+        DirectConnections ownerConnections = direct(owner, settings);
+        ownerConnections.awaitReachable(settings.startupWaitSeconds());
+        PooledDataSource system = new PooledDataSource(pool(db.poolSize(), owner.getJdbcUrl(), roles.systemUser(), roles.systemPassword(), settings,
+                "tollgate-system"), direct(owner.getJdbcUrl(), roles.systemUser(), roles.systemPassword(), settings), availability);
+        return routing(system, owner.getJdbcUrl(), ownerConnections, roles, settings, availability);
+    }
+
+    private static TenantRoutingDataSource routing(PooledDataSource system, String url, DirectConnections owner, DatabaseRoles roles,
+                                                   ConnectionSettings settings, DatabaseAvailability availability) {
+        PooledDataSource runtime = roles.rlsOn()
+                ? new PooledDataSource(pool(roles.appPoolSize(), url, roles.appUser(), roles.appPassword(), settings, "tollgate-app"),
+                        direct(url, roles.appUser(), roles.appPassword(), settings), availability, DirectConnections.APP_POOL)
+                : system;
+        if (!roles.rlsOn()) log.warn("Row-level security is OFF (TOLLGATE_DATABASE_RLS=off): requests for an organization use the system role");
+        return new TenantRoutingDataSource(system, runtime, new DirectDataSource(owner));
+    }
+
+    private static HikariConfig pool(int size, String url, String user, String password, ConnectionSettings settings, String name) {
         HikariConfig hikari = new HikariConfig();
-        hikari.setMaximumPoolSize(db.poolSize());
-        hikari.setPoolName("tollgate");
+        hikari.setJdbcUrl(url);
+        hikari.setUsername(user);
+        if (password != null && !password.isBlank()) hikari.setPassword(password);
+        hikari.setMaximumPoolSize(size);
+        hikari.setPoolName(name);
         // A request waits this long for a pooled connection, then gets 503 (not at all while PostgreSQL is known down).
         hikari.setConnectionTimeout(settings.acquireTimeoutMillis());
         hikari.setValidationTimeout(Math.min(2_000, settings.acquireTimeoutMillis() - 1));
         // Idle connections are checked every 30 s, so one the database or a firewall dropped is replaced
         // before a request gets it; one idle more than 0.5 s is also checked when borrowed (Hikari).
         hikari.setKeepaliveTime(30_000);
-        if (db.embedded()) {
-            EmbeddedPostgres postgres = EarlyEmbeddedPostgres.takeOrStart(beans, properties.dataDir().resolve("postgres"), db.embeddedPort());
-            hikari.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
-            hikari.setUsername("postgres");
+        return hikari;
+    }
+
+    /**
+     * The migrations run as the owner (TOLLGATE_DATABASE_USER), not through the pools, and learn the two
+     * roles' names as placeholders (they create and grant to them).
+     */
+    @Bean
+    FlywayConfigurationCustomizer migrationsAsOwner(DataSource dataSource, DatabaseRoles roles) throws SQLException {
+        DataSource owner = dataSource.unwrap(TenantRoutingDataSource.class).owner();
+        return configuration -> {
+            Map<String, String> placeholders = new HashMap<>(configuration.getPlaceholders());
+            placeholders.put("app_role", roles.appUser());
+            placeholders.put("system_role", roles.systemUser());
+            configuration.dataSource(owner).placeholders(placeholders);
+        };
+    }
+
+    /** After the migrations: the roles must be what row-level security relies on, or the application does not start. */
+    @Bean
+    SmartInitializingSingleton databaseRolesCheck(DataSource dataSource, DatabaseRoles roles) {
+        return () -> {
             try {
-                return new EmbeddedDataSource(hikari, direct(hikari, settings), availability, postgres);
-            } catch (RuntimeException e) {
-                postgres.close(); // no shutdown hook would stop it otherwise
-                throw e;
+                new DatabaseRolesCheck(dataSource.unwrap(TenantRoutingDataSource.class), roles).verify();
+            } catch (SQLException e) {
+                throw new IllegalStateException("Cannot connect as the database roles " + roles.appUser() + " and " + roles.systemUser() + " (" + e.getMessage()
+                        + "): create them as README, \"Row-level security\", shows, or name others with TOLLGATE_DATABASE_APP_USER and TOLLGATE_DATABASE_SYSTEM_USER", e);
             }
-        }
-        external(hikari, db);
-        log.info("Using external PostgreSQL at {}", masked(hikari.getJdbcUrl()));
-        DirectConnections direct = direct(hikari, settings);
-        direct.awaitReachable(settings.startupWaitSeconds());
-        return new PooledDataSource(hikari, direct, availability);
+        };
     }
 
     private static DirectConnections direct(HikariConfig hikari, ConnectionSettings settings) {
-        return new DirectConnections(hikari.getJdbcUrl(), hikari.getUsername(), hikari.getPassword(), settings);
+        return direct(hikari.getJdbcUrl(), hikari.getUsername(), hikari.getPassword(), settings);
+    }
+
+    private static DirectConnections direct(String url, String user, String password, ConnectionSettings settings) {
+        return new DirectConnections(url, user, password, settings);
     }
 
     /** TOLLGATE_DATABASE_URL, _USER and _PASSWORD onto the pool's settings. */
@@ -137,7 +205,7 @@ class DatabaseConfig implements BeanFactoryAware {
         private final EmbeddedPostgres postgres;
 
         EmbeddedDataSource(HikariConfig config, DirectConnections direct, DatabaseAvailability availability, EmbeddedPostgres postgres) {
-            super(config, direct, availability);
+            super(config, direct, availability, DirectConnections.POOL);
             this.postgres = postgres;
         }
 

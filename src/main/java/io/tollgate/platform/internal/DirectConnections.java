@@ -17,7 +17,12 @@ import org.slf4j.LoggerFactory;
  */
 final class DirectConnections {
     private static final Logger log = LoggerFactory.getLogger(DirectConnections.class);
+    /** The system pool's connections (the name they always had: fault tests and operators look for it). */
     static final String POOL = "tollgate";
+    /** The runtime pool's connections (row-level security applies to them). */
+    static final String APP_POOL = "tollgate-app";
+    /** The migrations' own connections, as the owner. */
+    static final String MIGRATIONS = "tollgate-migrations";
     static final String WATCH = "tollgate-watch";
     private static final long STARTUP_RETRY_MILLIS = 2_000;
 

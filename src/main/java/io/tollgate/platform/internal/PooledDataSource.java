@@ -24,7 +24,12 @@ import javax.sql.DataSource;
  *   <li>while the database watch finds PostgreSQL unreachable, asking for a connection fails at once
  *       (the request gets 503 DATABASE_UNAVAILABLE) instead of waiting the acquire timeout;</li>
  *   <li>the pool opens its connections through {@link DirectConnections}, waiting while PostgreSQL is
- *       down for the watch to see it back, so Hikari's retry backoff (up to 5 s) never delays recovery.</li>
+ *       down for the watch to see it back, so Hikari's retry backoff (up to 5 s) never delays recovery;</li>
+ *   <li>the pool starts on its first use, not when it is made: on the very first start its role is
+ *       created by the migrations, which run after the DataSource exists (through the owner's own
+ *       connections);</li>
+ *   <li>a lost connection in one pool drops its partner's too (the runtime and system pools talk to
+ *       the same server).</li>
  * </ul>
  */
 class PooledDataSource extends HikariDataSource {
@@ -40,15 +45,24 @@ class PooledDataSource extends HikariDataSource {
     private final DirectConnections direct;
     private final AtomicLong lastEvictNanos = new AtomicLong(System.nanoTime() - EVICT_WINDOW_NANOS);
 
+    private volatile PooledDataSource partner;
+
     PooledDataSource(HikariConfig config, DirectConnections direct, DatabaseAvailability availability) {
-        super(prepared(config, direct, availability));
+        this(config, direct, availability, DirectConnections.POOL);
+    }
+
+    /** @param applicationName what the pool's connections are called in pg_stat_activity */
+    PooledDataSource(HikariConfig config, DirectConnections direct, DatabaseAvailability availability, String applicationName) {
+        // HikariDataSource() without a config starts its pool on the first getConnection().
+        super();
+        prepared(config, direct, availability, applicationName).copyStateTo(this);
         this.availability = availability;
         this.direct = direct;
         Eviction.of(config).pool = this;
     }
 
-    private static HikariConfig prepared(HikariConfig config, DirectConnections direct, DatabaseAvailability availability) {
-        config.setDataSource(new Opener(direct, availability));
+    private static HikariConfig prepared(HikariConfig config, DirectConnections direct, DatabaseAvailability availability, String applicationName) {
+        config.setDataSource(new Opener(direct, availability, applicationName));
         config.setExceptionOverride(new Eviction());
         return config;
     }
@@ -67,8 +81,19 @@ class PooledDataSource extends HikariDataSource {
         return availability;
     }
 
-    /** Drops every idle connection now and every busy one when it is returned (at most once per 50 ms). */
+    void partner(PooledDataSource other) {
+        this.partner = other;
+    }
+
+    /** Drops every idle connection of this pool and its partner now, and every busy one when it is returned. */
     void evictAll() {
+        evictOwn();
+        PooledDataSource other = partner;
+        if (other != null) other.evictOwn();
+    }
+
+    /** Drops every idle connection now and every busy one when it is returned (at most once per 50 ms). */
+    private void evictOwn() {
         long now = System.nanoTime();
         long last = lastEvictNanos.get();
         if (now - last < EVICT_WINDOW_NANOS || !lastEvictNanos.compareAndSet(last, now)) return;
@@ -93,7 +118,7 @@ class PooledDataSource extends HikariDataSource {
     }
 
     /** Where the pool gets its new connections. */
-    private record Opener(DirectConnections direct, DatabaseAvailability availability) implements DataSource {
+    private record Opener(DirectConnections direct, DatabaseAvailability availability, String applicationName) implements DataSource {
         @Override
         public Connection getConnection() throws SQLException {
             try {
@@ -102,7 +127,7 @@ class PooledDataSource extends HikariDataSource {
                 Thread.currentThread().interrupt();
                 throw new SQLTransientConnectionException("Interrupted while waiting for PostgreSQL", "08001", e);
             }
-            return direct.open(DirectConnections.POOL);
+            return direct.open(applicationName);
         }
 
         @Override

@@ -55,12 +55,14 @@ class DatabaseConfigTest {
         assertThat(DatabaseConfig.masked("jdbc:postgresql://db/t?user=app")).isEqualTo("jdbc:postgresql://db/t?user=app");
     }
 
+    private static final DatabaseRoles ROLES = new DatabaseRoles("on", null, null, null, null, 2);
+
     /** The real start-up path: the URL is logged before connecting, and must not carry the password. */
     @Test
     void theLoggedUrlCarriesNoPassword(CapturedOutput output) {
         TollgateProperties properties = new TollgateProperties(Path.of("target/test-data/unused"),
                 db("postgresql://app:Very-Secret-Pw-1@127.0.0.1:1/tollgate", null, null), false, 1024);
-        assertThatThrownBy(() -> new DatabaseConfig().dataSource(properties, settings(0), new DatabaseAvailability())).isNotNull();
+        assertThatThrownBy(() -> new DatabaseConfig().dataSource(properties, settings(0), new DatabaseAvailability(), ROLES)).isNotNull();
         assertThat(output.getAll()).contains("Using external PostgreSQL at jdbc:postgresql://127.0.0.1:1/tollgate?user=app&password=***")
                 .doesNotContain("Very-Secret-Pw-1");
     }
@@ -70,7 +72,7 @@ class DatabaseConfigTest {
     void startUpWaitsForTheDatabaseThenGivesUpWithAClearMessage(CapturedOutput output) {
         TollgateProperties properties = new TollgateProperties(Path.of("target/test-data/unused"),
                 db("jdbc:postgresql://127.0.0.1:1/tollgate", "app", null), false, 1024);
-        assertThatThrownBy(() -> new DatabaseConfig().dataSource(properties, settings(3), new DatabaseAvailability()))
+        assertThatThrownBy(() -> new DatabaseConfig().dataSource(properties, settings(3), new DatabaseAvailability(), ROLES))
                 .isInstanceOf(DirectConnections.DatabaseUnreachableException.class)
                 .hasMessageContaining("PostgreSQL at jdbc:postgresql://127.0.0.1:1/tollgate was not reachable within 3 s");
         assertThat(output.getAll()).contains("Waiting for PostgreSQL at jdbc:postgresql://127.0.0.1:1/tollgate: not reachable yet");

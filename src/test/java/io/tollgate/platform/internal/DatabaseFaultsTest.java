@@ -187,7 +187,7 @@ class DatabaseFaultsTest extends FaultyDatabaseTest {
         FaultRun.Target target = new FaultRun.Target(List.of("http://localhost:" + port, "http://localhost:" + port(b)), p.key(),
                 p.appId(), ADMIN_TOKEN, p.wallet());
         // The bench's run (bench/faults.sh), shorter: faults at 20, 35, 50 % (kills) and 65 % (a restart).
-        FaultRun.Outcome outcome = FaultRun.runWithFaults(target, 16, 15, 2, ((HikariDataSource) dataSource).getJdbcUrl());
+        FaultRun.Outcome outcome = FaultRun.runWithFaults(target, 16, 15, 2, io.tollgate.OwnerDatabase.pool(dataSource).getJdbcUrl());
         List<FaultRun.Call> calls = outcome.calls();
         System.out.println("Faults: " + outcome.faults());
         assertThat(outcome.faults()).hasSize(4);

@@ -21,13 +21,15 @@ class MigrationHeadersTest extends ApiTest {
     DataSource dataSource;
 
     private Flyway flyway() {
-        return Flyway.configure().dataSource(dataSource).schemas(SCHEMA).defaultSchema(SCHEMA).createSchemas(false)
+        return Flyway.configure().dataSource(io.tollgate.OwnerDatabase.dataSource(dataSource)).schemas(SCHEMA).defaultSchema(SCHEMA).createSchemas(false)
                 .locations("classpath:db/migration").load();
     }
 
     @Test
     void ourChecksumIsFlywaysAndTheHeaderIsAllThatIsForgiven() {
         Flyway flyway = flyway();
+        // Schemas and tables are the owner's to make, not the application's roles'.
+        org.springframework.jdbc.core.simple.JdbcClient jdbc = io.tollgate.OwnerDatabase.jdbc(dataSource);
         // Our checksum agrees with what Flyway stored for every migration this test database applied.
         List<Map<String, Object>> applied = jdbc.sql("SELECT script, checksum FROM public.flyway_schema_history WHERE type = 'SQL'").query().listOfRows();
         assertThat(applied).isNotEmpty();
