@@ -54,11 +54,15 @@ public class AuditLog {
         params.add(value.strip());
     }
 
+    /** Any JSON value: AuditTrail.record takes any object, so an entry may hold a list (reading only maps answered 500). */
+    private Object jsonValue(String text) {
+        return text == null ? null : json.read(text, Object.class);
+    }
+
     private AuditEntry map(ResultSet rs, int row) throws SQLException {
         return new AuditEntry(rs.getString("id"), rs.getString("actor_type"), rs.getString("actor_id"),
                 rs.getString("action"), rs.getString("target_type"), rs.getString("target_id"),
-                rs.getString("before") == null ? null : json.readMap(rs.getString("before")),
-                rs.getString("after") == null ? null : json.readMap(rs.getString("after")),
+                jsonValue(rs.getString("before")), jsonValue(rs.getString("after")),
                 rs.getString("request_id"), rs.getTimestamp("created_at").toInstant());
     }
 }

@@ -50,4 +50,18 @@ class AuditLogTest extends ApiTest {
         admin.put("/api/admin/organizations/" + org, Map.of("billing_email", "not-an-email"));
         assertThat(jdbc.sql("SELECT count(*) FROM audit_log").query(Long.class).single()).isEqualTo(before);
     }
+
+    @Test
+    void entriesWhoseBeforeOrAfterIsAListOrAScalarAreListed() {
+        String target = "tgt_" + System.nanoTime();
+        jdbc.sql("INSERT INTO audit_log (id, actor_type, actor_id, action, target_type, target_id, before, after) "
+                        + "VALUES (?, 'system', 'system', 'test.listed', 'test', ?, '[\"a\", 2]'::jsonb, '7'::jsonb)")
+                .params("aud_" + System.nanoTime(), target).update();
+        Api.Res log = admin.get("/api/admin/audit-log?target_id=" + target);
+        assertThat(log.status()).isEqualTo(200);
+        JsonNode entry = log.data().get(0);
+        assertThat(entry.get("before").isArray()).isTrue();
+        assertThat(entry.get("before").get(0).asString()).isEqualTo("a");
+        assertThat(entry.get("after").asInt()).isEqualTo(7);
+    }
 }
