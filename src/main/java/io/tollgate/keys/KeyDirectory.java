@@ -3,6 +3,7 @@ package io.tollgate.keys;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.tollgate.platform.CacheInvalidation;
+import io.tollgate.platform.DatabaseErrors;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
@@ -69,7 +70,7 @@ class KeyDirectory {
     }
 
     private KeyRecord loadOrRemember(HashKey hash) {
-        Optional<KeyRecord> found = loader.apply(hash);
+        Optional<KeyRecord> found = DatabaseErrors.readOnceMore(() -> loader.apply(hash));
         if (found.isPresent()) return found.get();
         absent.put(hash, Boolean.TRUE);
         return null;

@@ -64,11 +64,13 @@ class MeterWriter implements SmartLifecycle {
         if (!batching) return batches.run(List.of(request)).get(0);
         if (!running) throw MeteringUnavailable.notMade("Metering is shutting down");
         PendingCall call = new PendingCall(request, System.nanoTime() + waitNanos);
+        // The commit needs no CPU of this request: let the next one run (and join the batch). Before the offer,
+        // since the writer may take the call (and decide its batch) before this thread runs another line.
+        RunSlots.giveBack();
         hooks.beforeEnqueue(call);
         if (!queue.offer(call)) throw MeteringUnavailable.notMade("Too many metered calls are waiting; retry shortly");
         // The writer may have drained the queue for the last time between the check above and the offer.
         if (closed) refuseQueued();
-        RunSlots.giveBack(); // the commit needs no CPU of this request: let the next one run (and join the batch)
         try {
             return call.await();
         } catch (InterruptedException e) {

@@ -6,6 +6,7 @@ import io.tollgate.audit.AuditTrail;
 import io.tollgate.platform.Actor;
 import io.tollgate.platform.ApiException;
 import io.tollgate.platform.CacheInvalidation;
+import io.tollgate.platform.DatabaseErrors;
 import io.tollgate.platform.Ids;
 import io.tollgate.platform.PageQuery;
 import io.tollgate.platform.PageResult;
@@ -58,13 +59,13 @@ public class AdminTokens {
     public Optional<Actor> authenticate(String token) {
         if (token == null || token.isEmpty() || token.length() > 512) return Optional.empty();
         String hash = Base64.getEncoder().encodeToString(hasher.hash(token));
-        Optional<Holder> holder = cache.get(hash, h -> jdbc.sql(
+        Optional<Holder> holder = cache.get(hash, h -> DatabaseErrors.readOnceMore(() -> jdbc.sql(
                         "SELECT id, role, expires_at, status FROM admin_tokens WHERE token_hash = ?")
                 .param(Base64.getDecoder().decode(h))
                 .query((rs, i) -> new Holder(rs.getString("id"), OperatorRole.valueOf(rs.getString("role").toUpperCase()),
                         rs.getTimestamp("expires_at") == null ? Long.MAX_VALUE : rs.getTimestamp("expires_at").getTime(),
                         "revoked".equals(rs.getString("status"))))
-                .optional());
+                .optional()));
         long now = clock.millis();
         Optional<Holder> valid = holder.filter(h -> !h.revoked() && now < h.expiresAtMillis());
         valid.ifPresent(h -> noteUse(h.id(), now));

@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.transaction.CannotCreateTransactionException;
@@ -29,6 +30,21 @@ public final class DatabaseErrors {
     private static final Set<String> BUSY = Set.of("53300", "57014", "55P03", "40001", "40P01");
 
     private DatabaseErrors() {}
+
+    /**
+     * Runs a read, and once more if it failed on a lost connection (the pool has dropped the dead ones by
+     * then, or fails at once while PostgreSQL is down). Only for reads that act on nothing: the credential
+     * lookups of the authentication filters, which must not be repeated by re-running the filter chain
+     * (a servlet filter chain cannot be restarted; running the rest of it again skipped the security chain).
+     */
+    public static <T> T readOnceMore(Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (RuntimeException e) {
+            if (!isConnectionLost(e)) throw e;
+            return read.get();
+        }
+    }
 
     /**
      * The SQLSTATE of the first SQLException in the cause chain, or null. When a rollback failed after

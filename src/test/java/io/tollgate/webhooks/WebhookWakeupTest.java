@@ -2,7 +2,6 @@ package io.tollgate.webhooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.tollgate.Api;
 import io.tollgate.ApiTest;
 import java.nio.file.Files;
@@ -64,7 +63,7 @@ class WebhookWakeupTest extends ApiTest {
 
     @Test
     void anotherNodesCommitWakesThisNodeWhenThatNodeHasNoFreeSlot() throws Exception {
-        String url = ((HikariDataSource) dataSource).getJdbcUrl();
+        String url = io.tollgate.OwnerDatabase.pool(dataSource).getJdbcUrl();
         Path data = ApiTest.dataDir("webhook-wakeup");
         TollgateProcess nodeB = TollgateProcess.start("webhook-wakeup-b", "--tollgate.data-dir=" + ApiTest.dataDir("webhook-wakeup-b"),
                 "--tollgate.database.url=" + url, "--tollgate.database.user=postgres",

@@ -38,7 +38,6 @@ class ReadRetryHandlerAdapter implements HandlerAdapter, Ordered {
 
     @Override
     public ModelAndView handle(HttpServletRequest request, HttpServletResponse response, Object handler) throws Exception {
-        request.setAttribute(ConnectionRetryFilter.HANDLER_STARTED, Boolean.TRUE);
         try {
             return delegate.getObject().handle(request, response, handler);
         } catch (Exception e) {

@@ -80,4 +80,19 @@ class LostConnectionRetryTest extends ProxiedDatabaseTest {
         // The pool has dropped its dead connections by now: the next write goes through.
         assertThat(admin.post("/api/admin/organizations", Map.of("name", "Next")).status()).isEqualTo(201);
     }
+
+    /**
+     * The retry of a credential read happens at the read, never by running the filter chain again: a servlet
+     * filter chain cannot be restarted, and running "the rest of it" again once skipped the security chain,
+     * so a request whose (unknown) token met a dead connection was served unauthenticated.
+     */
+    @Test
+    void aTokenNobodyIssuedIsRefusedAlsoWhenItsReadMeetsADeadConnection() throws SQLException, InterruptedException {
+        Api stranger = anonymous.bearer("not-a-token-anyone-issued-" + System.nanoTime());
+        withThePoolsBackendsEnded(() -> {
+            Api.Res res = stranger.post("/api/admin/organizations", Map.of("name", "Never created"));
+            assertThat(res.status()).as(res.toString()).isIn(401, 503);
+        });
+        assertThat(jdbc.sql("SELECT count(*) FROM organizations WHERE name = 'Never created'").query(Long.class).single()).isZero();
+    }
 }
