@@ -5,13 +5,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.SQLExceptionOverride;
 import io.tollgate.platform.DatabaseErrors;
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLTransientConnectionException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -118,7 +115,7 @@ class PooledDataSource extends HikariDataSource {
     }
 
     /** Where the pool gets its new connections. */
-    private record Opener(DirectConnections direct, DatabaseAvailability availability, String applicationName) implements DataSource {
+    private record Opener(DirectConnections direct, DatabaseAvailability availability, String applicationName) implements ConnectionOpener {
         @Override
         public Connection getConnection() throws SQLException {
             try {
@@ -129,18 +126,5 @@ class PooledDataSource extends HikariDataSource {
             }
             return direct.open(applicationName);
         }
-
-        @Override
-        public Connection getConnection(String username, String password) throws SQLException {
-            return getConnection();
-        }
-
-        @Override public PrintWriter getLogWriter() { return null; }
-        @Override public void setLogWriter(PrintWriter out) {}
-        @Override public void setLoginTimeout(int seconds) {}
-        @Override public int getLoginTimeout() { return 5; }
-        @Override public Logger getParentLogger() throws SQLFeatureNotSupportedException { throw new SQLFeatureNotSupportedException(); }
-        @Override public <T> T unwrap(Class<T> type) throws SQLException { throw new SQLException("Not a wrapper of " + type); }
-        @Override public boolean isWrapperFor(Class<?> type) { return false; }
     }
 }
