@@ -150,21 +150,20 @@ public class BenchTool {
      */
     static void exactnessGateway(String url, String walletId, String appId, String feature, long usageMark, long transferMark) throws Exception {
         try (Connection c = connect(url); Statement s = c.createStatement()) {
-            String since = " created_at > to_timestamp(" + usageMark + " / 1e6)";
-            String usage = "usage_events WHERE app_id = '" + appId + "' AND feature = '" + feature + "' AND" + since;
-            String transfers = "ledger_transfers t WHERE t.created_at > to_timestamp(" + transferMark + " / 1e6) AND ((t.kind = 'spend' AND t.debit_account = '"
-                    + walletId + "') OR t.kind = 'capture')";
-            // A transfer is named by a usage row through its reference (a batch's spends) or its hold (a capture).
-            String named = "(SELECT DISTINCT transfer_reference AS r FROM " + usage + " AND credits_used > 0)";
-            String moved = transfers + " AND coalesce(CASE WHEN t.kind = 'spend' THEN t.reference ELSE t.hold_id END, '') IN " + named;
-            long ok = one(s, "SELECT count(*) FROM " + usage + " AND response_status BETWEEN 200 AND 299");
-            long refused = one(s, "SELECT count(*) FROM " + usage + " AND response_status NOT BETWEEN 200 AND 299");
-            long creditsInUsage = one(s, "SELECT coalesce(sum(credits_used), 0) FROM " + usage);
-            long creditsMoved = one(s, "SELECT coalesce(sum(t.amount), 0) FROM " + moved);
-            long mismatched = one(s, "SELECT count(*) FROM " + moved + " AND t.amount IS DISTINCT FROM (SELECT sum(u.credits_used) FROM usage_events u WHERE"
-                    + since.replace("created_at", "u.created_at") + " AND u.transfer_reference = CASE WHEN t.kind = 'spend' THEN t.reference ELSE t.hold_id END)");
-            long unpaid = one(s, "SELECT count(*) FROM " + usage + " AND credits_used > 0 AND NOT EXISTS (SELECT 1 FROM " + transfers
-                    + " AND (CASE WHEN t.kind = 'spend' THEN t.reference ELSE t.hold_id END) = transfer_reference)");
+            // One pass over each table, joined by hash (a correlated subquery per transfer ran for minutes after a long run).
+            String with = "WITH u AS MATERIALIZED (SELECT transfer_reference AS r, credits_used AS c, response_status AS st FROM usage_events"
+                    + " WHERE app_id = '" + appId + "' AND feature = '" + feature + "' AND created_at > to_timestamp(" + usageMark + " / 1e6)),"
+                    + " t AS MATERIALIZED (SELECT CASE WHEN kind = 'spend' THEN reference ELSE hold_id END AS r, amount FROM ledger_transfers"
+                    + " WHERE created_at > to_timestamp(" + transferMark + " / 1e6) AND ((kind = 'spend' AND debit_account = '" + walletId
+                    + "') OR kind = 'capture')),"
+                    + " named AS (SELECT r, sum(c) AS c FROM u WHERE c > 0 GROUP BY r),"
+                    + " moved AS (SELECT t.amount, named.c FROM t JOIN named ON named.r = t.r) ";
+            long ok = one(s, with + "SELECT count(*) FROM u WHERE st BETWEEN 200 AND 299");
+            long refused = one(s, with + "SELECT count(*) FROM u WHERE st NOT BETWEEN 200 AND 299");
+            long creditsInUsage = one(s, with + "SELECT coalesce(sum(c), 0) FROM u");
+            long creditsMoved = one(s, with + "SELECT coalesce(sum(amount), 0) FROM moved");
+            long mismatched = one(s, with + "SELECT count(*) FROM moved WHERE amount IS DISTINCT FROM c");
+            long unpaid = one(s, with + "SELECT count(*) FROM u WHERE c > 0 AND NOT EXISTS (SELECT 1 FROM t WHERE t.r = u.r)");
             long pending = one(s, "SELECT count(*) FROM ledger_holds WHERE account_id = '" + walletId + "' AND status = 'pending'");
             System.out.printf("{\"usage_rows_ok\":%d,\"usage_rows_refused\":%d,\"credits_in_usage\":%d,\"credits_moved\":%d,"
                     + "\"transfers_not_matching_their_calls\":%d,\"paid_calls_without_transfer\":%d,\"holds_pending\":%d}%n",

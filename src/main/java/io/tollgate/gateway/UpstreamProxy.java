@@ -14,25 +14,30 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ConnectException;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.HttpHostConnectException;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.entity.InputStreamEntity;
+import org.apache.hc.core5.util.Timeout;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -58,6 +63,10 @@ public class UpstreamProxy implements DisposableBean {
     /** Answers that say "try again" without the upstream having done anything. */
     private static final Set<Integer> RETRY_STATUSES = Set.of(502, 503, 504);
     private static final int CHUNK_BYTES = 16 * 1024;
+    /** Methods whose empty body is still sent as {@code Content-Length: 0} (as the JDK client did). */
+    private static final Set<String> SENDS_LENGTH_WHEN_EMPTY = Set.of("POST", "PUT", "PATCH");
+    /** How much later than a call's total timeout a silent socket gives up by itself, should an abort not land. */
+    private static final long BACKSTOP_MARGIN_MILLIS = 5_000;
 
     private final GatewayProperties properties;
     private final ConnectionPools pools = new ConnectionPools();
@@ -175,7 +184,7 @@ public class UpstreamProxy implements DisposableBean {
                                  Deadlines.Ticket deadline, List<InputStream> uploads) {
         UpstreamResilience resilience = request.resilience() != null ? request.resilience() : defaults;
         CircuitBreaker breaker = breakers.of(request.breaker(), resilience.breaker());
-        HttpClient client = pools.client(request.limits().connectTimeoutMillis());
+        CloseableHttpClient client = pools.client(request.limits().connectTimeoutMillis());
         boolean idempotent = IDEMPOTENT.contains(request.method());
         ProxyResult last = null;
         for (int attempt = 1; ; attempt++) {
@@ -185,67 +194,80 @@ public class UpstreamProxy implements DisposableBean {
                         "the upstream's circuit breaker is open");
             }
             long sent = System.nanoTime();
-            HttpResponse<InputStream> answer;
-            RunSlots.giveBack(); // waiting for the upstream needs no CPU here
+            HttpUriRequestBase exchange;
             try {
-                answer = client.send(build(request, deadline, uploads), HttpResponse.BodyHandlers.ofInputStream());
-            } catch (HttpConnectTimeoutException | ConnectException e) {
-                // Nothing reached the upstream: safe to retry whatever the method.
-                breaker.onError(System.nanoTime() - sent, TimeUnit.NANOSECONDS, e);
-                last = failed(deadline.fired() ? ProxyResult.Kind.TIMEOUT : e instanceof HttpConnectTimeoutException
-                        ? ProxyResult.Kind.TIMEOUT : ProxyResult.Kind.UNAVAILABLE, started, attempt, describe(e));
-                if (last.kind() == ProxyResult.Kind.UNAVAILABLE && backOff(attempt, deadline, resilience)) continue;
-                return last;
-            } catch (HttpTimeoutException e) {
-                breaker.onError(System.nanoTime() - sent, TimeUnit.NANOSECONDS, e);
-                return failed(ProxyResult.Kind.TIMEOUT, started, attempt, "no answer within the first-byte timeout");
-            } catch (IOException e) {
-                breaker.onError(System.nanoTime() - sent, TimeUnit.NANOSECONDS, e);
-                if (deadline.fired()) return failed(ProxyResult.Kind.TIMEOUT, started, attempt, "no answer within the total timeout");
-                last = failed(ProxyResult.Kind.UNAVAILABLE, started, attempt, describe(e));
-                if (idempotent && backOff(attempt, deadline, resilience)) continue;
-                return last;
-            } catch (InterruptedException e) {
-                breaker.onError(System.nanoTime() - sent, TimeUnit.NANOSECONDS, e);
-                return failed(ProxyResult.Kind.TIMEOUT, started, attempt, "no answer within the total timeout");
+                exchange = build(request, deadline, uploads);
             } catch (IllegalArgumentException e) {
                 breaker.releasePermission();
                 return failed(ProxyResult.Kind.UNAVAILABLE, started, attempt, "the request cannot be sent: " + e.getMessage());
             }
+            deadline.onFire(exchange::cancel);
+            ClassicHttpResponse answer;
+            RunSlots.giveBack(); // waiting for the upstream needs no CPU here
+            // The first-byte timeout aborts the exchange if no answer began in time; it never applies to the
+            // gaps of a body already flowing (an event stream may be quiet for long), the total timeout does.
+            long firstByteNanos = TimeUnit.MILLISECONDS.toNanos(request.limits().firstByteTimeoutMillis());
+            try (Deadlines.Ticket firstByte = deadlines.watch(sent + firstByteNanos, exchange::cancel)) {
+                try {
+                    answer = client.executeOpen(null, exchange, null);
+                } catch (ConnectTimeoutException | HttpHostConnectException e) {
+                    // Nothing reached the upstream: safe to retry whatever the method.
+                    breaker.onError(System.nanoTime() - sent, TimeUnit.NANOSECONDS, e);
+                    last = failed(deadline.fired() || firstByte.fired() || e instanceof ConnectTimeoutException
+                            ? ProxyResult.Kind.TIMEOUT : ProxyResult.Kind.UNAVAILABLE, started, attempt, describe(e));
+                    if (last.kind() == ProxyResult.Kind.UNAVAILABLE && backOff(attempt, deadline, resilience)) continue;
+                    return last;
+                } catch (IOException e) {
+                    breaker.onError(System.nanoTime() - sent, TimeUnit.NANOSECONDS, e);
+                    if (deadline.fired()) return failed(ProxyResult.Kind.TIMEOUT, started, attempt, "no answer within the total timeout");
+                    if (firstByte.fired()) return failed(ProxyResult.Kind.TIMEOUT, started, attempt, "no answer within the first-byte timeout");
+                    last = failed(ProxyResult.Kind.UNAVAILABLE, started, attempt, describe(e));
+                    if (idempotent && backOff(attempt, deadline, resilience)) continue;
+                    return last;
+                }
+            }
             long firstByte = System.nanoTime() - sent;
-            int status = answer.statusCode();
+            int status = answer.getCode();
             if (status >= 500) breaker.onError(firstByte, TimeUnit.NANOSECONDS, new UpstreamStatus(status));
             else breaker.onSuccess(firstByte, TimeUnit.NANOSECONDS);
             if (RETRY_STATUSES.contains(status) && idempotent && attempt < resilience.maxAttempts() && deadline.remainingNanos() > 0) {
                 // The client has seen nothing of this answer yet, so another attempt may replace it.
-                discard(answer.body());
+                discard(answer);
                 if (backOff(attempt, deadline, resilience)) continue;
             }
             return stream(request, answer, response, tap, started, TimeUnit.NANOSECONDS.toMillis(firstByte), attempt, deadline);
         }
     }
 
-    private HttpRequest build(ProxyRequest request, Deadlines.Ticket deadline, List<InputStream> uploads) {
-        long firstByteMillis = Math.max(1, Math.min(request.limits().firstByteTimeoutMillis(), TimeUnit.NANOSECONDS.toMillis(deadline.remainingNanos())));
-        HttpRequest.BodyPublisher body;
-        if (request.body().length() == 0) {
-            body = HttpRequest.BodyPublishers.noBody();
-        } else {
-            InputStream upload = request.body().open();
-            uploads.add(upload);
-            body = HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> upload), request.body().length());
-        }
-        HttpRequest.Builder builder = HttpRequest.newBuilder(request.target()).timeout(Duration.ofMillis(firstByteMillis))
-                .method(request.method(), body);
+    private HttpUriRequestBase build(ProxyRequest request, Deadlines.Ticket deadline, List<InputStream> uploads) {
+        HttpUriRequestBase exchange = new HttpUriRequestBase(request.method(), request.target());
+        // A socket read timeout only as a backstop behind the deadlines (which abort the exchange): a read
+        // timeout shorter than the total would cut an event stream's quiet gaps.
+        long backstopMillis = TimeUnit.NANOSECONDS.toMillis(Math.max(0, deadline.remainingNanos())) + BACKSTOP_MARGIN_MILLIS;
+        exchange.setConfig(RequestConfig.custom()
+                .setResponseTimeout(Timeout.ofMilliseconds(backstopMillis))
+                .setConnectionRequestTimeout(Timeout.ofMilliseconds(backstopMillis))
+                .build());
         Set<String> connection = HeaderRules.connectionTokens(request.headers().stream()
                 .filter(h -> h.getKey().equalsIgnoreCase("connection")).map(Map.Entry::getValue).toList());
         for (Map.Entry<String, String> h : request.headers()) {
             String lower = h.getKey().toLowerCase(Locale.ROOT);
             if (HeaderRules.hopByHop(lower, connection) || request.strip().contains(lower) || containsIgnoreCase(request.add(), lower)) continue;
-            setHeader(builder, h.getKey(), h.getValue(), false);
+            if (HeaderRules.sendable(h.getKey(), h.getValue())) exchange.addHeader(h.getKey(), h.getValue());
         }
-        request.add().forEach((name, value) -> setHeader(builder, name, value, true));
-        return builder.build();
+        request.add().forEach((name, value) -> {
+            // A header the caller requires must not silently go missing (nor smuggle a line break).
+            if (!HeaderRules.sendable(name, value)) throw new IllegalArgumentException("header " + name + " cannot be sent");
+            exchange.setHeader(name, value);
+        });
+        if (request.body().length() > 0) {
+            InputStream upload = request.body().open();
+            uploads.add(upload);
+            exchange.setEntity(new InputStreamEntity(upload, request.body().length(), null));
+        } else if (SENDS_LENGTH_WHEN_EMPTY.contains(request.method())) {
+            exchange.setEntity(new ByteArrayEntity(new byte[0], null)); // Content-Length: 0
+        }
+        return exchange;
     }
 
     private static boolean containsIgnoreCase(Map<String, String> headers, String lowerName) {
@@ -253,21 +275,18 @@ public class UpstreamProxy implements DisposableBean {
         return false;
     }
 
-    private static void setHeader(HttpRequest.Builder builder, String name, String value, boolean required) {
-        try {
-            builder.header(name, value);
-        } catch (IllegalArgumentException refused) {
-            // A name or value the HTTP client will not send (a restricted name, a control character): a
-            // client's header is dropped; one the caller requires must not silently go missing.
-            if (required) throw refused;
-        }
+    /** The answer's headers as one case-insensitive map, in the order the upstream sent them. */
+    private static HttpHeaders headersOf(ClassicHttpResponse answer) {
+        Map<String, List<String>> map = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (Header h : answer.getHeaders()) map.computeIfAbsent(h.getName(), k -> new ArrayList<>(1)).add(h.getValue());
+        return HttpHeaders.of(map, (name, value) -> true);
     }
 
     /** Writes the upstream's status and headers, then its body as it arrives, chunk by chunk, flushing each. */
-    private ProxyResult stream(ProxyRequest request, HttpResponse<InputStream> answer, HttpServletResponse response, ResponseTap tap,
+    private ProxyResult stream(ProxyRequest request, ClassicHttpResponse answer, HttpServletResponse response, ResponseTap tap,
                                long started, long firstByteMillis, int attempts, Deadlines.Ticket deadline) {
-        int status = answer.statusCode();
-        HttpHeaders headers = answer.headers();
+        int status = answer.getCode();
+        HttpHeaders headers = headersOf(answer);
         tap.headers(status, headers);
         Set<String> connection = HeaderRules.connectionTokens(headers.allValues("connection"));
         response.setStatus(status);
@@ -292,7 +311,9 @@ public class UpstreamProxy implements DisposableBean {
             clientGone = true;
         }
         byte[] chunk = new byte[CHUNK_BYTES];
-        try (InputStream body = answer.body()) {
+        // Closing the answer before its body was read to the end drops the connection (it is mid-message);
+        // read to the end, the connection went back to the pool already and closing is a no-op.
+        try (answer; InputStream body = answer.getEntity() == null ? InputStream.nullInputStream() : answer.getEntity().getContent()) {
             int n;
             while ((n = body.read(chunk)) >= 0) {
                 if (n == 0) continue;
@@ -342,11 +363,12 @@ public class UpstreamProxy implements DisposableBean {
         }
     }
 
-    private static void discard(InputStream body) {
-        try (body) {
-            body.transferTo(OutputStream.nullOutputStream());
+    /** Reads an answer we drop to its end, so its connection goes back to the pool. */
+    private static void discard(ClassicHttpResponse answer) {
+        try (answer) {
+            EntityUtils.consume(answer.getEntity());
         } catch (IOException ignored) {
-            // An answer we drop anyway.
+            // An answer we drop anyway (closing it drops its connection).
         }
     }
 

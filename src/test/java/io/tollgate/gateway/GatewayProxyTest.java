@@ -189,6 +189,34 @@ class GatewayProxyTest extends GatewayTestSupport {
     }
 
     @Test
+    void aQuietGapLongerThanTheFirstByteTimeoutDoesNotCutAStream() throws Exception {
+        // The first-byte timeout bounds the wait for the answer to begin, never the gaps between events: a
+        // socket read timeout would cut this stream (its second event comes 1 s after the first).
+        App app = app(10);
+        String featureId = feature(app, "pausing", "/sse/10", 1, Map.of());
+        settings(app, featureId, Map.of("first_byte_timeout_millis", 300));
+        var gate = new java.util.concurrent.CountDownLatch(1);
+        stub.sseGate = gate;
+        try {
+            var response = streamed(app, "/api/v1/gateway/pausing", null);
+            assertThat(response.statusCode()).isEqualTo(200);
+            try (var body = response.body()) {
+                byte[] first = new byte[8];
+                assertThat(body.read(first)).as("the first event came through before the gap").isPositive();
+                Thread.sleep(1_000);
+                gate.countDown();
+                assertThat(new String(body.readAllBytes(), StandardCharsets.UTF_8)).contains("[DONE]");
+            }
+        } finally {
+            gate.countDown();
+            stub.sseGate = null;
+        }
+        assertThat(balance(app.organizationId())).isEqualTo(9);
+        assertThat(held(app.organizationId())).isZero();
+        assertLedgerBalances();
+    }
+
+    @Test
     void idempotentMethodsAreRetriedWhileNothingReachedTheClientAndOthersAreNot() throws Exception {
         App app = app(10);
         feature(app, "flaky-get", "/flaky/2/get-" + app.id(), 1, Map.of());

@@ -5,9 +5,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The total timeout of proxied calls: one watcher thread interrupts a call's thread when its deadline
- * passes, which ends whatever it blocks on (a connect, a read from the upstream, a write to the client).
- * A scan every few milliseconds costs less than a scheduled task set and cancelled per call.
+ * Timeouts of proxied calls: one watcher thread fires a ticket when its deadline passes. Firing aborts the
+ * call's current exchange with the upstream (closing its connection ends a blocking connect or read, which
+ * an interrupt would not) and, for a call's total timeout, interrupts the call's thread too (ending a wait
+ * or a write to the client). A scan every few milliseconds costs less than a scheduled task set and
+ * cancelled per call; a deadline fires at most one scan late.
  */
 public final class Deadlines implements AutoCloseable {
     private static final long SCAN_NANOS = 20_000_000;
@@ -19,9 +21,17 @@ public final class Deadlines implements AutoCloseable {
         watcher = Thread.ofPlatform().name("gateway-deadlines").daemon().start(this::watch);
     }
 
-    /** Starts watching the calling thread until the ticket is closed. */
+    /** Starts watching the calling thread until the ticket is closed: at the deadline it is interrupted and its abort runs. */
     public Ticket start(long deadlineNanos) {
         Ticket ticket = new Ticket(Thread.currentThread(), deadlineNanos);
+        active.add(ticket);
+        return ticket;
+    }
+
+    /** A deadline that only aborts (no interrupt): for a stage of a call, such as waiting for the first byte. */
+    public Ticket watch(long deadlineNanos, Runnable abort) {
+        Ticket ticket = new Ticket(null, deadlineNanos);
+        ticket.onFire(abort);
         active.add(ticket);
         return ticket;
     }
@@ -51,13 +61,25 @@ public final class Deadlines implements AutoCloseable {
         private final long deadlineNanos;
         private final ReentrantLock lock = new ReentrantLock();
         private volatile boolean fired;
+        private Runnable abort;
 
         private Ticket(Thread thread, long deadlineNanos) {
             this.thread = thread;
             this.deadlineNanos = deadlineNanos;
         }
 
-        /** The deadline passed and the thread was interrupted for it. */
+        /** What firing aborts from now on (the exchange now in flight); runs at once when the ticket fired already. */
+        public void onFire(Runnable abort) {
+            lock.lock();
+            try {
+                this.abort = abort;
+                if (fired) abort.run();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** The deadline passed and the ticket fired for it. */
         public boolean fired() {
             return fired;
         }
@@ -73,7 +95,8 @@ public final class Deadlines implements AutoCloseable {
             try {
                 if (active.remove(this)) {
                     fired = true;
-                    thread.interrupt();
+                    if (abort != null) abort.run();
+                    if (thread != null) thread.interrupt();
                 }
             } finally {
                 lock.unlock();
@@ -89,7 +112,7 @@ public final class Deadlines implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            if (fired) Thread.interrupted();
+            if (fired && thread != null) Thread.interrupted();
         }
     }
 }

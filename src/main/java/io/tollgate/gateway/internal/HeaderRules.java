@@ -27,6 +27,24 @@ public final class HeaderRules {
         return hopByHop(lower, connectionTokens) || NEVER_BACK.contains(lower);
     }
 
+    /**
+     * A header that can go on the wire as it is: the name an RFC 9110 token, the value free of control
+     * characters other than tab. The HTTP client writes what it is given, so a line break in a value would
+     * start a header (or a request) of someone else's choosing.
+     */
+    public static boolean sendable(String name, String value) {
+        if (name == null || name.isEmpty() || value == null) return false;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c <= 0x20 || c >= 0x7f || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0) return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if ((c < 0x20 && c != '\t') || c == 0x7f || c > 0xff) return false;
+        }
+        return true;
+    }
+
     /** The header names a Connection header lists (they are hop-by-hop for this hop only). */
     public static Set<String> connectionTokens(Iterable<String> connectionValues) {
         Set<String> tokens = new java.util.HashSet<>();
