@@ -18,6 +18,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.web.servlet.handler.HandlerMappingIntrospector;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.web.bind.support.WebDataBinderFactory;
 import org.springframework.web.context.request.NativeWebRequest;
@@ -45,7 +46,7 @@ class ApiSecurityConfig implements WebMvcConfigurer {
     SecurityFilterChain appApiChain(HttpSecurity http, SecretHasher hasher, KeyDirectory directory, Applications applications,
                                     Organizations organizations, LastUsedTracker lastUsed, EnvelopeWriter writer,
                                     Clock clock, ClientAddresses clientAddresses, AuthFailureThrottle throttle,
-                                    AuthFailures failures) throws Exception {
+                                    AuthFailures failures, HandlerMappingIntrospector mvcHandlerMappingIntrospector) throws Exception {
         return http.securityMatcher("/api/v1/**")
                 .csrf(c -> c.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -54,7 +55,10 @@ class ApiSecurityConfig implements WebMvcConfigurer {
                 .anonymous(a -> a.disable())
                 .headers(h -> h.cacheControl(c -> {}))
                 // CORS only where a module declared it for Spring MVC (the embed loader's call); a preflight is answered here, before the key check.
-                .cors(org.springframework.security.config.Customizer.withDefaults())
+                // Finding a request's CORS settings is a full handler lookup, so it is done only for requests that name an
+                // Origin: without one CORS does not apply (the processor lets such a request through whatever the settings).
+                .cors(c -> c.configurationSource(request -> request.getHeader("Origin") == null ? null
+                        : mvcHandlerMappingIntrospector.getCorsConfiguration(request)))
                 .addFilterBefore(new AppAuthenticationFilter(new KeyCheck(hasher, directory), applications, organizations, lastUsed,
                         writer, clock, clientAddresses, throttle, failures), AuthorizationFilter.class)
                 .authorizeHttpRequests(a -> a.anyRequest().permitAll())

@@ -93,6 +93,16 @@ class HostileInputTest extends ApiTest {
     }
 
     @Test
+    void aControlCharacterInAHeaderIsRefusedByTheFirewall() throws Exception {
+        // Tomcat passes a C1 control (byte 0x85) on; the firewall (HeaderCharacters) refuses the header when it is read.
+        RawHttp.Response res = RawHttp.get(port, "/api/external-apps", "Authorization: Bearer " + ADMIN_TOKEN + "\u0085");
+        assertThat(res.status()).as(res.head()).isEqualTo(400);
+        assertThat(res.body()).doesNotContain("<html").doesNotContain("Exception");
+        RawHttp.Response tab = RawHttp.get(port, "/api/external-apps", "Authorization: Bearer " + ADMIN_TOKEN, "X-Note: a\tb\u00e9");
+        assertThat(tab.status()).as("a tab and a Latin-1 letter are allowed in a value").isEqualTo(200);
+    }
+
+    @Test
     void errorsAreJsonWhateverTheAcceptHeaderSays() {
         Api html = admin.with("Accept", "text/html");
         assertEnvelopeError(html.get("/api/external-apps/app_doesnotexist"), 404, "NOT_FOUND");
