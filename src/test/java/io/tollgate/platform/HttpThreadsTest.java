@@ -57,4 +57,17 @@ class HttpThreadsTest extends ApiTest {
         assertThat(readme).contains("TOLLGATE_HTTP_VIRTUAL_THREADS");
         assertThat(Files.readString(Path.of("bench/tail.sh"))).contains("JAVA_OPTS=\"" + flags + "\"");
     }
+
+    @Test
+    void whatEveryRequestPaysBeforeItsHandlerIsKeptSmall() {
+        // docs/PERFORMANCE.md "HTTP in, third pass": each of these was measured in a metered call's profile.
+        assertThat(context.getBean("requestMappingHandlerMapping").getClass().getSimpleName()).isEqualTo("PathFirstHandlerMapping");
+        var protocol = (org.apache.coyote.http11.AbstractHttp11Protocol<?>) ((TomcatWebServer) context.getWebServer()).getTomcat()
+                .getConnector().getProtocolHandler();
+        assertThat(protocol.getMaxKeepAliveRequests()).isEqualTo(10_000);
+        var observations = context.getBean(org.springframework.security.config.observation.SecurityObservationSettings.class);
+        assertThat(observations.shouldObserveRequests()).isFalse();
+        assertThat(observations.shouldObserveAuthentications()).isFalse();
+        assertThat(observations.shouldObserveAuthorizations()).isFalse();
+    }
 }
