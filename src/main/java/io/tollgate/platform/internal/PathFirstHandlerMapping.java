@@ -1,7 +1,9 @@
 package io.tollgate.platform.internal;
 
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.mvc.condition.PathPatternsRequestCondition;
@@ -21,14 +23,22 @@ import org.springframework.web.util.pattern.PathPattern;
  * mapping matches still gets Spring's own 404/405/415/406 (that search does not go through this method).
  */
 final class PathFirstHandlerMapping extends RequestMappingHandlerMapping {
-    /** The path of the request this thread is looking up, parsed once for all mappings. */
-    private static final ThreadLocal<PathContainer> LOOKING_UP = new ThreadLocal<>();
+    /** The request this thread is looking up: its path parsed once for all mappings, and its raw text. */
+    private record LookingUp(PathContainer path, String raw, boolean plain) {}
+
+    private static final ThreadLocal<LookingUp> LOOKING_UP = new ThreadLocal<>();
+    /** Per mapping, the literal start of each of its path patterns (whole segments only). */
+    private final Map<RequestMappingInfo, String[]> literalStarts = new ConcurrentHashMap<>();
 
     @Override
     protected HandlerMethod lookupHandlerMethod(String lookupPath, HttpServletRequest request) throws Exception {
-        PathContainer path = ServletRequestPathUtils.hasParsedRequestPath(request)
-                ? ServletRequestPathUtils.getParsedRequestPath(request).pathWithinApplication() : null;
-        LOOKING_UP.set(path);
+        if (!ServletRequestPathUtils.hasParsedRequestPath(request)) return super.lookupHandlerMethod(lookupPath, request);
+        PathContainer path = ServletRequestPathUtils.getParsedRequestPath(request).pathWithinApplication();
+        // Raw text equals what the patterns are matched against only without escapes and matrix variables, and
+        // only when the parser compares case-sensitively; otherwise just the pattern check below is used.
+        boolean plain = getPatternParser() != null && getPatternParser().isCaseSensitive()
+                && path.value().indexOf('%') < 0 && path.value().indexOf(';') < 0;
+        LOOKING_UP.set(new LookingUp(path, path.value(), plain));
         try {
             return super.lookupHandlerMethod(lookupPath, request);
         } finally {
@@ -38,9 +48,50 @@ final class PathFirstHandlerMapping extends RequestMappingHandlerMapping {
 
     @Override
     protected RequestMappingInfo getMatchingMapping(RequestMappingInfo info, HttpServletRequest request) {
-        PathContainer path = LOOKING_UP.get();
-        if (path != null && !couldMatch(info.getPathPatternsCondition(), path)) return null;
+        LookingUp current = LOOKING_UP.get();
+        if (current != null) {
+            PathPatternsRequestCondition condition = info.getPathPatternsCondition();
+            if (current.plain() && condition != null && !startsLikeOneOf(current.raw(),
+                    literalStarts.computeIfAbsent(info, i -> literalStarts(condition)))) {
+                return null;
+            }
+            if (!couldMatch(condition, current.path())) return null;
+        }
         return super.getMatchingMapping(info, request);
+    }
+
+    /**
+     * The part of each pattern before its first variable or wildcard, cut back to whole segments without the
+     * trailing separator ("/api/v1/gateway/{feature}/**" → "/api/v1/gateway"; "/a/**", which also matches "/a" →
+     * "/a"): a path that does not start with one of them cannot match the patterns. Without patterns (a
+     * condition that matches every path) the one start is "".
+     */
+    static String[] literalStarts(PathPatternsRequestCondition condition) {
+        Set<PathPattern> patterns = condition.getPatterns();
+        if (patterns.isEmpty()) return new String[] {""};
+        String[] starts = new String[patterns.size()];
+        int i = 0;
+        for (PathPattern pattern : patterns) {
+            String text = pattern.getPatternString();
+            int wild = text.length();
+            for (int c = 0; c < text.length(); c++) {
+                char ch = text.charAt(c);
+                if (ch == '{' || ch == '*' || ch == '?') {
+                    wild = c;
+                    break;
+                }
+            }
+            int lastSeparator = text.lastIndexOf('/', wild - 1);
+            starts[i++] = lastSeparator <= 0 ? "" : text.substring(0, lastSeparator);
+        }
+        return starts;
+    }
+
+    private static boolean startsLikeOneOf(String raw, String[] starts) {
+        for (String start : starts) {
+            if (raw.startsWith(start)) return true;
+        }
+        return false;
     }
 
     /** False only when the condition has patterns and none matches (then the full check would refuse the mapping too). */

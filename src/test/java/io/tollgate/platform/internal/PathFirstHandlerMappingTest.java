@@ -45,6 +45,7 @@ class PathFirstHandlerMappingTest {
             mapping.registerMapping(RequestMappingInfo.paths("/api/v1/other" + i + "/{id}").methods(RequestMethod.GET).options(config).build(), handler, handle);
         }
         mapping.registerMapping(RequestMappingInfo.paths("/api/v1/target/{id}").methods(RequestMethod.GET).options(config).build(), handler, handle);
+        mapping.registerMapping(RequestMappingInfo.paths("/api/v1/files/**").methods(RequestMethod.GET).options(config).build(), handler, handle);
         CountingRequest request = new CountingRequest(method, uri);
         ServletRequestPathUtils.parseAndCache(request);
         HandlerExecutionChain chain = mapping.getHandler(request);
@@ -71,5 +72,30 @@ class PathFirstHandlerMappingTest {
         assertThat(found[0]).as("no handler: 404").isNull();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> lookup(new PathFirstHandlerMapping(), "DELETE", "/api/v1/target/1", new Object[1]))
                 .as("a path that exists with another method: 405").isInstanceOf(org.springframework.web.HttpRequestMethodNotSupportedException.class);
+    }
+
+    @Test
+    void pathsThatTheLiteralStartCannotJudgeAreStillMatchedByTheirPatterns() throws Exception {
+        Object[] found = new Object[1];
+        lookup(new PathFirstHandlerMapping(), "GET", "/api/v1/files", found);
+        assertThat(found[0]).as("/files/** also matches /files").isInstanceOf(HandlerMethod.class);
+        lookup(new PathFirstHandlerMapping(), "GET", "/api/v1/targ%65t/42", found);
+        assertThat(found[0]).as("an escaped letter in the path").isInstanceOf(HandlerMethod.class);
+        lookup(new PathFirstHandlerMapping(), "GET", "/api/v1/target;v=1/42", found);
+        assertThat(found[0]).as("a matrix variable").isInstanceOf(HandlerMethod.class);
+    }
+
+    @Test
+    void theLiteralStartIsWholeSegmentsBeforeTheFirstVariableOrWildcard() {
+        RequestMappingInfo.BuilderConfiguration config = new RequestMappingInfo.BuilderConfiguration();
+        config.setPatternParser(PathPatternParser.defaultInstance);
+        java.util.function.Function<String, String[]> starts = p -> PathFirstHandlerMapping.literalStarts(
+                RequestMappingInfo.paths(p).options(config).build().getPathPatternsCondition());
+        assertThat(starts.apply("/api/v1/gateway/{feature}/**")).containsExactly("/api/v1/gateway");
+        assertThat(starts.apply("/a/**")).containsExactly("/a");
+        assertThat(starts.apply("/files/{*rest}")).containsExactly("/files");
+        assertThat(starts.apply("/api/v1/x{id}.json")).containsExactly("/api/v1");
+        assertThat(starts.apply("/{id}")).containsExactly("");
+        assertThat(starts.apply("/api/v1/app")).containsExactly("/api/v1");
     }
 }
