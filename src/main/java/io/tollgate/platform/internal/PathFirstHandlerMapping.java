@@ -1,9 +1,9 @@
 package io.tollgate.platform.internal;
 
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.mvc.condition.PathPatternsRequestCondition;
@@ -27,8 +27,12 @@ final class PathFirstHandlerMapping extends RequestMappingHandlerMapping {
     private record LookingUp(PathContainer path, String raw, boolean plain) {}
 
     private static final ThreadLocal<LookingUp> LOOKING_UP = new ThreadLocal<>();
-    /** Per mapping, the literal start of each of its path patterns (whole segments only). */
-    private final Map<RequestMappingInfo, String[]> literalStarts = new ConcurrentHashMap<>();
+    /**
+     * Per mapping, the literal start of each of its path patterns (whole segments only). Read on every mapping of
+     * every search, written once per mapping: a map by identity replaced whole on a miss (never changed once
+     * published), so a read neither locks nor compares mappings.
+     */
+    private volatile Map<RequestMappingInfo, String[]> literalStarts = new IdentityHashMap<>();
 
     @Override
     protected HandlerMethod lookupHandlerMethod(String lookupPath, HttpServletRequest request) throws Exception {
@@ -52,12 +56,23 @@ final class PathFirstHandlerMapping extends RequestMappingHandlerMapping {
         if (current != null) {
             PathPatternsRequestCondition condition = info.getPathPatternsCondition();
             if (current.plain() && condition != null && !startsLikeOneOf(current.raw(),
-                    literalStarts.computeIfAbsent(info, i -> literalStarts(condition)))) {
+                    literalStartsOf(info, condition))) {
                 return null;
             }
             if (!couldMatch(condition, current.path())) return null;
         }
         return super.getMatchingMapping(info, request);
+    }
+
+    private String[] literalStartsOf(RequestMappingInfo info, PathPatternsRequestCondition condition) {
+        String[] starts = literalStarts.get(info);
+        if (starts != null) return starts;
+        synchronized (this) {
+            Map<RequestMappingInfo, String[]> next = new IdentityHashMap<>(literalStarts);
+            starts = next.computeIfAbsent(info, i -> literalStarts(condition));
+            literalStarts = next;
+            return starts;
+        }
     }
 
     /**
