@@ -173,6 +173,8 @@ class CustomerAppsController {
         return Envelope.ok(view(activations.get(caller.organizationId(), appId), tokens.consumedThisPeriod(caller.organizationId())));
     }
 
+    // Changing a configuration is what activating again does too (seed 001: activate updates the
+    // configuration), so both spend the one activation budget; otherwise PUT would be a way around it.
     @PutMapping("/api/v1/customer/apps/{appId}")
     @RequiresScope(Scopes.APPS_ACTIVATE)
     @RateLimitClass(EndpointClass.ACTIVATION)
@@ -184,11 +186,14 @@ class CustomerAppsController {
         return Envelope.ok(view(done.activation(), tokens.consumedThisPeriod(caller.organizationId())));
     }
 
+    // No endpoint class on purpose: a customer must always be able to switch an app off and revoke its
+    // embed key (a leaked key, a widget misbehaving on their shop), even with the activation budget spent.
+    // The key's own limit still applies.
     @PostMapping("/api/v1/customer/apps/{appId}/deactivate")
     @RequiresScope(Scopes.APPS_ACTIVATE)
-    @RateLimitClass(EndpointClass.ACTIVATION)
     @Operation(summary = "Deactivate a catalog app", description = "Token consumption for the app is refused (403 APP_NOT_ACTIVATED) and its "
-            + "embed key revoked, on every node, from the commit on; the embed code then shows nothing. Deactivating twice is harmless.")
+            + "embed key revoked, on every node, from the commit on; the embed code then shows nothing. Deactivating twice is harmless. "
+            + "Not in the activation rate class: it works with that budget spent.")
     Envelope<ActivationView> deactivate(AppCaller caller, @PathVariable String appId) {
         return Envelope.ok(view(activations.deactivate(caller.organizationId(), appId), tokens.consumedThisPeriod(caller.organizationId())));
     }
