@@ -66,10 +66,18 @@ class ConnectedAppsFlowTest extends ApiTest {
         String org = organizationOf(appId);
         Api customer = customer(appId);
 
-        // Browse: seed 001's shape, field for field; hidden apps are not listed; filters narrow.
+        // Browse: seed 001's shape, field for field — apps and pagination at the top level as the seed shows them,
+        // the same in data as every Tollgate answer has it; hidden apps are not listed; filters narrow.
         Api.Res list = customer.get("/api/v1/apps?category=" + category);
         assertThat(list.status()).as(list.toString()).isEqualTo(200);
+        assertThat(list.json().propertyNames()).containsExactly("success", "apps", "pagination", "data", "meta");
+        assertThat(list.json().get("success").asBoolean()).isTrue();
         assertThat(list.data().propertyNames()).containsExactly("apps", "pagination");
+        assertThat(list.json().get("apps")).isEqualTo(list.data().get("apps"));
+        assertThat(list.json().get("pagination")).isEqualTo(list.data().get("pagination"));
+        assertThat(list.json().get("pagination").propertyNames()).containsExactly("page", "per_page", "total", "total_pages");
+        assertThat(list.json().get("apps").get(0).propertyNames()).containsExactly("id", "name", "description", "category", "token_cost",
+                "status", "features", "configuration_schema", "pricing_tier", "documentation_url");
         assertThat(list.data().get("apps")).hasSize(2);
         JsonNode listed = list.data().get("apps").get(1);
         assertThat(listed.propertyNames()).containsExactly("id", "name", "description", "category", "token_cost", "status", "features",
