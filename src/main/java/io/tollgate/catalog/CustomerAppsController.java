@@ -81,14 +81,15 @@ class CustomerAppsController {
             + "code may run), embed_rate_limit (requests/hour of the embed key) and embed_expires_at. Answers seed 001's body: success, "
             + "activation_id, app {id, name, status, activated_at}, embed_code — at the top level as the seed shows it, and the same in data. "
             + "201 when activated, 200 when an active activation was reconfigured. 402 SUBSCRIPTION_REQUIRED names the plans that may "
-            + "activate the app. Idempotency-Key: a replay answers the activation as it stands.")
-    ResponseEntity<String> activate(AppCaller caller, @PathVariable String appId, @Valid @RequestBody ActivateRequest request,
+            + "activate the app. 409 APP_NOT_AVAILABLE when the app is deprecated (an existing activation of it may still be "
+            + "reconfigured). Idempotency-Key: a replay answers the activation as it stands. Rate class activation (10/hour per customer).")
+    ResponseEntity<ActivateAnswer> activate(AppCaller caller, @PathVariable String appId, @Valid @RequestBody ActivateRequest request,
                                     HttpServletRequest http) {
         String key = Idempotency.checkKey(http.getHeader(Idempotency.HEADER));
         Idempotency.ScopedKey scoped = key == null ? null : new Idempotency.ScopedKey("catalog:" + caller.organizationId(), key);
         byte[] hash = Idempotency.requestHash(http.getMethod(), http.getRequestURI(), json.write(request));
         if (scoped != null) {
-            ResponseEntity<String> replay = replay(caller, appId, scoped, hash);
+            ResponseEntity<ActivateAnswer> replay = replay(caller, appId, scoped, hash);
             if (replay != null) return replay;
         }
         Activations.Activated done;
@@ -99,7 +100,7 @@ class CustomerAppsController {
             });
         } catch (AlreadyClaimed e) {
             // A request with the same key committed while this one waited on it.
-            ResponseEntity<String> replay = replay(caller, appId, scoped, hash);
+            ResponseEntity<ActivateAnswer> replay = replay(caller, appId, scoped, hash);
             if (replay != null) return replay;
             throw e;
         }
@@ -110,7 +111,7 @@ class CustomerAppsController {
      * The stored claim names the activation; its answer is rebuilt from the activation as it stands, since
      * the answer carries the embed key and keys are never stored in the clear.
      */
-    private ResponseEntity<String> replay(AppCaller caller, String appId, Idempotency.ScopedKey scoped, byte[] hash) {
+    private ResponseEntity<ActivateAnswer> replay(AppCaller caller, String appId, Idempotency.ScopedKey scoped, byte[] hash) {
         Idempotency.Stored stored = idempotency.lookup(List.of(scoped)).get(scoped);
         if (stored == null) return null;
         if (!MessageDigest.isEqual(stored.requestHash(), hash)) throw Idempotency.keyReused();
@@ -118,25 +119,24 @@ class CustomerAppsController {
         return seedAnswer(activation, activations.embedKey(caller.organizationId(), appId).orElse(null), 200, true);
     }
 
-    private ResponseEntity<String> seedAnswer(Activation activation, String embedKey, int status, boolean replayed) {
-        Map<String, Object> app = new LinkedHashMap<>();
-        app.put("id", activation.appId());
-        app.put("name", activation.appName());
-        app.put("status", activation.status());
-        app.put("activated_at", activation.activatedAt());
-        Map<String, Object> seed = new LinkedHashMap<>();
-        seed.put("activation_id", activation.id());
-        seed.put("app", app);
-        seed.put("embed_code", embedKey == null ? null : embeds.code(activation.appId(), activation.organizationId(), embedKey,
+    /** Seed 001's app object of the activate answer. */
+    record ActivatedApp(String id, String name, ActivationStatus status, Instant activatedAt) {}
+
+    /** Seed 001's activate response without its success flag: what data carries. */
+    record ActivationSeed(String activationId, ActivatedApp app, String embedCode) {}
+
+    /** Seed 001's fields at the top level, exactly as the seed shows them, and the same in data, as every answer has it. */
+    record ActivateAnswer(boolean success, String activationId, ActivatedApp app, String embedCode, ActivationSeed data, Envelope.Meta meta) {}
+
+    private ResponseEntity<ActivateAnswer> seedAnswer(Activation activation, String embedKey, int status, boolean replayed) {
+        ActivationSeed seed = new ActivationSeed(activation.id(), new ActivatedApp(activation.appId(), activation.appName(), activation.status(),
+                activation.activatedAt()), embedKey == null ? null : embeds.code(activation.appId(), activation.organizationId(), embedKey,
                 activation.configuration()));
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("success", true);
-        body.putAll(seed);
-        body.put("data", seed);
-        body.put("meta", new Envelope.Meta(RequestContext.requestId(), Instant.now(), null));
+        ActivateAnswer body = new ActivateAnswer(true, seed.activationId(), seed.app(), seed.embedCode(), seed,
+                new Envelope.Meta(RequestContext.requestId(), Instant.now(), null));
         ResponseEntity.BodyBuilder answer = ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON);
         if (replayed) answer.header("Idempotent-Replayed", "true");
-        return answer.body(json.write(body));
+        return answer.body(body);
     }
 
     /** An activation as its customer sees it: with the tokens its app used this period and the embed code while active. */

@@ -40,10 +40,15 @@ import org.springframework.web.filter.OncePerRequestFilter;
 final class CustomerJwtFilter extends OncePerRequestFilter {
     /** Three base64url parts: an API key (tg_…) never has a dot. */
     private static final Pattern JWT = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
+    /** The paths a customer JWT may call (the OpenAPI document says so for the same ones). */
+    static boolean takesJwt(String path) {
+        return path.startsWith("/api/v1/customer/") || path.equals("/api/v1/apps");
+    }
+
     /** The requests this filter's chain takes: customer paths with a bearer token shaped like a JWT. */
     static final RequestMatcher CUSTOMER_JWT_REQUESTS = request -> {
         String path = request.getRequestURI().substring(request.getContextPath().length());
-        if (!path.startsWith("/api/v1/customer/") && !path.equals("/api/v1/apps")) return false;
+        if (!takesJwt(path)) return false;
         String header = request.getHeader("Authorization");
         return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) && JWT.matcher(header.substring(7).trim()).matches();
     };

@@ -9,6 +9,8 @@ import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.parameters.RequestBody;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
 import java.util.List;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -18,6 +20,26 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class OAuthOpenApi {
     private static final String TAG = "Customer API: OAuth";
+    static final String JWT_SCHEME = "customerJwt";
+
+    /**
+     * Where CustomerJwtFilter takes a customer JWT in place of an API key: a second, alternative
+     * requirement beside the API key's (OpenAPI: any one requirement of the list suffices).
+     */
+    @Bean
+    OpenApiCustomizer customerJwtSecurity() {
+        return openApi -> {
+            if (openApi.getComponents() == null) openApi.components(new io.swagger.v3.oas.models.Components());
+            openApi.getComponents().addSecuritySchemes(JWT_SCHEME, new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
+                    .bearerFormat("JWT").description("A customer JWT from POST " + AuthorizationServerConfig.TOKEN_PATH
+                            + " (no X-App-Id); its scope claim stands for the key's scopes"));
+            if (openApi.getPaths() == null) return;
+            openApi.getPaths().forEach((path, item) -> {
+                if (!CustomerJwtFilter.takesJwt(path)) return;
+                item.readOperations().forEach(op -> op.addSecurityItem(new SecurityRequirement().addList(JWT_SCHEME)));
+            });
+        };
+    }
 
     @Bean
     OpenApiCustomizer oauthEndpoints() {
