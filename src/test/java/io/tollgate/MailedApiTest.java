@@ -29,9 +29,12 @@ import org.springframework.test.context.TestPropertySource;
 @TestPropertySource(properties = {"tollgate.data-dir=target/test-data/mailed-${tollgate.test.fork:1}", "tollgate.ledger.sweep-millis=3600000",
         "tollgate.smtp.host=127.0.0.1", "tollgate.smtp.security=none", "tollgate.smtp.from=no-reply@tollgate.test",
         "tollgate.mail.poll-millis=100", "tollgate.mail.backoff-base-seconds=1", "tollgate.mail.backoff-max-seconds=2",
-        "tollgate.mail.max-attempts=3", "tollgate.smtp.connect-timeout-millis=2000", "tollgate.smtp.timeout-millis=5000"})
+        "tollgate.mail.max-attempts=3", "tollgate.smtp.connect-timeout-millis=2000", "tollgate.smtp.timeout-millis=5000",
+        "tollgate.mail.max-pending=" + MailedApiTest.MAX_PENDING})
 @Import(ClockedApiTest.ClockConfig.class)
 public abstract class MailedApiTest extends ApiTest {
+    /** The outbox's limit of unsent mail here: small, so a test can fill it (MailBacklogTest). */
+    public static final int MAX_PENDING = 1_000;
     /** Fixed for the JVM, so a test can stop the server and start it again where the sender expects it. */
     public static final int SMTP_PORT = freePort();
     public static GreenMail smtp = startSmtp();
