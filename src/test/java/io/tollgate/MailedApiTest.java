@@ -11,6 +11,8 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -39,9 +41,21 @@ public abstract class MailedApiTest extends ApiTest {
     public static final int SMTP_PORT = freePort();
     public static GreenMail smtp = startSmtp();
 
+    /** TOLLGATE_MAIL_TEMPLATES_DIR here: tests put an app's override files under {@code <dir>/<app_id>/}, never under default/. */
+    public static final Path TEMPLATES_DIR = templatesDir();
+
     @DynamicPropertySource
     static void smtpPort(DynamicPropertyRegistry registry) {
         registry.add("tollgate.smtp.port", () -> SMTP_PORT);
+        registry.add("tollgate.mail.templates-dir", TEMPLATES_DIR::toString);
+    }
+
+    private static Path templatesDir() {
+        try {
+            return Files.createDirectories(dataDir("mail-templates").toAbsolutePath());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Autowired
