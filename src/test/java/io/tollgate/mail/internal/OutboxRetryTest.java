@@ -53,15 +53,19 @@ class OutboxRetryTest extends MailedApiTest {
     @Autowired
     Json json;
 
-    /** base 10 s, cap 1000 s, 5 attempts; it and its outbox (which decides what is due) on a clock {@link #AHEAD} of the server's. */
+    /**
+     * base 10 s, cap 1000 s, 5 attempts; it and its outbox (which decides what is due) on a clock {@link #AHEAD} of
+     * the server's; batches of 1000, so other tests' leftovers due by then cannot crowd the test's mail out of a round.
+     */
     private OutboxSender sender(SmtpTransport through, MutableClock future) {
         OutboxStore outbox = new OutboxStore(jdbc, box, json, future, MAX_PENDING);
-        return new OutboxSender(through, outbox, renderer, settings, future, 20, 100, 5, 10, 1_000, 60, 30);
+        return new OutboxSender(through, outbox, renderer, settings, future, 1_000, 100, 5, 10, 1_000, 60, 30);
     }
 
-    private static MutableClock future() {
+    /** The server's clock (which other tests may have moved) plus {@link #AHEAD}. */
+    private MutableClock future() {
         MutableClock future = new MutableClock();
-        future.advance(AHEAD);
+        future.advance(Duration.between(Instant.now(), clock.instant()).plus(AHEAD));
         return future;
     }
 
