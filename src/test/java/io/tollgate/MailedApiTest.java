@@ -11,6 +11,8 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,16 +31,31 @@ import org.springframework.test.context.TestPropertySource;
 @TestPropertySource(properties = {"tollgate.data-dir=target/test-data/mailed-${tollgate.test.fork:1}", "tollgate.ledger.sweep-millis=3600000",
         "tollgate.smtp.host=127.0.0.1", "tollgate.smtp.security=none", "tollgate.smtp.from=no-reply@tollgate.test",
         "tollgate.mail.poll-millis=100", "tollgate.mail.backoff-base-seconds=1", "tollgate.mail.backoff-max-seconds=2",
-        "tollgate.mail.max-attempts=3", "tollgate.smtp.connect-timeout-millis=2000", "tollgate.smtp.timeout-millis=5000"})
+        "tollgate.mail.max-attempts=3", "tollgate.smtp.connect-timeout-millis=2000", "tollgate.smtp.timeout-millis=5000",
+        "tollgate.mail.max-pending=" + MailedApiTest.MAX_PENDING})
 @Import(ClockedApiTest.ClockConfig.class)
 public abstract class MailedApiTest extends ApiTest {
+    /** The outbox's limit of unsent mail here: small, so a test can fill it (MailBacklogTest). */
+    public static final int MAX_PENDING = 1_000;
     /** Fixed for the JVM, so a test can stop the server and start it again where the sender expects it. */
     public static final int SMTP_PORT = freePort();
     public static GreenMail smtp = startSmtp();
 
+    /** TOLLGATE_MAIL_TEMPLATES_DIR here: tests put an app's override files under {@code <dir>/<app_id>/}, never under default/. */
+    public static final Path TEMPLATES_DIR = templatesDir();
+
     @DynamicPropertySource
     static void smtpPort(DynamicPropertyRegistry registry) {
         registry.add("tollgate.smtp.port", () -> SMTP_PORT);
+        registry.add("tollgate.mail.templates-dir", TEMPLATES_DIR::toString);
+    }
+
+    private static Path templatesDir() {
+        try {
+            return Files.createDirectories(dataDir("mail-templates").toAbsolutePath());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Autowired

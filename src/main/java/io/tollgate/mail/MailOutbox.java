@@ -1,6 +1,7 @@
 package io.tollgate.mail;
 
 import io.tollgate.audit.AuditTrail;
+import io.tollgate.mail.internal.DroppedMails;
 import io.tollgate.mail.internal.OutboxSender;
 import io.tollgate.mail.internal.OutboxStore;
 import io.tollgate.mail.internal.SmtpTransport;
@@ -19,8 +20,10 @@ public class MailOutbox {
     private final SmtpTransport transport;
     private final OutboxSender sender;
     private final AuditTrail audit;
+    private final DroppedMails dropped;
 
-    MailOutbox(OutboxStore store, SmtpTransport transport, OutboxSender sender, AuditTrail audit) {
+    MailOutbox(OutboxStore store, SmtpTransport transport, OutboxSender sender, AuditTrail audit, DroppedMails dropped) {
+        this.dropped = dropped;
         this.store = store;
         this.transport = transport;
         this.sender = sender;
@@ -29,7 +32,7 @@ public class MailOutbox {
 
     public MailStatus status() {
         return new MailStatus(transport.enabled(), transport.server(), transport.fromAddress(), store.counts(),
-                store.oldestPending().orElse(null));
+                store.oldestPending().orElse(null), dropped.total());
     }
 
     /** @param status pending, sending, sent, failed or null for all; appId null for every app */

@@ -6,7 +6,8 @@ import java.util.List;
  * The mails Tollgate sends to end users. Each is a pair of Thymeleaf templates under
  * {@code resources/mail/} ({@code <name>.html} and {@code <name>.txt}) whose words come from
  * {@code mail/messages*.properties}, so a locale is a translation file. Every template also gets
- * {@code app_name}: the app's sender name.
+ * {@code app_name}: the app's sender name. Operators may replace them per app with files under
+ * TOLLGATE_MAIL_TEMPLATES_DIR (see {@code TemplateOverrides}); never through the API.
  */
 public enum MailTemplate {
     EMAIL_VERIFICATION("email-verification", List.of("link", "expires_minutes")),

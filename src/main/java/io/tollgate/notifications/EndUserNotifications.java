@@ -49,10 +49,10 @@ public class EndUserNotifications {
     public boolean send(String endUserId, MailTemplate template, Function<String, Map<String, Object>> model) {
         if (!mailer.enabled()) return false;
         try {
-            Boolean queued = savepoint.execute(s -> endUsers.verifiedMailbox(endUserId).map(box -> {
-                mailer.enqueue(new OutgoingMail(box.appId(), box.email(), box.locale(), template, new LinkedHashMap<>(model.apply(box.locale()))));
-                return true;
-            }).orElse(false));
+            // offer: a full outbox drops the mail (counted for operators) instead of failing what caused it.
+            Boolean queued = savepoint.execute(s -> endUsers.verifiedMailbox(endUserId).flatMap(box -> mailer.offer(template, box.appId(),
+                    () -> new OutgoingMail(box.appId(), box.email(), box.locale(), template, new LinkedHashMap<>(model.apply(box.locale())))))
+                    .isPresent());
             return Boolean.TRUE.equals(queued);
         } catch (RuntimeException e) {
             log.warn("{} mail to end user {} not queued: {}", template.fileName(), endUserId, e.toString());

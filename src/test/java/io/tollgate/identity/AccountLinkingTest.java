@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tollgate.Api;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -189,5 +190,85 @@ class AccountLinkingTest extends SignInTest {
         URI back = signIn(app, "google", WEB, pkce);
         assertError(as(app, caller).post("/api/v1/auth/oauth/exchange",
                 Map.of("code", parameter(back, "code"), "code_verifier", pkce.verifier(), "redirect_uri", WEB)), 409, "IDENTITY_LINKED_ELSEWHERE");
+    }
+
+    /** A signed-in caller brings a Google account: the exchange answers LINK_REQUIRED (confirm_link) with a proof bound to the caller. */
+    private String proofFor(Api app, JsonNode caller, String subject, String email) {
+        googleUser(subject, email, true);
+        Pkce pkce = pkce();
+        URI back = signIn(app, "google", WEB, pkce);
+        Api.Res answer = as(app, caller).post("/api/v1/auth/oauth/exchange",
+                Map.of("code", parameter(back, "code"), "code_verifier", pkce.verifier(), "redirect_uri", WEB));
+        String proof = linkToken(answer);
+        assertThat(answer.json().get("error").get("details").get("reason").asString()).isEqualTo("confirm_link");
+        return proof;
+    }
+
+    @Test
+    void aLinkProofDiesAfterTenMinutes() {
+        Api app = appClient(appWithSignIn());
+        JsonNode early = register(app, email());
+        JsonNode late = register(app, email());
+        Api.Res required = googleSignIn(app, "expiry-" + UUID.randomUUID(), early.get("user").get("email").asString(), true);
+        String earlyProof = linkToken(required);
+        assertThat(required.json().get("error").get("details").get("expires_in").asLong()).isEqualTo(600);
+        String lateProof = linkToken(googleSignIn(app, "expiry-" + UUID.randomUUID(), late.get("user").get("email").asString(), true));
+        clock.advance(Duration.ofMinutes(9));
+        ok(as(app, late).post("/api/v1/auth/identities/link", Map.of("link_token", lateProof)));
+        clock.advance(Duration.ofMinutes(2));
+        assertError(as(app, early).post("/api/v1/auth/identities/link", Map.of("link_token", earlyProof)), 400, "INVALID_LINK_TOKEN");
+        assertThat(ok(as(app, early).get("/api/v1/auth/identities")).size()).isZero();
+    }
+
+    @Test
+    void anAccountHasOneAccountPerProvider() {
+        Api app = appClient(appWithSignIn());
+        String email = email();
+        JsonNode owner = register(app, email);
+        verifyByMail(app, email, 1);
+        String first = "first-" + UUID.randomUUID();
+        ok(as(app, owner).post("/api/v1/auth/identities/link", Map.of("link_token", proofFor(app, owner, first, email()))));
+        // A second Google account, confirmed by the signed-in owner: refused, the first stays.
+        String second = proofFor(app, owner, "second-" + UUID.randomUUID(), email());
+        assertError(as(app, owner).post("/api/v1/auth/identities/link", Map.of("link_token", second)), 409, "PROVIDER_ALREADY_LINKED");
+        // Nor does a Google account vouching for the owner's verified address join it by itself.
+        assertError(googleSignIn(app, "third-" + UUID.randomUUID(), email, true), 409, "PROVIDER_ALREADY_LINKED");
+        JsonNode identities = ok(as(app, owner).get("/api/v1/auth/identities"));
+        assertThat(identities.size()).isOne();
+        assertThat(identities.get(0).get("subject").asString()).isEqualTo(first);
+    }
+
+    @Test
+    void aProofForAProviderAccountThatSignedInElsewhereMeanwhileIsRefused() {
+        Api app = appClient(appWithSignIn());
+        JsonNode caller = register(app, email());
+        String subject = "raced-" + UUID.randomUUID();
+        String proof = proofFor(app, caller, subject, email());
+        // Before the caller confirms, the same Google account opens an account of its own.
+        JsonNode other = ok(googleSignIn(app, subject, email(), true));
+        assertError(as(app, caller).post("/api/v1/auth/identities/link", Map.of("link_token", proof)), 409, "IDENTITY_LINKED_ELSEWHERE");
+        assertThat(ok(as(app, caller).get("/api/v1/auth/identities")).size()).isZero();
+        assertThat(ok(as(app, other).get("/api/v1/auth/identities")).get(0).get("subject").asString()).isEqualTo(subject);
+    }
+
+    @Test
+    void anAnonymousUserCannotLinkAProvider() {
+        Api app = appClient(appWithSignIn());
+        JsonNode anonymous = app.post("/api/v1/auth/anonymous", Map.of("device_id", "d-" + UUID.randomUUID())).data();
+        assertError(as(app, anonymous).post("/api/v1/auth/identities/link", Map.of("link_token", "tg_lp_whatever")), 409,
+                "REGISTRATION_REQUIRED");
+    }
+
+    @Test
+    void withAPasswordLeftTheOnlyIdentityMayBeUnlinked() {
+        Api app = appClient(appWithSignIn());
+        String email = email();
+        JsonNode owner = register(app, email);
+        ok(as(app, owner).post("/api/v1/auth/identities/link", Map.of("link_token", proofFor(app, owner, "pw-" + UUID.randomUUID(), email()))));
+        String identity = ok(as(app, owner).get("/api/v1/auth/identities")).get(0).get("id").asString();
+        Api.Res unlinked = as(app, owner).delete("/api/v1/auth/identities/" + identity);
+        assertThat(unlinked.status()).as(unlinked.toString()).isBetween(200, 204);
+        assertThat(ok(as(app, owner).get("/api/v1/auth/identities")).size()).isZero();
+        login(app, email, PASSWORD);
     }
 }

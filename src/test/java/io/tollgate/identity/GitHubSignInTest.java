@@ -73,4 +73,20 @@ class GitHubSignInTest extends SignInTest {
         URI back = signIn(appClient(appId), "github", WEB, pkce());
         assertThat(parameter(back, "error_code")).isEqualTo("PROVIDER_ERROR");
     }
+
+    @Test
+    void gitHubsAddressListFailingEndsTheSignInWithAClearErrorAndCreatesNoAccount() {
+        String appId = appWithSignIn();
+        long id = id();
+        GITHUB.nextUser(new GitHubStub.User(id, "octo", null));
+        URI back = signIn(appClient(appId), "github", WEB, pkce());
+        assertThat(back.toString()).startsWith(WEB + "?");
+        assertThat(parameter(back, "error")).isEqualTo("access_denied");
+        assertThat(parameter(back, "error_code")).isEqualTo("PROVIDER_ERROR");
+        assertThat(parameter(back, "error_description")).isNotBlank();
+        assertThat(parameter(back, "state")).isEqualTo("app-state-1");
+        assertThat(back.getRawQuery()).doesNotContainPattern("(^|&)code=");
+        assertThat(jdbc.sql("SELECT count(*) FROM end_users WHERE app_id = ?").param(appId).query(Long.class).single()).isZero();
+        assertThat(jdbc.sql("SELECT count(*) FROM user_identities WHERE subject = ?").param(String.valueOf(id)).query(Long.class).single()).isZero();
+    }
 }

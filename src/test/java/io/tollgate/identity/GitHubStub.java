@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * sends the browser back with a code, like a user who already authorized the app), {@code
  * /login/oauth/access_token} (checks the client secret, the redirect URI and the PKCE S256 verifier; a bad
  * code is GitHub's 200 with {@code error: bad_verification_code}), and the REST API's {@code /api/user}
- * and {@code /api/user/emails}. Tests say who signs in next with {@link #nextUser}.
+ * and {@code /api/user/emails} (a 502 for a user whose emails are null). Tests say who signs in next with {@link #nextUser}.
  */
 final class GitHubStub {
     static final String CLIENT_ID = "gh-client-id";
@@ -96,7 +96,8 @@ final class GitHubStub {
             return;
         }
         if (ex.getRequestURI().getPath().equals("/api/user/emails")) {
-            send(ex, 200, user.emails());
+            if (user.emails() == null) send(ex, 502, Map.of("message", "Server Error"));
+            else send(ex, 200, user.emails());
         } else {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("id", user.id());

@@ -2,7 +2,9 @@ package io.tollgate.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import io.tollgate.Api;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -213,5 +215,77 @@ class GoogleSignInTest extends SignInTest {
         assertThat(identity.get("email_verified").asBoolean()).isFalse();
         // So the address's owner can still register it.
         register(app, email);
+    }
+
+    @Test
+    void aMobileAppComesBackToItsCustomSchemeAndExchangesTheCode() {
+        Api app = appClient(appWithSignIn());
+        String email = email();
+        googleUser("mobile-" + UUID.randomUUID(), email, true);
+        Pkce pkce = pkce();
+        URI back = signIn(app, "google", MOBILE, pkce);
+        assertThat(back.toString()).startsWith(MOBILE + "?code=tg_oc_");
+        assertThat(parameter(back, "state")).isEqualTo("app-state-1");
+        // The code is bound to the redirect URI the sign-in started with.
+        assertError(exchange(app, parameter(back, "code"), pkce, WEB), 400, "INVALID_OAUTH_CODE");
+        googleUser("mobile-" + UUID.randomUUID(), email, true);
+        Pkce again = pkce();
+        URI second = signIn(app, "google", MOBILE, again);
+        assertThat(ok(exchange(app, parameter(second, "code"), again, MOBILE)).get("user").get("email").asString()).isEqualTo(email);
+    }
+
+    @Test
+    void aDesktopAppOnIpv6LoopbackPicksAnyPort() {
+        String appId = appWithSignIn();
+        String registered = "http://[::1]/callback";
+        ok(admin.put("/api/external-apps/" + appId + "/auth-settings", Map.of("redirect_uris", List.of(WEB, registered),
+                "email_verification_url", VERIFY_PAGE, "password_reset_url", RESET_PAGE)));
+        Api app = appClient(appId);
+        String asked = "http://[::1]:49321/callback";
+        googleUser("desktop-" + UUID.randomUUID(), email(), true);
+        Pkce pkce = pkce();
+        URI back = signIn(app, "google", asked, pkce);
+        assertThat(back.toString()).startsWith(asked + "?code=tg_oc_");
+        // Any port at the start, but the exchange names the very URI the sign-in used.
+        assertError(exchange(app, parameter(back, "code"), pkce, "http://[::1]:49322/callback"), 400, "INVALID_OAUTH_CODE");
+        googleUser("desktop-" + UUID.randomUUID(), email(), true);
+        Pkce again = pkce();
+        URI second = signIn(app, "google", "http://[::1]:61000/callback", again);
+        ok(exchange(app, parameter(second, "code"), again, "http://[::1]:61000/callback"));
+        // Only the registered path, and only on the loopback address that was registered.
+        assertError(app.get(startPath("google", "http://[::1]:49321/elsewhere", pkce, null)), 400, "REDIRECT_URI_NOT_ALLOWED");
+        assertError(app.get(startPath("google", "http://127.0.0.1:49321/callback", pkce, null)), 400, "REDIRECT_URI_NOT_ALLOWED");
+    }
+
+    @Test
+    void discoveryThatNamesAnotherIssuerIsRefused() throws Exception {
+        // A discovery document at /honest names its own address; the one at /mixup names the real provider's
+        // issuer (an IdP mix-up: metadata served from one place claiming to be another).
+        HttpServer discovery = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        String base = "http://127.0.0.1:" + discovery.getAddress().getPort();
+        for (String path : List.of("honest", "mixup")) {
+            discovery.createContext("/" + path + "/.well-known/openid-configuration", ex -> {
+                String named = path.equals("honest") ? base + "/honest" : issuer();
+                byte[] body = Api.JSON.writeValueAsBytes(Map.of("issuer", named, "authorization_endpoint", issuer() + "/authorize",
+                        "token_endpoint", issuer() + "/token", "jwks_uri", issuer() + "/jwks"));
+                ex.getResponseHeaders().add("Content-Type", "application/json");
+                ex.sendResponseHeaders(200, body.length);
+                ex.getResponseBody().write(body);
+                ex.close();
+            });
+        }
+        discovery.start();
+        try {
+            String appId = appWithSignIn();
+            Api app = appClient(appId);
+            ok(admin.put("/api/external-apps/" + appId + "/oauth-providers/google", Map.of("client_id", GOOGLE_CLIENT_ID,
+                    "client_secret", GOOGLE_CLIENT_SECRET, "issuer", base + "/honest")));
+            assertThat(start(app, "google", WEB, pkce(), null).toString()).startsWith(issuer() + "/authorize?");
+            ok(admin.put("/api/external-apps/" + appId + "/oauth-providers/google", Map.of("client_id", GOOGLE_CLIENT_ID,
+                    "client_secret", GOOGLE_CLIENT_SECRET, "issuer", base + "/mixup")));
+            assertError(app.get(startPath("google", WEB, pkce(), null)), 502, "PROVIDER_ERROR");
+        } finally {
+            discovery.stop(0);
+        }
     }
 }

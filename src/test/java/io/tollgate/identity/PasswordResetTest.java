@@ -85,6 +85,29 @@ class PasswordResetTest extends SignInTest {
     }
 
     @Test
+    void requestsAreLimitedPerClientAddressWhateverTheEmail() {
+        Api app = appClient(appWithSignIn());
+        String email = email();
+        register(app, email);
+        // TOLLGATE_PASSWORD_RESET_REQUESTS_PER_IP_PER_HOUR: 20 an hour from one address, each for another email.
+        for (int i = 0; i < 19; i++) assertThat(app.post("/api/v1/auth/password/forgot", Map.of("email", email())).status()).isEqualTo(202);
+        assertThat(app.post("/api/v1/auth/password/forgot", Map.of("email", email)).status()).isEqualTo(202);
+        Api.Res known = app.post("/api/v1/auth/password/forgot", Map.of("email", email));
+        Api.Res unknown = app.post("/api/v1/auth/password/forgot", Map.of("email", email()));
+        assertError(known, 429, "RATE_LIMITED");
+        assertError(unknown, 429, "RATE_LIMITED");
+        assertThat(unknown.json().get("error").get("message").asString()).isEqualTo(known.json().get("error").get("message").asString())
+                .contains("from this address");
+        assertThat(Long.parseLong(known.header("Retry-After"))).isPositive();
+        // One mail went out for the account (the sign-up's verification aside); another app's limit is its own.
+        assertThat(mailsTo(email, 2)).hasSize(2);
+        assertThat(appClient(appWithSignIn()).post("/api/v1/auth/password/forgot", Map.of("email", email())).status()).isEqualTo(202);
+        // An hour later the address may ask again.
+        clock.advance(Duration.ofMinutes(61));
+        assertThat(app.post("/api/v1/auth/password/forgot", Map.of("email", email())).status()).isEqualTo(202);
+    }
+
+    @Test
     void anExpiredOrForeignTokenChangesNothing() {
         String appId = appWithSignIn();
         Api app = appClient(appId);

@@ -42,7 +42,8 @@ class AuthController {
     @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Register an end user", description = "Email and/or phone with a password. With the X-User-Token of an "
             + "anonymous user, that user is registered in place (same id, so its credits and usage stay). With an email, and when the "
-            + "app has a verification page and mail is on, a verification mail is sent. Errors: EMAIL_TAKEN, PHONE_TAKEN.")
+            + "app has a verification page and mail is on, a verification mail is sent (unless the outbox is full: the sign-up still succeeds "
+            + "and the user asks again with /email/verify/request). Errors: EMAIL_TAKEN, PHONE_TAKEN.")
     Envelope<Tokens> register(AppCaller app, Optional<EndUserCaller> user, @RequestBody AuthRequests.Register request,
                               @RequestHeader(name = "Accept-Language", required = false) String acceptLanguage) {
         return Envelope.ok(auth.register(app, user, request, acceptLanguage));

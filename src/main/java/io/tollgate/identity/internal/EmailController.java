@@ -36,7 +36,8 @@ class EmailController {
     @ResponseStatus(HttpStatus.ACCEPTED)
     @Operation(summary = "Mail the user a verification link", description = "To the user's own address, linking to the app's "
             + "email_verification_url with ?token=… (single use, 30 minutes). Errors: NO_EMAIL, EMAIL_ALREADY_VERIFIED, "
-            + "EMAIL_LINKS_NOT_CONFIGURED, EMAIL_NOT_CONFIGURED (503: the server sends no mail), RATE_LIMITED.")
+            + "EMAIL_LINKS_NOT_CONFIGURED, EMAIL_NOT_CONFIGURED (503: the server sends no mail), MAIL_BACKLOG (503 with Retry-After: "
+            + "too much mail waits; the sign-up's own verification mail may have been dropped for the same reason), RATE_LIMITED.")
     Envelope<Map<String, Object>> requestVerification(EndUserCaller user) {
         return Envelope.ok(flows.requestVerification(user));
     }
@@ -52,7 +53,8 @@ class EmailController {
     @ResponseStatus(HttpStatus.ACCEPTED)
     @Operation(summary = "Mail a password reset link", description = "The same answer whether or not an account has this email. "
             + "Limited per client address and per email (429 RATE_LIMITED). The link goes to the app's password_reset_url with "
-            + "?token=… (single use, 30 minutes). Errors: EMAIL_LINKS_NOT_CONFIGURED, EMAIL_NOT_CONFIGURED (503).")
+            + "?token=… (single use, 30 minutes). Errors: EMAIL_LINKS_NOT_CONFIGURED, EMAIL_NOT_CONFIGURED (503), MAIL_BACKLOG (503 with Retry-After, decided before "
+            + "the account is looked up, so it too is the same for every email).")
     Envelope<Map<String, Object>> forgot(AppCaller app, @RequestBody AuthRequests.ForgotPassword request, HttpServletRequest http) {
         flows.forgot(app, request.email(), clientAddresses.of(http));
         return Envelope.ok(Map.of("accepted", true, "message", "If an account has this email, a reset link is on its way"));

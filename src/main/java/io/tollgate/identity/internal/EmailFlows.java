@@ -81,28 +81,32 @@ class EmailFlows {
         EndUserStore.Mailbox box = users.mailbox(caller.id()).orElseThrow(() -> ApiException.notFound("end_user", caller.id()));
         if (box.email() == null) throw ApiException.conflict("NO_EMAIL", "This user has no email address to verify");
         if (box.verified()) throw ApiException.conflict("EMAIL_ALREADY_VERIFIED", "This email address is verified already");
-        mailer.requireEnabled();
+        // A full outbox answers 503 MAIL_BACKLOG before the user's hourly allowance is spent.
+        mailer.requireRoom();
         String url = linkPage(caller.appId(), AuthSettingsField.VERIFICATION);
         take(RateBuckets.Name.of("verify-mail", caller.appId(), caller.id()), verificationsPerUser, "Too many verification mails for this user");
-        tx.executeWithoutResult(s -> sendVerification(box, url));
+        tx.executeWithoutResult(s -> mailer.enqueue(verification(box, url)));
         return Map.of("sent", true, "email", box.email(), "expires_in", tokenTtl.toSeconds());
     }
 
     /**
      * After a sign-up with an email: a verification mail when the app has a verification page and mail
-     * is on, else nothing (the app may ask later). In the sign-up's transaction.
+     * is on, else nothing (the app may ask later). In the sign-up's transaction, as a side effect: a full
+     * outbox drops the mail (counted) and the sign-up goes on; the user asks again with verify/request.
      */
     void verificationOnSignUp(String appId, String userId) {
         if (!mailer.enabled()) return;
         String url = settings.get(appId).emailVerificationUrl();
         if (url == null) return;
-        users.mailbox(userId).filter(box -> box.email() != null && !box.verified()).ifPresent(box -> sendVerification(box, url));
+        users.mailbox(userId).filter(box -> box.email() != null && !box.verified())
+                .ifPresent(box -> mailer.offer(MailTemplate.EMAIL_VERIFICATION, appId, () -> verification(box, url)));
     }
 
-    private void sendVerification(EndUserStore.Mailbox box, String url) {
+    /** Issues a verification token (in the caller's transaction) and the mail carrying it. */
+    private OutgoingMail verification(EndUserStore.Mailbox box, String url) {
         String token = tokens.issue(EmailTokens.Purpose.VERIFY_EMAIL, box.appId(), box.userId(), box.email(), tokenTtl);
-        mailer.enqueue(new OutgoingMail(box.appId(), box.email(), box.locale(), MailTemplate.EMAIL_VERIFICATION,
-                Map.of("link", RedirectUris.withParameter(url, "token", token), "expires_minutes", tokenTtl.toMinutes())));
+        return new OutgoingMail(box.appId(), box.email(), box.locale(), MailTemplate.EMAIL_VERIFICATION,
+                Map.of("link", RedirectUris.withParameter(url, "token", token), "expires_minutes", tokenTtl.toMinutes()));
     }
 
     /** Follows a verification link: the address is proven (a welcome goes the first time). */
@@ -116,32 +120,35 @@ class EmailFlows {
         });
     }
 
-    /** A welcome to an address just proven, when mail is on. In the caller's transaction. */
+    /** A welcome to an address just proven, when mail is on. In the caller's transaction; a full outbox drops it, never the caller. */
     void welcome(String userId) {
         if (!mailer.enabled()) return;
-        users.mailbox(userId).filter(box -> box.verified() && box.active()).ifPresent(box ->
-                mailer.enqueue(new OutgoingMail(box.appId(), box.email(), box.locale(), MailTemplate.WELCOME, Map.of())));
+        users.mailbox(userId).filter(box -> box.verified() && box.active()).ifPresent(box -> mailer.offer(MailTemplate.WELCOME,
+                box.appId(), () -> new OutgoingMail(box.appId(), box.email(), box.locale(), MailTemplate.WELCOME, Map.of())));
     }
 
     /**
-     * A reset link to the address, if an account of this app has it. The answer is the same either way
-     * (and so is the rate limit: per address and per typed email, whether or not it names an account).
+     * A reset link to the address, if an account of this app has it. The answer is the same either way,
+     * and so are the rate limits (per client address and per typed email, whether or not it names an
+     * account) and a full outbox: 503 MAIL_BACKLOG is decided before the lookup, and an outbox that fills
+     * between that check and the insert drops the mail (counted) rather than answering differently.
      */
     void forgot(AppCaller app, String email, String clientAddress) {
         List<FieldProblem> problems = new ArrayList<>();
         String normalized = email == null ? null : Credentials.email(email, problems);
         if (email == null) problems.add(new FieldProblem("email", "is required"));
         if (!problems.isEmpty()) throw ApiException.invalidFields(problems);
-        mailer.requireEnabled();
+        mailer.requireRoom();
         String url = linkPage(app.appId(), AuthSettingsField.RESET);
         take(RateBuckets.Name.of("reset-address", app.appId(), clientAddress), resetsPerAddress, "Too many password reset requests from this address");
         take(RateBuckets.Name.of("reset-account", app.appId(), normalized.toLowerCase(Locale.ROOT)), resetsPerAccount,
                 "Too many password reset requests for this email");
-        tx.executeWithoutResult(s -> users.mailboxByEmail(app.appId(), normalized).filter(EndUserStore.Mailbox::active).ifPresent(box -> {
-            String token = tokens.issue(EmailTokens.Purpose.RESET_PASSWORD, app.appId(), box.userId(), box.email(), tokenTtl);
-            mailer.enqueue(new OutgoingMail(app.appId(), box.email(), box.locale(), MailTemplate.PASSWORD_RESET,
-                    Map.of("link", RedirectUris.withParameter(url, "token", token), "expires_minutes", tokenTtl.toMinutes())));
-        }));
+        tx.executeWithoutResult(s -> users.mailboxByEmail(app.appId(), normalized).filter(EndUserStore.Mailbox::active).ifPresent(box ->
+                mailer.offer(MailTemplate.PASSWORD_RESET, app.appId(), () -> {
+                    String token = tokens.issue(EmailTokens.Purpose.RESET_PASSWORD, app.appId(), box.userId(), box.email(), tokenTtl);
+                    return new OutgoingMail(app.appId(), box.email(), box.locale(), MailTemplate.PASSWORD_RESET,
+                            Map.of("link", RedirectUris.withParameter(url, "token", token), "expires_minutes", tokenTtl.toMinutes()));
+                })));
     }
 
     /**

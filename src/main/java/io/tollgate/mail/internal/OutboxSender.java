@@ -159,7 +159,7 @@ public class OutboxSender implements SmartLifecycle {
         MailSettings signature = settings.get(mail.appId());
         Map<String, Object> model = new HashMap<>(mail.model());
         model.put("app_name", signature.effectiveSenderName());
-        MailRenderer.Rendered rendered = renderer.render(mail.template(), mail.locale(), model);
+        MailRenderer.Rendered rendered = renderer.render(mail.appId(), mail.template(), mail.locale(), model);
         MimeMessage message = transport.sender().createMimeMessage();
         MimeMessageHelper helper = new MimeMessageHelper(message, true, "UTF-8");
         helper.setFrom(new InternetAddress(transport.fromAddress(), signature.effectiveSenderName(), "UTF-8"));

@@ -20,9 +20,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,15 +36,15 @@ import org.springframework.stereotype.Component;
 @Component
 public class OutboxStore {
     static final int MAX_ERROR_CHARS = 1_000;
-    /** How long the unsent count used for the backlog limit may be stale: it is a limit, not a ledger. */
-    static final long BACKLOG_COUNT_MAX_AGE_MILLIS = 1_000;
+    private static final Logger log = LoggerFactory.getLogger(OutboxStore.class);
+    /** How often this node recounts the unsent mails for the backlog limit: it is a limit, not a ledger. */
+    static final long BACKLOG_COUNT_EVERY_MILLIS = 1_000;
     private final JdbcClient jdbc;
     private final SecretBox box;
     private final Json json;
     private final Clock clock;
     private final long maxPending;
-    private final java.util.concurrent.atomic.AtomicLong unsentCount = new java.util.concurrent.atomic.AtomicLong();
-    private volatile long unsentCountedAt;
+    private final AtomicLong unsentCount = new AtomicLong();
 
     record Claimed(String id, String appId, MailTemplate template, String recipient, String locale, Map<String, Object> model,
                    int attempts) {}
@@ -54,11 +58,29 @@ public class OutboxStore {
         this.maxPending = maxPending;
     }
 
-    public String insert(OutgoingMail mail) {
-        if (unsent() >= maxPending) {
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "MAIL_BACKLOG",
-                    "Too much mail is waiting to be sent; try again later", Map.of("retry_after_seconds", 60L), Map.of());
+    /** 503 MAIL_BACKLOG: the outbox holds TOLLGATE_MAIL_MAX_PENDING unsent mails (Retry-After from retry_after_seconds). */
+    public static final class Backlog extends ApiException {
+        public static final long RETRY_AFTER_SECONDS = 60;
+
+        Backlog() {
+            super(HttpStatus.SERVICE_UNAVAILABLE, "MAIL_BACKLOG", "Too much mail is waiting to be sent; try again later",
+                    Map.of("retry_after_seconds", RETRY_AFTER_SECONDS), Map.of());
         }
+    }
+
+    /** Whether the outbox holds its limit of unsent mail (as last counted, plus this node's inserts since), so an insert now would be refused. */
+    public boolean full() {
+        return unsentCount.get() >= maxPending;
+    }
+
+    /** {@link Backlog} when the outbox is {@link #full()}. */
+    public void requireRoom() {
+        if (full()) throw new Backlog();
+    }
+
+    /** Writes the mail; {@link Backlog} when the outbox is {@link #full()}. */
+    public String insert(OutgoingMail mail) {
+        requireRoom();
         String id = Ids.next("msg");
         Timestamp now = Timestamp.from(clock.instant());
         jdbc.sql("""
@@ -70,13 +92,18 @@ public class OutboxStore {
         return id;
     }
 
-    private long unsent() {
-        long now = System.currentTimeMillis();
-        if (now - unsentCountedAt > BACKLOG_COUNT_MAX_AGE_MILLIS) {
+    /**
+     * Recounts the unsent mails of every organization. On a schedule, as system work: counted inside a
+     * request, the query would run on the request's connection, where row-level security shows one
+     * organization's mail only, and the limit would be per organization.
+     */
+    @Scheduled(initialDelay = 0, fixedDelay = BACKLOG_COUNT_EVERY_MILLIS)
+    void countUnsent() {
+        try {
             unsentCount.set(jdbc.sql("SELECT count(*) FROM mail_outbox WHERE status IN ('pending', 'sending')").query(Long.class).single());
-            unsentCountedAt = now;
+        } catch (RuntimeException e) {
+            log.warn("Counting the unsent mails failed, the backlog limit uses the last count: {}", e.toString());
         }
-        return unsentCount.get();
     }
 
     static String context(String id) {
