@@ -1,7 +1,8 @@
 package io.tollgate.console;
 
 import io.tollgate.audit.AuditTrail;
-import io.tollgate.ledger.Ledger;
+import io.tollgate.ledger.Grant;
+import io.tollgate.ledger.Grants;
 import io.tollgate.platform.ApiException;
 import io.tollgate.platform.Idempotency;
 import io.tollgate.platform.RequestContext;
@@ -25,12 +26,12 @@ class ConsoleGrants {
     static final long MAX_GRANT = 1_000_000_000_000L;
     private static final int MAX_REASON_CHARS = 500;
 
-    private final Ledger ledger;
+    private final Grants grants;
     private final AuditTrail audit;
     private final Idempotency idempotency;
 
-    ConsoleGrants(Ledger ledger, AuditTrail audit, Idempotency idempotency) {
-        this.ledger = ledger;
+    ConsoleGrants(Grants grants, AuditTrail audit, Idempotency idempotency) {
+        this.grants = grants;
         this.audit = audit;
         this.idempotency = idempotency;
     }
@@ -56,7 +57,7 @@ class ConsoleGrants {
         byte[] hash = Idempotency.requestHash("POST", "/console/wallets/" + walletId + "/grants", amount + "|" + reason + "|" + expiresAt);
         try {
             Idempotency.Reply reply = idempotency.run("console", formToken, hash, () -> {
-                Ledger.Grant grant = ledger.grant(walletId, amount, reason, expiresAt, RequestContext.requestId());
+                Grant grant = grants.grant(walletId, amount, reason, expiresAt, RequestContext.requestId());
                 audit.record("wallet.granted", "wallet", walletId, null, grant);
                 return new Idempotency.Reply(201, "{\"balance\":" + grant.balance() + "}", false);
             });

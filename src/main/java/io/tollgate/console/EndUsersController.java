@@ -4,10 +4,10 @@ import io.tollgate.apps.Application;
 import io.tollgate.apps.Applications;
 import io.tollgate.identity.EndUser;
 import io.tollgate.identity.EndUsers;
-import io.tollgate.ledger.Ledger;
 import io.tollgate.ledger.Transfer;
 import io.tollgate.ledger.Wallet;
 import io.tollgate.ledger.WalletOwner;
+import io.tollgate.ledger.Wallets;
 import io.tollgate.metering.UsageReports;
 import io.tollgate.platform.ApiException;
 import io.tollgate.platform.PageResult;
@@ -34,16 +34,16 @@ class EndUsersController {
     static final Set<String> KINDS = Set.of("registered", "anonymous", "external");
     private final Applications applications;
     private final EndUsers endUsers;
-    private final Ledger ledger;
+    private final Wallets wallets;
     private final UsageReports usage;
     private final ConsoleGrants grants;
     private final Clock clock;
 
-    EndUsersController(Applications applications, EndUsers endUsers, Ledger ledger, UsageReports usage, ConsoleGrants grants,
+    EndUsersController(Applications applications, EndUsers endUsers, Wallets wallets, UsageReports usage, ConsoleGrants grants,
                        Clock clock) {
         this.applications = applications;
         this.endUsers = endUsers;
-        this.ledger = ledger;
+        this.wallets = wallets;
         this.usage = usage;
         this.grants = grants;
         this.clock = clock;
@@ -60,7 +60,7 @@ class EndUsersController {
         Boolean linkedFilter = "linked".equals(linked) ? Boolean.TRUE : "unlinked".equals(linked) ? Boolean.FALSE : null;
         PageResult<EndUser> users = endUsers.list(id, Forms.page(page), Forms.blankToNull(search), kindFilter, linkedFilter);
         List<String> ids = users.items().stream().map(EndUser::id).toList();
-        Map<String, Long> balances = ledger.balances(WalletOwner.END_USER, ids);
+        Map<String, Long> balances = wallets.balances(WalletOwner.END_USER, ids);
         LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
         Map<String, UsageReports.UserTotals> totals = usage.userTotals(id, today.minusDays(Range.DEFAULT_DAYS - 1), today, ids);
         UsageReports.UserTotals none = new UsageReports.UserTotals(0, 0, 0);
@@ -80,14 +80,14 @@ class EndUsersController {
                   HttpServletRequest request, Model model) {
         Application app = applications.get(id);
         EndUser user = endUsers.find(id, userId).orElseThrow(() -> ApiException.notFound("end_user", userId));
-        Optional<Wallet> wallet = ledger.findWallet(WalletOwner.END_USER, user.id());
+        Optional<Wallet> wallet = wallets.findWallet(WalletOwner.END_USER, user.id());
         model.addAttribute("app", app);
         model.addAttribute("user", user);
         model.addAttribute("who", UsageController.describe(user));
         model.addAttribute("wallet", wallet.orElse(null));
-        model.addAttribute("debt", wallet.map(w -> ledger.debt(w.id())).orElse(0L));
+        model.addAttribute("debt", wallet.map(w -> wallets.debt(w.id())).orElse(0L));
         if (wallet.isPresent()) {
-            PageResult<Transfer> transfers = ledger.transfers(wallet.get().id(), Forms.page(page));
+            PageResult<Transfer> transfers = wallets.transfers(wallet.get().id(), Forms.page(page));
             model.addAttribute("transfers", transfers.items());
             model.addAttribute("pager", Forms.pager(transfers.pagination(), request));
         } else {
@@ -107,7 +107,7 @@ class EndUsersController {
         Roles.requireWriter();
         applications.get(id);
         EndUser user = endUsers.find(id, userId).orElseThrow(() -> ApiException.notFound("end_user", userId));
-        grants.grant(ledger.walletFor(WalletOwner.END_USER, user.id(), id), params, true, "", redirect);
+        grants.grant(wallets.walletFor(WalletOwner.END_USER, user.id(), id), params, true, "", redirect);
         return "redirect:/console/apps/" + id + "/users/" + userId;
     }
 }

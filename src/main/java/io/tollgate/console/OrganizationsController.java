@@ -1,7 +1,7 @@
 package io.tollgate.console;
 
-import io.tollgate.ledger.Ledger;
 import io.tollgate.ledger.WalletOwner;
+import io.tollgate.ledger.Wallets;
 import io.tollgate.organizations.Organization;
 import io.tollgate.organizations.OrganizationRequest;
 import io.tollgate.organizations.OrganizationStatus;
@@ -24,13 +24,13 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 @Controller
 class OrganizationsController {
     private final Organizations organizations;
-    private final Ledger ledger;
+    private final Wallets wallets;
     private final ConsoleGrants grants;
     private final Checks checks;
 
-    OrganizationsController(Organizations organizations, Ledger ledger, ConsoleGrants grants, Checks checks) {
+    OrganizationsController(Organizations organizations, Wallets wallets, ConsoleGrants grants, Checks checks) {
         this.organizations = organizations;
-        this.ledger = ledger;
+        this.wallets = wallets;
         this.grants = grants;
         this.checks = checks;
     }
@@ -40,7 +40,7 @@ class OrganizationsController {
                 HttpServletRequest request, Model model) {
         PageResult<Organization> result = organizations.list(Forms.page(page), Forms.blankToNull(search));
         model.addAttribute("organizations", result.items());
-        model.addAttribute("balances", ledger.balances(WalletOwner.ORGANIZATION, result.items().stream().map(Organization::id).toList()));
+        model.addAttribute("balances", wallets.balances(WalletOwner.ORGANIZATION, result.items().stream().map(Organization::id).toList()));
         model.addAttribute("pager", Forms.pager(result.pagination(), request));
         model.addAttribute("search", search == null ? "" : search);
         model.addAttribute("statuses", OrganizationStatus.values());
@@ -117,7 +117,7 @@ class OrganizationsController {
     String grant(@PathVariable String id, @RequestParam Map<String, String> params, RedirectAttributes redirect) {
         Roles.requireWriter();
         Organization organization = organizations.get(id);
-        if (!grants.grant(ledger.walletFor(WalletOwner.ORGANIZATION, organization.id(), null), params, false, organization.name(), redirect)) {
+        if (!grants.grant(wallets.walletFor(WalletOwner.ORGANIZATION, organization.id(), null), params, false, organization.name(), redirect)) {
             return "redirect:/console/organizations";
         }
         return "redirect:/console/organizations?search=" + java.net.URLEncoder.encode(organization.name(), java.nio.charset.StandardCharsets.UTF_8);

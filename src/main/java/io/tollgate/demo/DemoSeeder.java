@@ -16,8 +16,9 @@ import io.tollgate.keys.ApiKeys;
 import io.tollgate.keys.CreatedApiKey;
 import io.tollgate.keys.KeyEnvironment;
 import io.tollgate.keys.KeyType;
-import io.tollgate.ledger.Ledger;
+import io.tollgate.ledger.Grants;
 import io.tollgate.ledger.WalletOwner;
+import io.tollgate.ledger.Wallets;
 import io.tollgate.metering.FeatureRequest;
 import io.tollgate.metering.Features;
 import io.tollgate.metering.FreeTierPeriod;
@@ -58,11 +59,12 @@ class DemoSeeder implements ApplicationRunner {
     private final ApiKeys keys;
     private final Features features;
     private final ContentItems content;
-    private final Ledger ledger;
+    private final Wallets wallets;
+    private final Grants grants;
     private final Environment environment;
 
     DemoSeeder(Environment environment, TollgateProperties properties, Settings settings, TransactionTemplate transactions, Organizations organizations,
-               Applications applications, ApiKeys keys, Features features, ContentItems content, Ledger ledger) {
+               Applications applications, ApiKeys keys, Features features, ContentItems content, Wallets wallets, Grants grants) {
         this.environment = environment;
         this.properties = properties;
         this.settings = settings;
@@ -72,7 +74,8 @@ class DemoSeeder implements ApplicationRunner {
         this.keys = keys;
         this.features = features;
         this.content = content;
-        this.ledger = ledger;
+        this.wallets = wallets;
+        this.grants = grants;
     }
 
     @Override
@@ -111,8 +114,8 @@ class DemoSeeder implements ApplicationRunner {
                 null, null, null, Map.of("demo", true)));
         priceFeatures(app.id());
         addContent(app.id());
-        String wallet = ledger.walletFor(WalletOwner.ORGANIZATION, organization.id(), null);
-        ledger.grant(wallet, DEMO_CREDITS, "demo credits", null, "demo:" + organization.id());
+        String wallet = wallets.walletFor(WalletOwner.ORGANIZATION, organization.id(), null);
+        grants.grant(wallet, DEMO_CREDITS, "demo credits", null, "demo:" + organization.id());
         return created.key();
     }
 

@@ -1,10 +1,15 @@
 package io.tollgate.ledger;
 
-import java.util.Map;
+import io.tollgate.platform.ApiException;
 import io.tollgate.platform.SqlPipeline;
+import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** Account ids of the system side of the ledger, and the one way balances change. */
+/**
+ * Account ids of the system side of the ledger, the one way balances change, and the reads and the row lock
+ * of an account every movement of the ledger's classes shares (static, so no call between them goes through
+ * another bean's transaction proxy).
+ */
 final class Accounts {
     static final String ISSUANCE = "sys_issuance";
     static final String REVENUE = "sys_revenue";
@@ -49,5 +54,22 @@ final class Accounts {
                 INSERT INTO ledger_transfers (debit_account, credit_account, amount, kind, hold_id, reference, reason)
                 VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id""")
                 .params(debit, credit, amount, kind, holdId, reference, reason).query(Long.class).single();
+    }
+
+    /** Wallet row lock; returns the balance. Callers lock several wallets in id order. */
+    static long lockWallet(JdbcClient jdbc, String walletId) {
+        return jdbc.sql("SELECT balance FROM ledger_accounts WHERE id = ? AND kind = 'wallet' FOR NO KEY UPDATE").param(walletId)
+                .query(Long.class).optional().orElseThrow(() -> ApiException.notFound("wallet", walletId));
+    }
+
+    static long balance(JdbcClient jdbc, String accountId) {
+        return jdbc.sql("SELECT balance FROM ledger_accounts WHERE id = ?").param(accountId).query(Long.class).optional().orElse(0L);
+    }
+
+    /** Whose wallet it is, for the events listeners receive. */
+    static LedgerEvents.WalletRef walletRef(JdbcClient jdbc, String walletId) {
+        return jdbc.sql("SELECT owner_type, owner_id, app_id FROM ledger_accounts WHERE id = ?").param(walletId)
+                .query((rs, i) -> new LedgerEvents.WalletRef(walletId, WalletOwner.valueOf(rs.getString(1).toUpperCase()), rs.getString(2),
+                        rs.getString(3))).single();
     }
 }

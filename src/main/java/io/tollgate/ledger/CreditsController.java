@@ -16,10 +16,10 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @Tag(name = "App API: credits")
 class CreditsController {
-    private final Ledger ledger;
+    private final Wallets wallets;
 
-    CreditsController(Ledger ledger) {
-        this.ledger = ledger;
+    CreditsController(Wallets wallets) {
+        this.wallets = wallets;
     }
 
     @GetMapping("/api/v1/credits/balance")
@@ -27,9 +27,9 @@ class CreditsController {
     @Operation(summary = "Credit balance", description = "The end user's wallet when the call names one (X-User-Token or X-External-User-Id), otherwise the organization's")
     Envelope<Map<String, Object>> balance(AppCaller caller,
                                           @RequestAttribute(name = EndUserCaller.ATTRIBUTE, required = false) EndUserCaller user) {
-        String walletId = user != null ? ledger.walletFor(WalletOwner.END_USER, user.id(), caller.appId())
-                : ledger.walletFor(WalletOwner.ORGANIZATION, caller.organizationId(), null);
-        Wallet wallet = ledger.requireWallet(walletId);
+        String walletId = user != null ? wallets.walletFor(WalletOwner.END_USER, user.id(), caller.appId())
+                : wallets.walletFor(WalletOwner.ORGANIZATION, caller.organizationId(), null);
+        Wallet wallet = wallets.requireWallet(walletId);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("wallet_id", wallet.id());
         data.put("owner_type", wallet.ownerType());

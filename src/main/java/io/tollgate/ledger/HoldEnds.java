@@ -15,7 +15,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /**
  * Ends pending holds — each captured up to its amount, the rest released — with set-based writes: a handful of
  * statements for one hold or a batch of hundreds, so a metering batch that settles many calls pays per batch,
- * not per call. The one implementation of a hold's end (Ledger's capture, release and expiry use it too). The
+ * not per call. The one implementation of a hold's end (Holds' capture, release and expiry use it too). The
  * caller holds the holds' wallets locked (in id order, as every batch locks them); the hold rows are locked here.
  * The lots a hold drew on follow {@link Lots}: the capture spends them soonest-expiring first (expired ones too:
  * they were reserved before they expired), and what is not captured goes back to its lot.

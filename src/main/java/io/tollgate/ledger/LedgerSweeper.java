@@ -10,20 +10,22 @@ import org.springframework.stereotype.Component;
 class LedgerSweeper {
     private static final Logger log = LoggerFactory.getLogger(LedgerSweeper.class);
     private static final int BATCH = 500;
-    private final Ledger ledger;
+    private final Holds holds;
+    private final LotExpiry lots;
 
-    LedgerSweeper(Ledger ledger) {
-        this.ledger = ledger;
+    LedgerSweeper(Holds holds, LotExpiry lots) {
+        this.holds = holds;
+        this.lots = lots;
     }
 
     @Scheduled(fixedDelayString = "${tollgate.ledger.sweep-millis}", initialDelayString = "${tollgate.ledger.sweep-millis}")
     void sweep() {
         try {
-            int holds;
+            int expired;
             do {
-                holds = ledger.expireHolds(BATCH);
-            } while (holds == BATCH);
-            ledger.expireLots(BATCH);
+                expired = holds.expireHolds(BATCH);
+            } while (expired == BATCH);
+            lots.expireLots(BATCH);
         } catch (RuntimeException e) {
             log.warn("Ledger sweep failed, will retry: {}", e.getMessage());
         }

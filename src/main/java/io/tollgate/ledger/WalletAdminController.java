@@ -29,14 +29,19 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @Tag(name = "Admin: wallets and ledger")
 class WalletAdminController {
-    private final Ledger ledger;
+    private final Wallets wallets;
+    private final Grants grants;
+    private final LedgerInvariants invariants;
     private final Organizations organizations;
     private final Idempotency idempotency;
     private final AuditTrail audit;
     private final Json json;
 
-    WalletAdminController(Ledger ledger, Organizations organizations, Idempotency idempotency, AuditTrail audit, Json json) {
-        this.ledger = ledger;
+    WalletAdminController(Wallets wallets, Grants grants, LedgerInvariants invariants, Organizations organizations, Idempotency idempotency,
+                          AuditTrail audit, Json json) {
+        this.wallets = wallets;
+        this.grants = grants;
+        this.invariants = invariants;
         this.organizations = organizations;
         this.idempotency = idempotency;
         this.audit = audit;
@@ -50,20 +55,20 @@ class WalletAdminController {
     @Operation(summary = "An organization's wallet (tokens/credits it bought or was granted)")
     Envelope<Wallet> organizationWallet(@PathVariable String id) {
         organizations.get(id);
-        return Envelope.ok(ledger.requireWallet(ledger.walletFor(WalletOwner.ORGANIZATION, id, null)));
+        return Envelope.ok(wallets.requireWallet(wallets.walletFor(WalletOwner.ORGANIZATION, id, null)));
     }
 
     @GetMapping("/api/admin/wallets/{walletId}")
     @Operation(summary = "Get a wallet")
     Envelope<Wallet> wallet(@PathVariable String walletId) {
-        return Envelope.ok(ledger.requireWallet(walletId));
+        return Envelope.ok(wallets.requireWallet(walletId));
     }
 
     @GetMapping("/api/admin/wallets/{walletId}/transfers")
     @Operation(summary = "A wallet's ledger history, newest first")
     Envelope<List<Transfer>> transfers(@PathVariable String walletId, @RequestParam(required = false) Integer page,
                                        @RequestParam(name = "per_page", required = false) Integer perPage) {
-        return Envelope.page(ledger.transfers(walletId, PageQuery.of(page, perPage)));
+        return Envelope.page(wallets.transfers(walletId, PageQuery.of(page, perPage)));
     }
 
     @PostMapping("/api/admin/wallets/{walletId}/grants")
@@ -72,8 +77,8 @@ class WalletAdminController {
         String key = Idempotency.checkKey(http.getHeader(Idempotency.HEADER));
         byte[] hash = Idempotency.requestHash("POST", http.getRequestURI(), json.write(request));
         Idempotency.Reply reply = idempotency.run("admin", key, hash, () -> {
-            ledger.requireWallet(walletId);
-            Ledger.Grant grant = ledger.grant(walletId, request.amount(), request.reason(), request.expiresAt(), RequestContext.requestId());
+            wallets.requireWallet(walletId);
+            Grant grant = grants.grant(walletId, request.amount(), request.reason(), request.expiresAt(), RequestContext.requestId());
             audit.record("wallet.granted", "wallet", walletId, null, grant);
             return new Idempotency.Reply(201, json.write(Envelope.ok(grant)), false);
         });
@@ -85,6 +90,6 @@ class WalletAdminController {
     @GetMapping("/api/admin/ledger/check")
     @Operation(summary = "Check the ledger's invariants", description = "Balances equal their transfers; all accounts sum to zero; no wallet below zero")
     Envelope<LedgerCheck> check() {
-        return Envelope.ok(ledger.check());
+        return Envelope.ok(invariants.check());
     }
 }

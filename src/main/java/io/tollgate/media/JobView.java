@@ -1,6 +1,6 @@
 package io.tollgate.media;
 
-import io.tollgate.ledger.Ledger;
+import io.tollgate.ledger.Wallets;
 import io.tollgate.metering.HoldTicket;
 import io.tollgate.metering.Meter;
 import io.tollgate.metering.Payer;
@@ -19,13 +19,13 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 class JobView {
     private final Json json;
     private final Meter meter;
-    private final Ledger ledger;
+    private final Wallets wallets;
     private final String publicUrl;
 
-    JobView(Json json, Meter meter, Ledger ledger, @Value("${tollgate.public-url:}") String publicUrl) {
+    JobView(Json json, Meter meter, Wallets wallets, @Value("${tollgate.public-url:}") String publicUrl) {
         this.json = json;
         this.meter = meter;
-        this.ledger = ledger;
+        this.wallets = wallets;
         this.publicUrl = publicUrl == null || publicUrl.isBlank() ? null : publicUrl.replaceAll("/+$", "");
     }
 
@@ -48,7 +48,7 @@ class JobView {
             case MediaJob.SUCCEEDED -> {
                 data.put(job.kind().urlField(), result.get("url"));
                 data.put("credits_used", ticket.creditsHeld());
-                data.put("credits_remaining", ledger.balance(payer(job).walletId()));
+                data.put("credits_remaining", wallets.balance(payer(job).walletId()));
             }
             case MediaJob.FAILED, MediaJob.TIMED_OUT -> data.put("credits_used", 0);
             default -> data.put("credits_held", ticket.creditsHeld());

@@ -1,6 +1,6 @@
 package io.tollgate.metering;
 
-import io.tollgate.ledger.Ledger;
+import io.tollgate.ledger.Wallets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
@@ -13,12 +13,12 @@ import org.springframework.stereotype.Component;
 @Component
 class FeatureChecks {
     private final JdbcClient jdbc;
-    private final Ledger ledger;
+    private final Wallets wallets;
     private final Clock clock;
 
-    FeatureChecks(JdbcClient jdbc, Ledger ledger, Clock clock) {
+    FeatureChecks(JdbcClient jdbc, Wallets wallets, Clock clock) {
         this.jdbc = jdbc;
-        this.ledger = ledger;
+        this.wallets = wallets;
         this.clock = clock;
     }
 
@@ -35,7 +35,7 @@ class FeatureChecks {
                     .params(buckets.stream().map(Buckets.Bucket::payerId).toArray(String[]::new), buckets.stream().map(Buckets.Bucket::name).toArray(String[]::new))
                     .query(rs -> { counters.put(rs.getString(1) + "\n" + rs.getString(2), rs.getLong(3)); });
         }
-        long balance = r.payer().walletId() == null ? 0 : ledger.balance(r.payer().walletId());
+        long balance = r.payer().walletId() == null ? 0 : wallets.balance(r.payer().walletId());
         Map<String, Long> scratch = new HashMap<>(counters);
         PriceEvaluator.Decision d = PriceEvaluator.decide(r, now, new PriceEvaluator.State() {
             @Override public long counter(Buckets.Bucket b) { return scratch.getOrDefault(b.payerId() + "\n" + b.name(), 0L); }

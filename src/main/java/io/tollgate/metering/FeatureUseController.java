@@ -7,7 +7,7 @@ import io.tollgate.identity.EndUserCaller;
 import io.tollgate.keys.AppCaller;
 import io.tollgate.keys.RequiresScope;
 import io.tollgate.keys.Scopes;
-import io.tollgate.ledger.Ledger;
+import io.tollgate.ledger.Wallets;
 import io.tollgate.platform.ApiError;
 import io.tollgate.platform.ApiException;
 import io.tollgate.platform.Envelope;
@@ -51,20 +51,20 @@ class FeatureUseController {
     private final Reservations reservations;
     private final Idempotency idempotency;
     private final Meter meter;
-    private final Ledger ledger;
+    private final Wallets wallets;
     private final Json json;
     private final Clock clock;
     private final long maxTtlSeconds;
 
     FeatureUseController(Features features, MeteredCalls calls, Reservations reservations, Idempotency idempotency, Meter meter,
-                         Ledger ledger, Json json, Clock clock,
+                         Wallets wallets, Json json, Clock clock,
                          @Value("${tollgate.metering.reservation-max-ttl-seconds}") long maxTtlSeconds) {
         this.features = features;
         this.calls = calls;
         this.reservations = reservations;
         this.idempotency = idempotency;
         this.meter = meter;
-        this.ledger = ledger;
+        this.wallets = wallets;
         this.json = json;
         this.clock = clock;
         this.maxTtlSeconds = maxTtlSeconds;
@@ -196,7 +196,7 @@ class FeatureUseController {
             data.put("credits_used", captured);
             data.put("credits_released", r.ticket().creditsHeld() - captured);
             Payer payer = r.endUserId() != null ? meter.endUser(r.endUserId(), r.appId()) : meter.organization(r.ticket().organizationId());
-            data.put("credits_remaining", ledger.balance(payer.walletId()));
+            data.put("credits_remaining", wallets.balance(payer.walletId()));
             return new Idempotency.Reply(200, json.write(Envelope.ok(data, requestId)), false);
         });
     }

@@ -1,6 +1,7 @@
 package io.tollgate.metering;
 
-import io.tollgate.ledger.Ledger;
+import io.tollgate.ledger.Holds;
+import io.tollgate.ledger.Wallets;
 import io.tollgate.platform.Idempotency;
 import io.tollgate.platform.SqlPipeline;
 import io.tollgate.platform.TenantScope;
@@ -30,7 +31,8 @@ class HoldSettler {
     private static final Comparator<Idempotency.ScopedKey> KEY_ORDER =
             Comparator.comparing(Idempotency.ScopedKey::scope).thenComparing(Idempotency.ScopedKey::key);
     private final JdbcClient jdbc;
-    private final Ledger ledger;
+    private final Wallets wallets;
+    private final Holds holds;
     private final Idempotency idempotency;
     private final UsageWriter usage;
     private final UpstreamRollups upstreamRollups;
@@ -42,10 +44,11 @@ class HoldSettler {
     /** What a settlement takes of its hold: credits captured, plan units kept, counters given back. */
     record Split(long credits, long planUnits, List<HoldTicket.CounterUse> giveBack) {}
 
-    HoldSettler(JdbcClient jdbc, Ledger ledger, Idempotency idempotency, UsageWriter usage, UpstreamRollups upstreamRollups,
+    HoldSettler(JdbcClient jdbc, Wallets wallets, Holds holds, Idempotency idempotency, UsageWriter usage, UpstreamRollups upstreamRollups,
                 UsageIds usageIds, Clock clock) {
         this.jdbc = jdbc;
-        this.ledger = ledger;
+        this.wallets = wallets;
+        this.holds = holds;
         this.idempotency = idempotency;
         this.usage = usage;
         this.upstreamRollups = upstreamRollups;
@@ -86,10 +89,10 @@ class HoldSettler {
         giveBack(splits);
         Set<String> holdIds = new HashSet<>();
         for (Held c : calls) if (c.ticket().holdId() != null) holdIds.add(c.ticket().holdId());
-        Map<String, String> pending = ledger.pendingHolds(holdIds);
-        ledger.lock(pending.values());
+        Map<String, String> pending = holds.pendingHolds(holdIds);
+        wallets.lock(pending.values());
         // Under the wallets' locks no one else can finish these holds any more; read again what is still pending.
-        pending = ledger.pendingHolds(pending.keySet());
+        pending = holds.pendingHolds(pending.keySet());
         List<UsageRow> rows = new ArrayList<>(calls.size());
         long[] capture = new long[calls.size()];
         for (int i = 0; i < calls.size(); i++) {
@@ -112,7 +115,7 @@ class HoldSettler {
             String holdId = calls.get(i).ticket().holdId();
             if (holdId != null && pending.containsKey(holdId)) captures.put(holdId, capture[i]);
         }
-        ledger.finishPending(captures);
+        holds.finishPending(captures);
     }
 
     private void answerKeys(List<Held> calls) {

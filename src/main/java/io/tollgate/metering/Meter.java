@@ -1,8 +1,9 @@
 package io.tollgate.metering;
 
 import io.tollgate.identity.EndUserCreated;
-import io.tollgate.ledger.Ledger;
+import io.tollgate.ledger.Grants;
 import io.tollgate.ledger.WalletOwner;
+import io.tollgate.ledger.Wallets;
 import java.sql.Date;
 import java.time.Clock;
 import java.util.List;
@@ -22,7 +23,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public class Meter {
     private final MeterWriter writer;
-    private final Ledger ledger;
+    private final Wallets wallets;
+    private final Grants grants;
     private final Plans plans;
     private final ObjectProvider<PlanResolver> planResolver;
     private final HoldSettler settler;
@@ -30,10 +32,11 @@ public class Meter {
     private final TransactionTemplate transactions;
     private final Clock clock;
 
-    Meter(MeterWriter writer, Ledger ledger, Plans plans, ObjectProvider<PlanResolver> planResolver, HoldSettler settler,
+    Meter(MeterWriter writer, Wallets wallets, Grants grants, Plans plans, ObjectProvider<PlanResolver> planResolver, HoldSettler settler,
           JdbcClient jdbc, TransactionTemplate transactions, Clock clock) {
         this.writer = writer;
-        this.ledger = ledger;
+        this.wallets = wallets;
+        this.grants = grants;
         this.plans = plans;
         this.planResolver = planResolver;
         this.settler = settler;
@@ -48,11 +51,11 @@ public class Meter {
     }
 
     public Payer endUser(String endUserId, String appId) {
-        return new Payer(Payer.Type.END_USER, endUserId, ledger.walletFor(WalletOwner.END_USER, endUserId, appId), appId);
+        return new Payer(Payer.Type.END_USER, endUserId, wallets.walletFor(WalletOwner.END_USER, endUserId, appId), appId);
     }
 
     public Payer organization(String organizationId) {
-        return new Payer(Payer.Type.ORGANIZATION, organizationId, ledger.walletFor(WalletOwner.ORGANIZATION, organizationId, null), null);
+        return new Payer(Payer.Type.ORGANIZATION, organizationId, wallets.walletFor(WalletOwner.ORGANIZATION, organizationId, null), null);
     }
 
     /** The plans a payer like this one could subscribe to for the feature. */
@@ -97,8 +100,8 @@ public class Meter {
         Optional<Plan> plan = plans.defaultFor(Plan.PlanAudience.END_USER);
         if (plan.isEmpty() || plan.get().initialCredits() <= 0) return;
         // The sign-up's own connection: a second one per sign-up lets a burst of them starve the pool.
-        String wallet = ledger.walletForInTransaction(WalletOwner.END_USER, created.userId(), created.appId());
-        ledger.grant(wallet, plan.get().initialCredits(), "starting credits of the " + plan.get().name() + " plan", null,
+        String wallet = wallets.walletForInTransaction(WalletOwner.END_USER, created.userId(), created.appId());
+        grants.grant(wallet, plan.get().initialCredits(), "starting credits of the " + plan.get().name() + " plan", null,
                 "initial:" + created.userId());
     }
 

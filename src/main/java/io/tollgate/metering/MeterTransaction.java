@@ -1,8 +1,8 @@
 package io.tollgate.metering;
 
-import io.tollgate.ledger.Ledger;
 import io.tollgate.ledger.LedgerSession;
 import io.tollgate.ledger.Posting;
+import io.tollgate.ledger.Wallets;
 import io.tollgate.platform.Idempotency;
 import io.tollgate.platform.Ids;
 import io.tollgate.platform.SqlPipeline;
@@ -29,7 +29,7 @@ import org.springframework.stereotype.Component;
 @Component
 class MeterTransaction {
     private final JdbcClient jdbc;
-    private final Ledger ledger;
+    private final Wallets wallets;
     private final Idempotency idempotency;
     private final UsageWriter usage;
     private final UsageIds usageIds;
@@ -37,12 +37,12 @@ class MeterTransaction {
     private final BatchMarkers markers;
     private final ApplicationEventPublisher events;
 
-    MeterTransaction(JdbcClient jdbc, Ledger ledger, Idempotency idempotency, UsageWriter usage, UsageIds usageIds, Clock clock,
+    MeterTransaction(JdbcClient jdbc, Wallets wallets, Idempotency idempotency, UsageWriter usage, UsageIds usageIds, Clock clock,
                      BatchMarkers markers, ApplicationEventPublisher events) {
         this.markers = markers;
         this.events = events;
         this.jdbc = jdbc;
-        this.ledger = ledger;
+        this.wallets = wallets;
         this.idempotency = idempotency;
         this.usage = usage;
         this.usageIds = usageIds;
@@ -96,7 +96,7 @@ class MeterTransaction {
             if (r.creditsAccepted() && r.payer().walletId() != null) walletIds.add(r.payer().walletId());
         }
         Map<String, Long> counters = lockCounters(buckets);
-        LedgerSession wallets = ledger.lock(walletIds);
+        LedgerSession wallets = this.wallets.lock(walletIds);
         Map<String, Long> changedCounters = new HashMap<>();
 
         PriceEvaluator.State state = new PriceEvaluator.State() {

@@ -3,7 +3,7 @@ package io.tollgate.metering;
 import io.tollgate.apps.AppSnapshot;
 import io.tollgate.apps.Application;
 import io.tollgate.apps.Applications;
-import io.tollgate.ledger.Ledger;
+import io.tollgate.ledger.Wallets;
 import io.tollgate.platform.PageQuery;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -28,16 +28,16 @@ import org.springframework.stereotype.Component;
 class TokenUsage {
     private final JdbcClient jdbc;
     private final Meter meter;
-    private final Ledger ledger;
+    private final Wallets wallets;
     private final Applications applications;
     private final Clock clock;
     private final ActivatedApps activated;
 
-    TokenUsage(JdbcClient jdbc, Meter meter, Ledger ledger, Applications applications, Clock clock, ActivatedApps activated) {
+    TokenUsage(JdbcClient jdbc, Meter meter, Wallets wallets, Applications applications, Clock clock, ActivatedApps activated) {
         this.activated = activated;
         this.jdbc = jdbc;
         this.meter = meter;
-        this.ledger = ledger;
+        this.wallets = wallets;
         this.applications = applications;
         this.clock = clock;
     }
@@ -78,7 +78,7 @@ class TokenUsage {
         long consumed = daily.stream().mapToLong(DayUsage::tokens).sum();
         long purchasedUsed = jdbc.sql("SELECT coalesce(sum(credits), 0) FROM usage_daily_tokens WHERE organization_id = ? AND day BETWEEN ? AND ?")
                 .params(organizationId, from, to).query(Long.class).single();
-        long purchasedLeft = ledger.balance(payer.walletId());
+        long purchasedLeft = wallets.balance(payer.walletId());
         return new Report(allowance(organizationId, plan, start, end, consumed - purchasedUsed, now), byApp, daily,
                 new Purchased(purchasedUsed, purchasedLeft));
     }

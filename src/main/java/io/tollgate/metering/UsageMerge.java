@@ -1,7 +1,7 @@
 package io.tollgate.metering;
 
 import io.tollgate.identity.EndUserMerged;
-import io.tollgate.ledger.Ledger;
+import io.tollgate.ledger.WalletMerge;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.Order;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -19,11 +19,11 @@ import org.springframework.transaction.annotation.Transactional;
 @Component
 class UsageMerge {
     private final JdbcClient jdbc;
-    private final Ledger ledger;
+    private final WalletMerge walletMerge;
 
-    UsageMerge(JdbcClient jdbc, Ledger ledger) {
+    UsageMerge(JdbcClient jdbc, WalletMerge walletMerge) {
         this.jdbc = jdbc;
-        this.ledger = ledger;
+        this.walletMerge = walletMerge;
     }
 
     @EventListener
@@ -33,7 +33,7 @@ class UsageMerge {
         String from = merged.fromUserId();
         String into = merged.intoUserId();
         mergeCounters(from, into);
-        ledger.mergeEndUser(merged);
+        walletMerge.mergeEndUser(merged);
         jdbc.sql("UPDATE usage_events SET end_user_id = ? WHERE end_user_id = ?").params(into, from).update();
         jdbc.sql("""
                 SELECT 1 FROM usage_daily_users WHERE end_user_id IN (?, ?)

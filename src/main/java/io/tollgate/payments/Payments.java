@@ -1,6 +1,6 @@
 package io.tollgate.payments;
 
-import io.tollgate.ledger.Ledger;
+import io.tollgate.ledger.Grants;
 import io.tollgate.platform.ApiException;
 import io.tollgate.platform.Ids;
 import io.tollgate.platform.PageQuery;
@@ -34,7 +34,7 @@ public class Payments {
     private static final Logger log = LoggerFactory.getLogger(Payments.class);
     private final JdbcClient jdbc;
     private final PaymentStore store;
-    private final Ledger ledger;
+    private final Grants grants;
     private final ProviderCalls calls;
     private final RefundRecorder refunds;
     private final TransactionTemplate transactions;
@@ -42,11 +42,11 @@ public class Payments {
     private final Clock clock;
     private final Map<ProviderName, PaymentProvider> providers = new EnumMap<>(ProviderName.class);
 
-    Payments(JdbcClient jdbc, PaymentStore store, Ledger ledger, ProviderCalls calls, RefundRecorder refunds,
+    Payments(JdbcClient jdbc, PaymentStore store, Grants grants, ProviderCalls calls, RefundRecorder refunds,
              TransactionTemplate transactions, ApplicationEventPublisher events, Clock clock, List<PaymentProvider> providers) {
         this.jdbc = jdbc;
         this.store = store;
-        this.ledger = ledger;
+        this.grants = grants;
         this.calls = calls;
         this.refunds = refunds;
         this.transactions = transactions;
@@ -158,7 +158,7 @@ public class Payments {
 
     /** What a payment's success means, however it was recorded: bought credits granted, listeners told. */
     private Payment succeeded(Payment p) {
-        if (p.purpose() == PaymentPurpose.CREDIT_PURCHASE && p.credits() > 0) ledger.grantPurchase(p.walletId(), p.credits(), p.id());
+        if (p.purpose() == PaymentPurpose.CREDIT_PURCHASE && p.credits() > 0) grants.grantPurchase(p.walletId(), p.credits(), p.id());
         events.publishEvent(new PaymentEvents.Succeeded(p));
         return p;
     }

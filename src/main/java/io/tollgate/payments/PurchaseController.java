@@ -6,8 +6,8 @@ import io.tollgate.identity.EndUserCaller;
 import io.tollgate.keys.AppCaller;
 import io.tollgate.keys.RequiresScope;
 import io.tollgate.keys.Scopes;
-import io.tollgate.ledger.Ledger;
 import io.tollgate.ledger.WalletOwner;
+import io.tollgate.ledger.Wallets;
 import io.tollgate.limits.EndpointClass;
 import io.tollgate.limits.RateLimitClass;
 import io.tollgate.platform.ApiException;
@@ -43,16 +43,16 @@ import org.springframework.web.bind.annotation.RestController;
 class PurchaseController {
     private final Payments payments;
     private final CreditPrices prices;
-    private final Ledger ledger;
+    private final Wallets wallets;
     private final IdempotentRequests idempotent;
     private final SandboxPolicy sandbox;
     private final String defaultCurrency;
 
-    PurchaseController(Payments payments, CreditPrices prices, Ledger ledger, IdempotentRequests idempotent, SandboxPolicy sandbox,
+    PurchaseController(Payments payments, CreditPrices prices, Wallets wallets, IdempotentRequests idempotent, SandboxPolicy sandbox,
                        @Value("${tollgate.payments.default-currency}") String defaultCurrency) {
         this.payments = payments;
         this.prices = prices;
-        this.ledger = ledger;
+        this.wallets = wallets;
         this.idempotent = idempotent;
         this.sandbox = sandbox;
         this.defaultCurrency = defaultCurrency;
@@ -85,8 +85,8 @@ class PurchaseController {
         sandbox.check(request.paymentMethod(), caller);
         String payerType = user != null ? "end_user" : "organization";
         String payerId = user != null ? user.id() : caller.organizationId();
-        String wallet = user != null ? ledger.walletFor(WalletOwner.END_USER, user.id(), caller.appId())
-                : ledger.walletFor(WalletOwner.ORGANIZATION, caller.organizationId(), null);
+        String wallet = user != null ? wallets.walletFor(WalletOwner.END_USER, user.id(), caller.appId())
+                : wallets.walletFor(WalletOwner.ORGANIZATION, caller.organizationId(), null);
 
         return idempotent.run("app:" + caller.appId(), http, request, payerId, id -> view(payments.get(id)), claim -> {
             Payments.Started started = payments.start(new Payments.Request(payerType, payerId, caller.appId(), caller.organizationId(), wallet,

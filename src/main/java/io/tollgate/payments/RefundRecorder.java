@@ -1,6 +1,6 @@
 package io.tollgate.payments;
 
-import io.tollgate.ledger.Ledger;
+import io.tollgate.ledger.Grants;
 import java.sql.Timestamp;
 import java.time.Clock;
 import org.springframework.context.ApplicationEventPublisher;
@@ -16,14 +16,14 @@ import org.springframework.stereotype.Component;
 class RefundRecorder {
     private final JdbcClient jdbc;
     private final PaymentStore store;
-    private final Ledger ledger;
+    private final Grants grants;
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
-    RefundRecorder(JdbcClient jdbc, PaymentStore store, Ledger ledger, ApplicationEventPublisher events, Clock clock) {
+    RefundRecorder(JdbcClient jdbc, PaymentStore store, Grants grants, ApplicationEventPublisher events, Clock clock) {
         this.jdbc = jdbc;
         this.store = store;
-        this.ledger = ledger;
+        this.grants = grants;
         this.events = events;
         this.clock = clock;
     }
@@ -35,7 +35,7 @@ class RefundRecorder {
         if (total <= p.refundedMinor()) return; // already seen (events may come twice or out of order)
         long creditsDue = total == p.amountMinor() ? p.credits() : Math.floorDiv(p.credits() * total, p.amountMinor());
         long creditsNow = Math.max(0, creditsDue - p.creditsRefunded());
-        if (p.purpose() == PaymentPurpose.CREDIT_PURCHASE && creditsNow > 0) ledger.refund(p.walletId(), creditsNow, p.id());
+        if (p.purpose() == PaymentPurpose.CREDIT_PURCHASE && creditsNow > 0) grants.refund(p.walletId(), creditsNow, p.id());
         jdbc.sql("UPDATE payments SET refunded_minor = ?, credits_refunded = credits_refunded + ?, status = ?, updated_at = now() WHERE id = ?")
                 .params(total, creditsNow, total == p.amountMinor() ? "refunded" : "partially_refunded", paymentId).update();
         jdbc.sql("INSERT INTO payment_refunds (payment_id, amount_minor, refunded_at) VALUES (?, ?, ?)")

@@ -25,7 +25,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 class LedgerCheckUnderLoadTest extends ApiTest {
     private static final int WORKERS = 4;
     @Autowired
-    Ledger ledger;
+    Wallets wallets;
+    @Autowired
+    Grants grants;
+    @Autowired
+    Holds holds;
     @Autowired
     TransactionTemplate transactions;
 
@@ -61,14 +65,14 @@ class LedgerCheckUnderLoadTest extends ApiTest {
         for (int i = 0; !stop.get(); i++) {
             String holdId = Ids.next("hld");
             transactions.executeWithoutResult(tx -> {
-                LedgerSession session = ledger.lock(List.of(wallet));
+                LedgerSession session = wallets.lock(List.of(wallet));
                 session.stage(Posting.hold(wallet, 5, "load", holdId, Instant.now().plus(Duration.ofMinutes(5))));
                 session.stage(Posting.spend(wallet, 1, "load"));
                 session.finish();
             });
-            if (i % 2 == 0) ledger.capture(holdId, 3);
-            else ledger.release(holdId);
-            if (i % 5 == 0) ledger.grant(wallet, 7, "load", null, null);
+            if (i % 2 == 0) holds.capture(holdId, 3);
+            else holds.release(holdId);
+            if (i % 5 == 0) grants.grant(wallet, 7, "load", null, null);
             moves += i % 5 == 0 ? 3 : 2;
             // Enough to commit between any two statements of a check, without flooding the shared database.
             try {

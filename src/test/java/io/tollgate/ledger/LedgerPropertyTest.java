@@ -50,7 +50,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * times out holds; a refund takes credits without expiry first, then lots soonest-expiring first.
  *
  * <p>How the model stays exact under concurrency: every operation first locks its wallets (in id order,
- * through {@link Ledger#lock}), and only then reads and changes the model's state of those wallets, so
+ * through {@link Wallets#lock}), and only then reads and changes the model's state of those wallets, so
  * the model sees the operations on a wallet in the order their row locks — and so their commits — come.
  * The clock moves, and the sweep runs, only between rounds, when no operation is in flight; then every
  * wallet is compared with the model. Each seed runs in a schema of its own (copies of the ledger tables),
@@ -282,7 +282,12 @@ class LedgerPropertyTest extends ApiTest {
         private final JdbcClient db;
         private final TransactionTemplate tx;
         private final StepClock clock = new StepClock();
-        private final Ledger ledger;
+        private final Wallets wallets;
+        private final Grants grants;
+        private final Holds holds;
+        private final LotExpiry lotExpiry;
+        private final WalletMerge walletMerge;
+        private final LedgerInvariants invariants;
         private final long seed;
         private final ExecutorService pool;
         private final Model model;
@@ -293,7 +298,13 @@ class LedgerPropertyTest extends ApiTest {
             this.model = new Model(seen);
             this.db = JdbcClient.create(schema);
             this.tx = new TransactionTemplate(new JdbcTransactionManager(schema));
-            this.ledger = new Ledger(db, clock, tx, event -> {});
+            // The ledger's classes on this seed's own schema: plain instances, not the application's beans.
+            this.wallets = new Wallets(db, clock, tx, event -> {});
+            this.grants = new Grants(db, clock, event -> {});
+            this.holds = new Holds(db, clock, tx);
+            this.lotExpiry = new LotExpiry(db, clock, tx, event -> {});
+            this.walletMerge = new WalletMerge(db, wallets);
+            this.invariants = new LedgerInvariants(db);
             this.seed = seed;
             this.pool = pool;
             this.random = new SplittableRandom(seed);
@@ -305,7 +316,7 @@ class LedgerPropertyTest extends ApiTest {
             db.sql("DELETE FROM ledger_accounts WHERE kind = 'wallet'").update();
             db.sql("UPDATE ledger_accounts SET balance = 0").update();
             for (int i = 0; i < 3; i++) {
-                String wallet = ledger.walletFor(WalletOwner.ORGANIZATION, "org-" + seed + "-" + i, null);
+                String wallet = wallets.walletFor(WalletOwner.ORGANIZATION, "org-" + seed + "-" + i, null);
                 model.wallets.put(wallet, new Model.Wallet(null));
             }
             for (int i = 0; i < 5; i++) addUser();
@@ -321,14 +332,14 @@ class LedgerPropertyTest extends ApiTest {
                 }
                 for (Future<Void> worker : pool.invokeAll(workers)) worker.get(2, TimeUnit.MINUTES);
                 clock.advance(Duration.ofMinutes(random.nextInt(30)));
-                ledger.expireHolds(10_000);
-                long expiredNow = ledger.expireLots(10_000);
+                holds.expireHolds(10_000);
+                long expiredNow = lotExpiry.expireLots(10_000);
                 long expiredBefore = model.expired;
                 model.sweep(clock.instant());
                 assertThat(expiredNow).as(where("sweep")).isEqualTo(model.expired - expiredBefore);
                 assertMatchesModel();
             }
-            LedgerCheck check = ledger.check();
+            LedgerCheck check = invariants.check();
             assertThat(check.ok()).as(where("check") + ": " + check.problems()).isTrue();
         }
 
@@ -338,7 +349,7 @@ class LedgerPropertyTest extends ApiTest {
 
         private void addUser() {
             String user = Ids.next("usr");
-            String wallet = ledger.walletFor(WalletOwner.END_USER, user, "app-" + seed);
+            String wallet = wallets.walletFor(WalletOwner.END_USER, user, "app-" + seed);
             synchronized (model) {
                 model.wallets.put(wallet, new Model.Wallet(user));
             }
@@ -384,11 +395,11 @@ class LedgerPropertyTest extends ApiTest {
             }
 
             /** Locks the wallets (the ledger's lock, id order) in a transaction, then runs the work unless one of them was merged away meanwhile. */
-            private void locked(List<String> wallets, Runnable work) {
+            private void locked(List<String> walletIds, Runnable work) {
                 tx.executeWithoutResult(s -> {
-                    ledger.lock(wallets);
+                    wallets.lock(walletIds);
                     synchronized (model) {
-                        if (wallets.stream().anyMatch(w -> !model.wallets.get(w).alive)) return;
+                        if (walletIds.stream().anyMatch(w -> !model.wallets.get(w).alive)) return;
                     }
                     work.run();
                 });
@@ -400,7 +411,7 @@ class LedgerPropertyTest extends ApiTest {
                 Instant expiresAt = random.nextBoolean() ? clock.instant().plus(Duration.ofMinutes(1 + random.nextInt(120))) : null;
                 what = "grant " + amount + (expiresAt == null ? "" : " expiring") + " to " + wallet;
                 locked(List.of(wallet), () -> {
-                    Ledger.Grant grant = ledger.grant(wallet, amount, "property", expiresAt, what);
+                    Grant grant = grants.grant(wallet, amount, "property", expiresAt, what);
                     synchronized (model) {
                         model.grant(wallet, amount, grant.lotId(), expiresAt);
                         assertThat(grant.balance()).as(what()).isEqualTo(model.balance(wallet));
@@ -413,7 +424,7 @@ class LedgerPropertyTest extends ApiTest {
                 long amount = 1 + random.nextInt(40);
                 what = "purchase " + amount + " by " + wallet;
                 locked(List.of(wallet), () -> {
-                    Ledger.Grant grant = ledger.grantPurchase(wallet, amount, what);
+                    Grant grant = grants.grantPurchase(wallet, amount, what);
                     synchronized (model) {
                         model.purchase(wallet, amount);
                         assertThat(grant.balance()).as(what()).isEqualTo(model.balance(wallet));
@@ -424,13 +435,13 @@ class LedgerPropertyTest extends ApiTest {
             /** As a metering batch: a few wallets locked at once, several spends and holds decided against spendable, written together. */
             private void batch() {
                 List<String> alive = alive(false);
-                List<String> wallets = new ArrayList<>();
-                for (int i = 1 + random.nextInt(3); i > 0; i--) wallets.add(alive.get(random.nextInt(alive.size())));
-                List<String> distinct = wallets.stream().distinct().toList();
+                List<String> picked = new ArrayList<>();
+                for (int i = 1 + random.nextInt(3); i > 0; i--) picked.add(alive.get(random.nextInt(alive.size())));
+                List<String> distinct = picked.stream().distinct().toList();
                 int postings = 1 + random.nextInt(4);
                 what = "batch of " + postings + " on " + distinct;
                 tx.executeWithoutResult(s -> {
-                    LedgerSession session = ledger.lock(distinct);
+                    LedgerSession session = wallets.lock(distinct);
                     Instant now = clock.instant();
                     synchronized (model) {
                         if (distinct.stream().anyMatch(w -> !model.wallets.get(w).alive)) return;
@@ -480,7 +491,7 @@ class LedgerPropertyTest extends ApiTest {
                         // Finished or moved by another thread while this one waited for the lock: nothing to do.
                         if (now == null || !now.walletId().equals(picked.walletId())) return;
                     }
-                    Ledger.HoldResult result = capture ? ledger.capture(picked.id(), take) : ledger.release(picked.id());
+                    HoldResult result = capture ? holds.capture(picked.id(), take) : holds.release(picked.id());
                     synchronized (model) {
                         model.finish(picked.id(), take, clock.instant());
                         if (!capture) model.saw("hold released");
@@ -495,7 +506,7 @@ class LedgerPropertyTest extends ApiTest {
                 long credits = 1 + random.nextInt(60);
                 what = "refund " + credits + " from " + wallet;
                 locked(List.of(wallet), () -> {
-                    Ledger.Refund refund = ledger.refund(wallet, credits, what);
+                    Refund refund = grants.refund(wallet, credits, what);
                     synchronized (model) {
                         long taken = model.refund(wallet, credits);
                         assertThat(refund.takenBack()).as(what()).isEqualTo(taken);
@@ -520,7 +531,7 @@ class LedgerPropertyTest extends ApiTest {
                 what = "merge " + from + " into " + into;
                 boolean[] merged = {false};
                 locked(List.of(from, into), () -> {
-                    ledger.mergeEndUser(new EndUserMerged(fromUser, intoUser, "app-" + seed));
+                    walletMerge.mergeEndUser(new EndUserMerged(fromUser, intoUser, "app-" + seed));
                     synchronized (model) {
                         model.merge(from, into);
                     }
@@ -590,7 +601,7 @@ class LedgerPropertyTest extends ApiTest {
             assertThat(((Number) row.get("refunded")).longValue()).as(what).isEqualTo(model.refunded);
             assertThat(((Number) row.get("expired")).longValue()).as(what).isEqualTo(model.expired);
             if (round % 10 == 9) {
-                LedgerCheck check = ledger.check();
+                LedgerCheck check = invariants.check();
                 assertThat(check.ok()).as(where + ": " + check.problems()).isTrue();
             }
         }

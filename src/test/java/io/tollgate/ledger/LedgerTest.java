@@ -15,7 +15,15 @@ import org.springframework.transaction.support.TransactionTemplate;
 /** Holds (capture, release, timeout) and expiring grants, through the ledger's own API. */
 class LedgerTest extends ClockedApiTest {
     @Autowired
-    Ledger ledger;
+    Wallets wallets;
+    @Autowired
+    Grants grants;
+    @Autowired
+    Holds holds;
+    @Autowired
+    LotExpiry lotExpiry;
+    @Autowired
+    LedgerInvariants invariants;
     @Autowired
     TransactionTemplate transactions;
 
@@ -26,7 +34,7 @@ class LedgerTest extends ClockedApiTest {
     private String hold(String wallet, long amount, Duration ttl) {
         String holdId = Ids.next("hld");
         transactions.executeWithoutResult(tx -> {
-            LedgerSession session = ledger.lock(List.of(wallet));
+            LedgerSession session = wallets.lock(List.of(wallet));
             session.stage(Posting.hold(wallet, amount, "test", holdId, clock.instant().plus(ttl)));
             session.finish();
         });
@@ -35,7 +43,7 @@ class LedgerTest extends ClockedApiTest {
 
     private void spend(String wallet, long amount) {
         transactions.executeWithoutResult(tx -> {
-            LedgerSession session = ledger.lock(List.of(wallet));
+            LedgerSession session = wallets.lock(List.of(wallet));
             session.stage(Posting.spend(wallet, amount, "test"));
             session.finish();
         });
@@ -45,36 +53,36 @@ class LedgerTest extends ClockedApiTest {
     @Test
     void aRefundBeyondTheCreditsWithoutExpiryTakesTheRestFromTheLots() {
         String wallet = wallet(0);
-        ledger.grantPurchase(wallet, 10, "pay_refunded");
-        ledger.grant(wallet, 5, "promo", clock.instant().plus(Duration.ofDays(1)), null);
-        Ledger.Refund refund = ledger.refund(wallet, 12, "pay_refunded");
+        grants.grantPurchase(wallet, 10, "pay_refunded");
+        grants.grant(wallet, 5, "promo", clock.instant().plus(Duration.ofDays(1)), null);
+        Refund refund = grants.refund(wallet, 12, "pay_refunded");
         assertThat(refund.takenBack()).isEqualTo(12);
-        assertThat(ledger.balance(wallet)).isEqualTo(3);
+        assertThat(wallets.balance(wallet)).isEqualTo(3);
         assertThat(jdbc.sql("SELECT sum(remaining) FROM ledger_lots WHERE account_id = ?").param(wallet).query(Long.class).single()).isEqualTo(3);
-        assertThat(ledger.check().ok()).isTrue();
+        assertThat(invariants.check().ok()).isTrue();
     }
 
     @Test
     void holdsReserveThenCaptureOrRelease() {
         String wallet = wallet(100);
         String captured = hold(wallet, 30, Duration.ofMinutes(5));
-        Wallet during = ledger.requireWallet(wallet);
+        Wallet during = wallets.requireWallet(wallet);
         assertThat(during.balance()).isEqualTo(70);
         assertThat(during.held()).isEqualTo(30);
         assertLedgerConsistent();
 
-        Ledger.HoldResult result = ledger.capture(captured, 20);
+        HoldResult result = holds.capture(captured, 20);
         assertThat(result.captured()).isEqualTo(20);
         assertThat(result.released()).isEqualTo(10);
-        assertThat(ledger.balance(wallet)).isEqualTo(80);
-        assertThatThrownBy(() -> ledger.capture(captured, 5)).isInstanceOf(ApiException.class).hasMessageContaining("already captured");
+        assertThat(wallets.balance(wallet)).isEqualTo(80);
+        assertThatThrownBy(() -> holds.capture(captured, 5)).isInstanceOf(ApiException.class).hasMessageContaining("already captured");
 
         String released = hold(wallet, 80, Duration.ofMinutes(5));
-        assertThat(ledger.balance(wallet)).isZero();
+        assertThat(wallets.balance(wallet)).isZero();
         assertThatThrownBy(() -> spend(wallet, 1)).hasMessageContaining("exceeds spendable");
-        ledger.release(released);
-        assertThat(ledger.balance(wallet)).isEqualTo(80);
-        assertThat(ledger.requireWallet(wallet).held()).isZero();
+        holds.release(released);
+        assertThat(wallets.balance(wallet)).isEqualTo(80);
+        assertThat(wallets.requireWallet(wallet).held()).isZero();
         assertLedgerConsistent();
     }
 
@@ -82,53 +90,53 @@ class LedgerTest extends ClockedApiTest {
     void holdsPastTheirTimeAreReleasedBySweep() {
         String wallet = wallet(50);
         String hold = hold(wallet, 50, Duration.ofSeconds(30));
-        ledger.expireHolds(1_000);
-        assertThat(ledger.balance(wallet)).as("not yet due").isZero();
+        holds.expireHolds(1_000);
+        assertThat(wallets.balance(wallet)).as("not yet due").isZero();
         clock.advance(Duration.ofSeconds(31));
-        ledger.expireHolds(1_000);
-        assertThat(ledger.balance(wallet)).isEqualTo(50);
-        assertThatThrownBy(() -> ledger.capture(hold, 50)).hasMessageContaining("expired");
+        holds.expireHolds(1_000);
+        assertThat(wallets.balance(wallet)).isEqualTo(50);
+        assertThatThrownBy(() -> holds.capture(hold, 50)).hasMessageContaining("expired");
         assertLedgerConsistent();
     }
 
     @Test
     void expiringGrantsAreSpentFirstAndOnlyTheirRestExpires() {
         String wallet = wallet(5); // 5 that never expire
-        ledger.grant(wallet, 10, "promo", clock.instant().plus(Duration.ofDays(1)), "promo-1");
-        ledger.grant(wallet, 4, "later promo", clock.instant().plus(Duration.ofDays(2)), "promo-2");
+        grants.grant(wallet, 10, "promo", clock.instant().plus(Duration.ofDays(1)), "promo-1");
+        grants.grant(wallet, 4, "later promo", clock.instant().plus(Duration.ofDays(2)), "promo-2");
         spend(wallet, 12); // takes 10 from the first lot, 2 from the second
-        assertThat(ledger.balance(wallet)).isEqualTo(7);
+        assertThat(wallets.balance(wallet)).isEqualTo(7);
         clock.advance(Duration.ofDays(1).plusMinutes(1));
-        ledger.expireLots(1_000);
-        assertThat(ledger.balance(wallet)).as("the first lot was already spent").isEqualTo(7);
+        lotExpiry.expireLots(1_000);
+        assertThat(wallets.balance(wallet)).as("the first lot was already spent").isEqualTo(7);
         clock.advance(Duration.ofDays(1));
-        ledger.expireLots(1_000);
-        assertThat(ledger.balance(wallet)).as("2 left of the second lot expire").isEqualTo(5);
+        lotExpiry.expireLots(1_000);
+        assertThat(wallets.balance(wallet)).as("2 left of the second lot expire").isEqualTo(5);
         assertLedgerConsistent();
     }
 
     @Test
     void anExpiredButUnsweptGrantCannotBeSpent() {
         String wallet = wallet(0);
-        ledger.grant(wallet, 10, "promo", clock.instant().plus(Duration.ofHours(1)), "promo-3");
+        grants.grant(wallet, 10, "promo", clock.instant().plus(Duration.ofHours(1)), "promo-3");
         clock.advance(Duration.ofHours(2));
         assertThatThrownBy(() -> spend(wallet, 1)).hasMessageContaining("exceeds spendable 0");
-        ledger.expireLots(1_000);
-        assertThat(ledger.balance(wallet)).isZero();
+        lotExpiry.expireLots(1_000);
+        assertThat(wallets.balance(wallet)).isZero();
     }
 
     @Test
     void creditsHeldFromALotThatExpiresMeanwhileExpireWhenReleased() {
         String wallet = wallet(0);
-        ledger.grant(wallet, 10, "promo", clock.instant().plus(Duration.ofHours(1)), "promo-4");
+        grants.grant(wallet, 10, "promo", clock.instant().plus(Duration.ofHours(1)), "promo-4");
         String hold = hold(wallet, 10, Duration.ofHours(5));
         clock.advance(Duration.ofHours(2));
-        ledger.expireLots(1_000); // nothing to take: the credits are held
-        assertThat(ledger.requireWallet(wallet).held()).isEqualTo(10);
-        ledger.release(hold);
-        assertThat(ledger.balance(wallet)).isEqualTo(10);
-        ledger.expireLots(1_000);
-        assertThat(ledger.balance(wallet)).isZero();
+        lotExpiry.expireLots(1_000); // nothing to take: the credits are held
+        assertThat(wallets.requireWallet(wallet).held()).isEqualTo(10);
+        holds.release(hold);
+        assertThat(wallets.balance(wallet)).isEqualTo(10);
+        lotExpiry.expireLots(1_000);
+        assertThat(wallets.balance(wallet)).isZero();
         assertLedgerConsistent();
     }
 
@@ -141,14 +149,14 @@ class LedgerTest extends ClockedApiTest {
     @Test
     void aHoldOnAnExpiringGrantThatExpiresWhilePendingCapturesTheGrantsCredits() {
         String wallet = wallet(100); // 100 that never expire
-        ledger.grant(wallet, 10, "promo", clock.instant().plus(Duration.ofHours(1)), "promo-11-1");
+        grants.grant(wallet, 10, "promo", clock.instant().plus(Duration.ofHours(1)), "promo-11-1");
         String hold = hold(wallet, 10, Duration.ofHours(5)); // a media job
         clock.advance(Duration.ofHours(2));
-        ledger.expireLots(1_000);
-        assertThat(ledger.balance(wallet)).as("the held credits are the grant's; nothing else expires").isEqualTo(100);
-        ledger.capture(hold, 10);
-        assertThat(ledger.balance(wallet)).isEqualTo(100);
-        assertThat(ledger.requireWallet(wallet).held()).isZero();
+        lotExpiry.expireLots(1_000);
+        assertThat(wallets.balance(wallet)).as("the held credits are the grant's; nothing else expires").isEqualTo(100);
+        holds.capture(hold, 10);
+        assertThat(wallets.balance(wallet)).isEqualTo(100);
+        assertThat(wallets.requireWallet(wallet).held()).isZero();
         assertLedgerConsistent();
     }
 
@@ -156,16 +164,16 @@ class LedgerTest extends ClockedApiTest {
     @Test
     void aPartialCaptureSpendsTheHeldLotCreditsFirst() {
         String wallet = wallet(100);
-        ledger.grant(wallet, 10, "promo", clock.instant().plus(Duration.ofHours(1)), "promo-partial");
+        grants.grant(wallet, 10, "promo", clock.instant().plus(Duration.ofHours(1)), "promo-partial");
         String hold = hold(wallet, 30, Duration.ofHours(5)); // 10 from the lot, 20 without expiry
         assertThat(jdbc.sql("SELECT sum(remaining) FROM ledger_lots WHERE account_id = ?").param(wallet).query(Long.class).single())
                 .as("held lot credits leave the lot's remaining").isZero();
-        Ledger.HoldResult result = ledger.capture(hold, 15);
+        HoldResult result = holds.capture(hold, 15);
         assertThat(result.released()).isEqualTo(15);
-        assertThat(ledger.balance(wallet)).isEqualTo(95);
+        assertThat(wallets.balance(wallet)).isEqualTo(95);
         clock.advance(Duration.ofHours(2));
-        ledger.expireLots(1_000);
-        assertThat(ledger.balance(wallet)).as("the lot was spent by the capture: nothing expires").isEqualTo(95);
+        lotExpiry.expireLots(1_000);
+        assertThat(wallets.balance(wallet)).as("the lot was spent by the capture: nothing expires").isEqualTo(95);
         assertLedgerConsistent();
     }
 

@@ -11,7 +11,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 /** Spends staged with the same wallet and reference are one transfer; any other spend or hold is its own. */
 class SpendAggregationTest extends ApiTest {
     @Autowired
-    Ledger ledger;
+    Wallets wallets;
     @Autowired
     TransactionTemplate transactions;
 
@@ -20,7 +20,7 @@ class SpendAggregationTest extends ApiTest {
         String a = fundOrganization(createOrganization(), 100);
         String b = fundOrganization(createOrganization(), 100);
         transactions.executeWithoutResult(tx -> {
-            LedgerSession session = ledger.lock(List.of(a, b));
+            LedgerSession session = wallets.lock(List.of(a, b));
             session.stage(Posting.spend(a, 3, "batch-1"));
             session.stage(Posting.spend(b, 5, "batch-1"));
             session.stage(Posting.spend(a, 4, "batch-1"));
@@ -31,8 +31,8 @@ class SpendAggregationTest extends ApiTest {
         });
         assertThat(rows(a)).containsExactly("spend:8:batch-1", "spend:7:other", "hold:2:batch-1");
         assertThat(rows(b)).containsExactly("spend:5:batch-1");
-        assertThat(ledger.balance(a)).isEqualTo(100 - 8 - 7 - 2);
-        assertThat(ledger.balance(b)).isEqualTo(95);
+        assertThat(wallets.balance(a)).isEqualTo(100 - 8 - 7 - 2);
+        assertThat(wallets.balance(b)).isEqualTo(95);
         assertLedgerConsistent();
     }
 

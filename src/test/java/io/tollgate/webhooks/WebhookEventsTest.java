@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tollgate.Api;
 import io.tollgate.ClockedApiTest;
-import io.tollgate.ledger.Ledger;
+import io.tollgate.ledger.LotExpiry;
 import java.time.Duration;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
@@ -27,7 +27,7 @@ import tools.jackson.databind.JsonNode;
  */
 class WebhookEventsTest extends ClockedApiTest {
     @Autowired
-    Ledger ledger;
+    LotExpiry lotExpiry;
     private Receiver receiver;
 
     @BeforeEach
@@ -112,7 +112,7 @@ class WebhookEventsTest extends ClockedApiTest {
         assertThat(granted.get("reason").asString()).isEqualTo("Launch promotion");
 
         clock.advance(Duration.ofHours(2));
-        ledger.expireLots(1_000);
+        lotExpiry.expireLots(1_000);
         JsonNode expired = checked(receiver.await(r -> r.type().equals("credits.expired") && r.data().get("wallet_id").asString().equals(wallet)),
                 sub.secret()).data();
         assertThat(expired.get("credits").asLong()).isEqualTo(70);
