@@ -42,22 +42,6 @@ public class Holds {
         return finish(holdId, 0, "released");
     }
 
-    /**
-     * Releases the hold if it is still pending (a job that failed after its hold timed out has nothing to
-     * give back); false otherwise. Decided under the wallet's lock, and without throwing: an exception
-     * through this proxy would mark the caller's whole transaction for rollback.
-     */
-    @Transactional
-    public boolean releaseIfPending(String holdId) {
-        Optional<Hold> hold = hold(holdId);
-        if (hold.isEmpty()) return false;
-        Accounts.lockWallet(jdbc, hold.get().walletId());
-        String status = jdbc.sql("SELECT status FROM ledger_holds WHERE id = ? FOR UPDATE").param(holdId).query(String.class).single();
-        if (!"pending".equals(status)) return false;
-        finish(holdId, 0, "released");
-        return true;
-    }
-
     public Optional<Hold> hold(String holdId) {
         return jdbc.sql("SELECT id, account_id, amount, status FROM ledger_holds WHERE id = ?").param(holdId)
                 .query((rs, i) -> new Hold(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4))).optional();
