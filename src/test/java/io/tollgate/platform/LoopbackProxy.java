@@ -37,9 +37,23 @@ public final class LoopbackProxy implements AutoCloseable {
 
     /** Sets the fault of the connection PostgreSQL knows by this client_port. */
     public void fault(int clientPort, Fault fault) {
+        link(clientPort).fault = fault;
+    }
+
+    /**
+     * LOSE_NEXT_ANSWER, and {@code whenItArrives} runs once the answer came from PostgreSQL (so the request
+     * took effect there) and before the client learns anything: a test can act in exactly that moment.
+     */
+    public void loseNextAnswer(int clientPort, Runnable whenItArrives) {
+        Link link = link(clientPort);
+        link.whenAnswerArrives = whenItArrives;
+        link.fault = Fault.LOSE_NEXT_ANSWER;
+    }
+
+    private Link link(int clientPort) {
         Link link = links.get(clientPort);
         if (link == null) throw new IllegalArgumentException("no proxied connection with client_port " + clientPort + ": " + links.keySet());
-        link.fault = fault;
+        return link;
     }
 
     private void accept() {
@@ -71,6 +85,7 @@ public final class LoopbackProxy implements AutoCloseable {
         volatile Fault fault = Fault.NONE;
         /** LOSE_NEXT_ANSWER: the request went through; the next bytes back are dropped and both sides closed. */
         volatile boolean answerDoomed;
+        volatile Runnable whenAnswerArrives;
 
         Link(Socket client, Socket upstream) {
             this.client = client;
@@ -93,7 +108,12 @@ public final class LoopbackProxy implements AutoCloseable {
                     Fault now = fault;
                     if (now == Fault.SILENCE) continue; // swallowed, and nobody is told
                     if (request && now == Fault.CLOSE_BEFORE_NEXT_REQUEST) break;
-                    if (!request && answerDoomed) break;
+                    if (!request && answerDoomed) {
+                        Runnable then = whenAnswerArrives;
+                        whenAnswerArrives = null;
+                        if (then != null) then.run();
+                        break;
+                    }
                     out.write(buffer, 0, n);
                     out.flush();
                     if (request && now == Fault.LOSE_NEXT_ANSWER) answerDoomed = true;
