@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,7 @@ import org.springframework.beans.factory.annotation.Autowired;
  * lock held elsewhere gets the caller a 503 instead of a hang.
  */
 class CommitFailureTest extends ProxiedDatabaseTest {
+    private static final Map<String, Object> CONSUME_TWO = Map.of("app_id", "vto-001", "tokens_consumed", 2);
     @Autowired
     DataSource dataSource;
     @Autowired
@@ -86,6 +88,98 @@ class CommitFailureTest extends ProxiedDatabaseTest {
         String wallet = fundOrganization(organizationOf(appId), 100);
         Api client = appClient(appId, createKey(appId, Map.of("rate_limit", 100_000)).get("key").asString());
         activateCatalogApp(appId, "vto-001");
+        List<Supplier<Api.Res>> calls = new ArrayList<>();
+        calls.add(() -> client.post("/api/v1/test-commit-failure/lose-answer-kill-others?call=" + UUID.randomUUID(), Map.of()));
+        for (int i = 0; i < 4; i++) calls.add(() -> client.post("/api/v1/customer/tokens/consume", CONSUME_TWO));
+        for (CompletableFuture<Api.Res> answer : inOneBatch(calls)) {
+            Api.Res res = answer.get(90, TimeUnit.SECONDS);
+            assertThat(res.status()).as(res.toString()).isEqualTo(200);
+        }
+        assertThat(balance(wallet)).isEqualTo(100 - 1 - 4 * 2);
+        assertThat(jdbc.sql("SELECT count(*) FROM usage_events WHERE app_id = ?").param(appId).query(Long.class).single()).isEqualTo(5);
+        assertLedgerConsistent();
+    }
+
+    /**
+     * A batch of several calls whose backend was ended just before its COMMIT: nothing of it landed (its
+     * marker says so), so the whole batch is decided again, and every call is answered 200 and charged once.
+     */
+    @Test
+    void aBatchOfSeveralCallsWhoseBackendWasTerminatedBeforeItsCommitIsDecidedAgainOnce() throws Exception {
+        String appId = createApp();
+        String wallet = fundOrganization(organizationOf(appId), 100);
+        Api client = appClient(appId, createKey(appId, Map.of("rate_limit", 100_000)).get("key").asString());
+        activateCatalogApp(appId, "vto-001");
+        List<Supplier<Api.Res>> calls = new ArrayList<>();
+        calls.add(() -> client.post("/api/v1/test-commit-failure/terminate?call=" + UUID.randomUUID(), Map.of()));
+        for (int i = 0; i < 3; i++) calls.add(() -> client.post("/api/v1/customer/tokens/consume", CONSUME_TWO));
+        for (CompletableFuture<Api.Res> answer : inOneBatch(calls)) {
+            Api.Res res = answer.get(90, TimeUnit.SECONDS);
+            assertThat(res.status()).as(res.toString()).isEqualTo(200);
+        }
+        assertThat(balance(wallet)).isEqualTo(100 - 1 - 3 * 2);
+        assertThat(usageRowsPerRequest(appId)).hasSize(4).allSatisfy((request, rows) -> assertThat(rows).as(request).isEqualTo(1));
+        assertLedgerConsistent();
+    }
+
+    /**
+     * Issue 18: a batch of several calls whose COMMIT landed but whose answer was lost, and whose marker then
+     * cannot be read in time (another transaction holds it): the writer cannot tell whether the batch
+     * committed. Its guard (MeterWriter: a batch the database may have taken is never decided again call by
+     * call) answers every call 503 "outcome unknown", and nothing is charged twice: each call is in the
+     * ledger exactly once, as the batch committed it. A call with an Idempotency-Key, sent again, gets its
+     * real answer (200, from the batch) without a second charge. Takes the commit check's full 30 s.
+     */
+    @Test
+    void aBatchOfSeveralCallsWhoseCommitOutcomeStaysUnknownIsAnswered503AndNeverDecidedAgain() throws Exception {
+        String appId = createApp();
+        String wallet = fundOrganization(organizationOf(appId), 100);
+        Api client = appClient(appId, createKey(appId, Map.of("rate_limit", 100_000)).get("key").asString());
+        activateCatalogApp(appId, "vto-001");
+        WriterFaultProbeController.holdFailure = null;
+        String keyed = "unsettled-" + UUID.randomUUID();
+        List<Supplier<Api.Res>> calls = new ArrayList<>();
+        // Answered when the callers' wait (30 s) is up: longer than the test client's usual timeout.
+        String consume = "/api/v1/customer/tokens/consume";
+        calls.add(() -> client.send("POST", "/api/v1/test-commit-failure/lose-answer-unsettled?call=" + UUID.randomUUID(), Map.of(), Api.SLOW));
+        calls.add(() -> client.send("POST", consume, CONSUME_TWO, Api.SLOW));
+        calls.add(() -> client.send("POST", consume, CONSUME_TWO, Api.SLOW));
+        calls.add(() -> client.with("Idempotency-Key", keyed).send("POST", consume, CONSUME_TWO, Api.SLOW));
+        try {
+            for (CompletableFuture<Api.Res> answer : inOneBatch(calls)) {
+                Api.Res res = answer.get(120, TimeUnit.SECONDS);
+                assertThat(res.status()).as(res.toString()).isEqualTo(503);
+                assertThat(res.errorCode()).isEqualTo("METERING_UNAVAILABLE");
+                assertThat(res.json().get("error").get("details").get("outcome").asString()).isEqualTo("unknown");
+                assertThat(res.header("Retry-After")).isNotNull();
+            }
+            assertThat(WriterFaultProbeController.holdFailure).as("the marker was held").isNull();
+            // The writer takes this one only once it is done with the batch, whatever it did with it.
+            Api.Res next = client.send("POST", consume, CONSUME_TWO, Api.SLOW);
+            assertThat(next.status()).as(next.toString()).isEqualTo(200);
+        } finally {
+            WriterFaultProbeController.releaseMarker();
+        }
+        assertThat(usageRowsPerRequest(appId)).as("the batch's four calls, once each, and the next call").hasSize(5)
+                .allSatisfy((request, rows) -> assertThat(rows).as(request).isEqualTo(1));
+        assertThat(balance(wallet)).isEqualTo(100 - 1 - 3 * 2 - 2);
+        Api.Res again = client.with("Idempotency-Key", keyed).post("/api/v1/customer/tokens/consume", CONSUME_TWO);
+        assertThat(again.status()).as(again.toString()).isEqualTo(200);
+        assertThat(balance(wallet)).as("the replay charged nothing").isEqualTo(100 - 1 - 3 * 2 - 2);
+        assertLedgerConsistent();
+    }
+
+    private Map<String, Long> usageRowsPerRequest(String appId) {
+        return jdbc.sql("SELECT request_id, count(*) FROM usage_events WHERE app_id = ? GROUP BY request_id").param(appId)
+                .query((rs, n) -> Map.entry(rs.getString(1), rs.getLong(2))).list().stream()
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    /**
+     * Sends {@code calls} while the writer is held before it takes the queue, so they all land in one batch;
+     * releases it once all are queued. Returns their answers to come, in order.
+     */
+    private List<CompletableFuture<Api.Res>> inOneBatch(List<Supplier<Api.Res>> calls) throws InterruptedException {
         CountDownLatch held = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         AtomicBoolean hold = new AtomicBoolean(true);
@@ -103,26 +197,16 @@ class CommitFailureTest extends ProxiedDatabaseTest {
         List<CompletableFuture<Api.Res>> answers = new ArrayList<>();
         try {
             assertThat(held.await(60, TimeUnit.SECONDS)).isTrue();
-            answers.add(CompletableFuture.supplyAsync(() -> client.post("/api/v1/test-commit-failure/lose-answer-kill-others?call="
-                    + UUID.randomUUID(), Map.of())));
-            for (int i = 0; i < 4; i++) {
-                answers.add(CompletableFuture.supplyAsync(() -> client.post("/api/v1/customer/tokens/consume",
-                        Map.of("app_id", "vto-001", "tokens_consumed", 2))));
-            }
-            for (int i = 0; i < 1200 && writer.queued() < 5; i++) Thread.sleep(5);
-            assertThat(writer.queued()).as("one batch of five").isEqualTo(5);
+            // A thread each (the common pool may run fewer at once than there are calls, and each blocks until answered).
+            for (Supplier<Api.Res> call : calls) answers.add(CompletableFuture.supplyAsync(call, Thread::startVirtualThread));
+            for (int i = 0; i < 1200 && writer.queued() < calls.size(); i++) Thread.sleep(5);
+            assertThat(writer.queued()).as("one batch of " + calls.size()).isEqualTo(calls.size());
         } finally {
             hold.set(false);
             release.countDown();
             writer.hooks = WriterHooks.NONE;
         }
-        for (CompletableFuture<Api.Res> answer : answers) {
-            Api.Res res = answer.get(90, TimeUnit.SECONDS);
-            assertThat(res.status()).as(res.toString()).isEqualTo(200);
-        }
-        assertThat(balance(wallet)).isEqualTo(100 - 1 - 4 * 2);
-        assertThat(jdbc.sql("SELECT count(*) FROM usage_events WHERE app_id = ?").param(appId).query(Long.class).single()).isEqualTo(5);
-        assertLedgerConsistent();
+        return answers;
     }
 
     @Test

@@ -29,7 +29,10 @@ import org.springframework.web.bind.annotation.RestController;
  *       connection (through {@link #proxy}); {@code silence}: the connection goes silent both ways as in a
  *       network partition, the COMMIT never arrives and nobody is told; {@code lose-answer-kill-others}: as
  *       {@code lose-answer}, and every other pooled connection's backend is ended at the same moment, so
- *       the connections the writer would ask "did it commit?" on are dead too;</li>
+ *       the connections the writer would ask "did it commit?" on are dead too; {@code lose-answer-unsettled}:
+ *       as {@code lose-answer}, and in the moment the COMMIT's answer arrives (committed) an owner's
+ *       transaction updates the batch's marker row and stays open ({@link #releaseMarker}), so the writer's
+ *       question "did it commit?" waits on that row and gets no answer in time: the outcome stays unknown;</li>
  *   <li>{@code test-slow-batch}: the batch takes a given time, holding the writer;</li>
  *   <li>{@code test-writer-error}: deciding the batch throws an Error, as a thread dying would;</li>
  *   <li>{@code test-batch-settings}: answers the lock and statement timeouts in force inside the batch.</li>
@@ -44,6 +47,10 @@ class WriterFaultProbeController {
     private final JdbcClient jdbc;
     private final DataSource dataSource;
     private final Set<String> failedOnce = ConcurrentHashMap.newKeySet();
+    /** lose-answer-unsettled: the owner's transaction holding the batch's marker row, until released. */
+    private static volatile Connection heldMarker;
+    /** lose-answer-unsettled: what holding the marker failed with, if it did. */
+    static volatile Exception holdFailure;
 
     WriterFaultProbeController(MeteredCalls calls, JdbcClient jdbc, DataSource dataSource) {
         this.calls = calls;
@@ -97,17 +104,25 @@ class WriterFaultProbeController {
         return oneCredit(caller, http, "commit-probe")
                 .body(Map.of("call", call))
                 .inTransaction(outcome -> {
-                    if (!failedOnce.add(call)) return;
+                    // Armed on every attempt until one reaches its COMMIT: an attempt that failed before it (a
+                    // timeout on a cold start) must not use the fault up.
+                    if (failedOnce.contains(call)) return;
                     // The writer's own connection, inside its transaction.
                     int pid = jdbc.sql("SELECT pg_backend_pid()").query(Integer.class).single();
                     int clientPort = jdbc.sql("SELECT client_port FROM pg_stat_activity WHERE pid = pg_backend_pid()").query(Integer.class).single();
                     TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                         @Override
                         public void beforeCommit(boolean readOnly) {
+                            if (!failedOnce.add(call)) return;
                             switch (fault) {
                                 case "terminate" -> terminate(pid);
                                 case "lose-answer" -> proxy.fault(clientPort, LoopbackProxy.Fault.LOSE_NEXT_ANSWER);
                                 case "silence" -> proxy.fault(clientPort, LoopbackProxy.Fault.SILENCE);
+                                case "lose-answer-unsettled" -> {
+                                    String batchId = jdbc.sql("SELECT id FROM meter_batches WHERE xmin::text = (txid_current() % 4294967296)::text")
+                                            .query(String.class).single();
+                                    proxy.loseNextAnswer(clientPort, () -> holdMarker(batchId));
+                                }
                                 case "lose-answer-kill-others" -> {
                                     terminateOthers(pid);
                                     proxy.fault(clientPort, LoopbackProxy.Fault.LOSE_NEXT_ANSWER);
@@ -150,6 +165,41 @@ class WriterFaultProbeController {
             dataSource.unwrap(HikariDataSource.class).evictConnection(other);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Updates the committed batch's marker row in a transaction left open: inserting that key again (the
+     * writer's question whether the batch committed) waits for this transaction, which is what a batch
+     * transaction still in flight looks like. As the owner, outside the pool.
+     */
+    private void holdMarker(String batchId) {
+        Connection owner = null;
+        try {
+            owner = io.tollgate.OwnerDatabase.dataSource(dataSource).getConnection();
+            owner.setAutoCommit(false);
+            try (PreparedStatement s = owner.prepareStatement("UPDATE meter_batches SET committed_at = committed_at WHERE id = ?")) {
+                s.setString(1, batchId);
+                if (s.executeUpdate() != 1) throw new IllegalStateException("the marker of batch " + batchId + " is not there: not committed");
+            }
+            heldMarker = owner;
+        } catch (SQLException | RuntimeException e) {
+            holdFailure = e;
+            try {
+                if (owner != null) owner.close();
+            } catch (SQLException ignored) {
+                // failing already
+            }
+        }
+    }
+
+    /** Ends the transaction holding the marker (rolled back: it changed nothing). */
+    static void releaseMarker() throws SQLException {
+        Connection owner = heldMarker;
+        heldMarker = null;
+        if (owner == null) return;
+        try (owner) {
+            owner.rollback();
         }
     }
 

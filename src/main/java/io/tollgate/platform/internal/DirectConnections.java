@@ -4,6 +4,7 @@ import io.tollgate.platform.DatabaseErrors;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Properties;
 import org.postgresql.Driver;
 import org.slf4j.Logger;
@@ -15,8 +16,10 @@ import org.slf4j.LoggerFactory;
  * session settings (idle-in-transaction timeout, TCP keepalive) and carries an application_name that
  * tells an operator, and a fault test, which of them is which in pg_stat_activity.
  */
-final class DirectConnections {
+public final class DirectConnections {
     private static final Logger log = LoggerFactory.getLogger(DirectConnections.class);
+    /** Every application_name below starts with it. */
+    public static final String APPLICATION_NAME_PREFIX = "tollgate";
     /** The system pool's connections (the name they always had: fault tests and operators look for it). */
     static final String POOL = "tollgate";
     /** The runtime pool's connections (row-level security applies to them). */
@@ -24,6 +27,12 @@ final class DirectConnections {
     /** The migrations' own connections, as the owner. */
     static final String MIGRATIONS = "tollgate-migrations";
     static final String WATCH = "tollgate-watch";
+    /**
+     * Every application_name a Tollgate connection may carry; {@link #open} refuses any other, so a new
+     * pool must be listed here, and whoever ends "every Tollgate backend" (the fault run, an operator's
+     * script) can take this list and miss none.
+     */
+    public static final List<String> APPLICATION_NAMES = List.of(POOL, APP_POOL, MIGRATIONS, WATCH);
     private static final long STARTUP_RETRY_MILLIS = 2_000;
 
     private final Driver driver = new Driver();
@@ -42,6 +51,9 @@ final class DirectConnections {
     }
 
     Connection open(String applicationName) throws SQLException {
+        if (!APPLICATION_NAMES.contains(applicationName)) {
+            throw new IllegalArgumentException("application_name " + applicationName + " is not in DirectConnections.APPLICATION_NAMES");
+        }
         Properties properties = new Properties();
         properties.putAll(base);
         properties.setProperty("ApplicationName", applicationName);

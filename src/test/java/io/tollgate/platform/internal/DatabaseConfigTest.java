@@ -67,6 +67,19 @@ class DatabaseConfigTest {
                 .doesNotContain("Very-Secret-Pw-1");
     }
 
+    /**
+     * Every connection carries one of the listed application_names (the fault run ends "every Tollgate backend"
+     * by that list): one named otherwise is refused before any connecting, so a new pool cannot be left off it.
+     */
+    @Test
+    void aConnectionNamedOutsideTheListIsRefused() {
+        DirectConnections direct = new DirectConnections("jdbc:postgresql://127.0.0.1:1/tollgate", "app", null, settings(0));
+        assertThatThrownBy(() -> direct.open("tollgate-new-pool")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("DirectConnections.APPLICATION_NAMES");
+        assertThat(DirectConnections.APPLICATION_NAMES).contains(DirectConnections.POOL, DirectConnections.APP_POOL,
+                DirectConnections.MIGRATIONS, DirectConnections.WATCH).allMatch(name -> name.startsWith(DirectConnections.APPLICATION_NAME_PREFIX));
+    }
+
     /** A database that never comes up: one clear line per try while waiting, then a message saying what to do, not a hang. */
     @Test
     void startUpWaitsForTheDatabaseThenGivesUpWithAClearMessage(CapturedOutput output) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -25,8 +26,10 @@ import org.springframework.context.ConfigurableApplicationContext;
  * again, the rest is 503 DATABASE_UNAVAILABLE with Retry-After), the pool heals, readiness follows the
  * database, a node started without its database waits for it, a node whose LISTEN connection was ended
  * still refuses a revoked key within a second, and under a mixed load on two nodes with every backend
- * ended three times and a restart, nothing acknowledged is lost and nothing is doubled.
- * Recovery times are reported, not asserted (the bench measures them: bench/faults.sh).
+ * ended three times and a restart, nothing acknowledged is lost and nothing is doubled. The recovery
+ * targets are asserted as issue 18 sets them, with no slack: serving normally within 2 s of every
+ * backend ended, within 5 s of PostgreSQL accepting connections again after a restart (bench/faults.sh
+ * checks the same under heavier load).
  */
 @ExtendWith(OutputCaptureExtension.class)
 class DatabaseFaultsTest extends FaultyDatabaseTest {
@@ -62,22 +65,61 @@ class DatabaseFaultsTest extends FaultyDatabaseTest {
     }
 
     /**
-     * Every backend ended, three times (the caches fed by notifications are dropped with the watch
-     * connection, so the next request reads keys and tokens again): the first read after each is 200 — a
-     * read that met a dead connection ran again on a fresh one — and so is the metered call (the writer's
-     * batch is retried); a write is 200 or 503, never 500. Charged exactly once per 200.
+     * From {@code startNanos}, polls {@code call} every 20 ms until it answers 200, for at most {@code targetMillis}
+     * from then; every answer before must be a 503 in the envelope (never a 500, never a hang past the target).
+     * Returns the 200, or fails naming how long it took.
+     */
+    private static Api.Res servesWithin(long startNanos, long targetMillis, String what, Supplier<Api.Res> call) throws InterruptedException {
+        long deadline = startNanos + targetMillis * 1_000_000;
+        while (true) {
+            Api.Res res = call.get();
+            long tookMillis = (System.nanoTime() - startNanos) / 1_000_000;
+            assertThat(tookMillis).as(what + " answered " + res.status() + " after " + tookMillis + " ms; target " + targetMillis + " ms")
+                    .isLessThanOrEqualTo(targetMillis);
+            if (res.status() == 200) return res;
+            assertUnavailable(res);
+            if (System.nanoTime() - deadline >= 0) throw new AssertionError(what + " not serving within " + targetMillis + " ms: " + res);
+            Thread.sleep(20);
+        }
+    }
+
+    /**
+     * The three kinds of request a node must serve normally again after a fault, each polled until 200 from
+     * {@code startNanos}, all within {@code targetMillis} of it: an admin read, the key check (the key cache
+     * was dropped with the watch connection, so this reads the key again) and a metered call (its
+     * Idempotency-Key makes polling it charge once at most). Returns ms from the start to the last 200.
+     */
+    private long servesNormallyWithin(long startNanos, long targetMillis, Payer p, String round) throws InterruptedException {
+        servesWithin(startNanos, targetMillis, "admin read", () -> admin.get("/api/admin/wallets/" + p.wallet()));
+        servesWithin(startNanos, targetMillis, "key check", () -> p.client().get("/api/v1/app"));
+        Api metered = p.client().with("Idempotency-Key", "serves-again-" + round);
+        servesWithin(startNanos, targetMillis, "metered call", () -> metered.post("/api/v1/customer/tokens/consume", CONSUME));
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    private String ownerUrl() {
+        return io.tollgate.OwnerDatabase.pool(dataSource).getJdbcUrl();
+    }
+
+    /**
+     * Every Tollgate backend ended (the system pool's, the row-level-security pool's, the watch connection),
+     * three times; none survives. The caches fed by notifications are dropped with the watch connection,
+     * so the next request reads keys and tokens again. Within 2 s of each kill the node serves an admin
+     * read, a key check and a metered call normally (a read that met a dead connection ran again on a
+     * fresh one, the writer's batch is retried); a write is 201 or 503, never 500. Charged exactly once per 200.
      */
     @Test
-    void everyBackendEndedThreeTimesAndTheNodeServesOn() {
+    void everyBackendEndedThreeTimesAndTheNodeServesOn() throws Exception {
         Payer p = payer(1_000);
         assertThat(p.client().post("/api/v1/customer/tokens/consume", CONSUME).status()).isEqualTo(200);
         long charged = 1;
         for (int round = 0; round < 3; round++) {
-            assertThat(PostgresControl.terminate(jdbc)).as("backends ended").isPositive();
-            Api.Res read = admin.get("/api/admin/wallets/" + p.wallet());
-            assertThat(read.status()).as(read.toString()).isEqualTo(200);
-            Api.Res metered = p.client().post("/api/v1/customer/tokens/consume", CONSUME);
-            assertThat(metered.status()).as(metered.toString()).isEqualTo(200);
+            int[] killed = FaultRun.killEveryTollgateBackend(ownerUrl());
+            long killedAt = System.nanoTime();
+            assertThat(killed[0]).as("backends ended").isPositive();
+            assertThat(killed[1]).as("Tollgate backends the kill left (not on the list of names)").isZero();
+            long took = servesNormallyWithin(killedAt, FaultRun.KILL_TARGET_MILLIS, p, "kill-" + round);
+            System.out.printf("Serving normally again %d ms after every backend was ended%n", took);
             charged++;
             Api.Res write = admin.post("/api/admin/organizations", Map.of("name", "After kill " + round));
             if (write.status() != 201) assertUnavailable(write);
@@ -91,7 +133,8 @@ class DatabaseFaultsTest extends FaultyDatabaseTest {
     /**
      * PostgreSQL stopped: readiness goes DOWN (liveness stays UP), reads, writes, metered calls and key
      * checks are answered 503 DATABASE_UNAVAILABLE at once with Retry-After, never 500 and never a hang;
-     * started again: readiness UP and everything serves, with no restart of the node.
+     * started again: within 5 s of PostgreSQL accepting connections everything serves normally, and
+     * readiness is UP, with no restart of the node.
      */
     @Test
     void whilePostgresIsDownRequestsGet503AndReadinessIsDownThenItServesAgain() throws Exception {
@@ -110,15 +153,12 @@ class DatabaseFaultsTest extends FaultyDatabaseTest {
             assertUnavailable(p.client().get("/api/v1/app"));
             assertUnavailable(p.client().post("/api/v1/customer/tokens/consume", CONSUME));
         } finally {
-            postgres.start();
+            postgres.start(); // returns once PostgreSQL accepts connections
         }
-        long started = System.nanoTime();
-        awaitReadiness(port, 200);
-        Api.Res read = admin.get("/api/admin/wallets/" + p.wallet());
-        System.out.printf("Serving again %d ms after PostgreSQL accepted connections%n", (System.nanoTime() - started) / 1_000_000);
-        assertThat(read.status()).as(read.toString()).isEqualTo(200);
-        assertThat(p.client().get("/api/v1/app").status()).isEqualTo(200);
-        assertThat(p.client().post("/api/v1/customer/tokens/consume", CONSUME).status()).isEqualTo(200);
+        long acceptingAt = System.nanoTime();
+        long took = servesNormallyWithin(acceptingAt, FaultRun.RESTART_TARGET_MILLIS, p, "restart");
+        System.out.printf("Serving normally again %d ms after PostgreSQL accepted connections%n", took);
+        assertThat(Api.at(port).get("/actuator/health/readiness").status()).as("readiness UP once serving").isEqualTo(200);
         assertThat(balance(p.wallet())).isEqualTo(998);
         assertLedgerConsistent();
     }
@@ -191,8 +231,12 @@ class DatabaseFaultsTest extends FaultyDatabaseTest {
         List<FaultRun.Call> calls = outcome.calls();
         System.out.println("Faults: " + outcome.faults());
         assertThat(outcome.faults()).hasSize(4);
-        assertThat(outcome.faults().subList(0, 3)).allSatisfy(f -> assertThat(f.backendsEnded()).as("Tollgate backends ended").isPositive());
-        assertThat(outcome.faults()).allSatisfy(f -> assertThat(f.servesAgainMillis()).as("both nodes served again").doesNotContain(-1L));
+        assertThat(outcome.faults().subList(0, 3)).allSatisfy(f -> {
+            assertThat(f.backendsEnded()).as("Tollgate backends ended").isPositive();
+            assertThat(f.survivors()).as("Tollgate backends the kill left (not on the list of names)").isZero();
+        });
+        // The targets of issue 18, measured from the kill / from PostgreSQL accepting connections again.
+        assertThat(outcome.faults()).allSatisfy(f -> assertThat(f.withinTarget()).as("both nodes served within the target: " + f).isTrue());
         FaultRun.Verdict verdict;
         try (Connection db = dataSource.getConnection()) {
             verdict = FaultRun.verify(db, p.appId(), p.wallet(), calls);

@@ -20,7 +20,8 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
  * unchecked (ProxiedDatabaseTest), so after the pool's backends are ended the next connection lent is
  * certainly dead; the watch connection lives on, so nothing else drops the pool's connections first.
  * A read runs once more on a fresh connection and answers 200; so does a request whose filter read an
- * admin token not cached yet (before any handler ran); a write is never answered 500.
+ * admin token not cached yet (before any handler ran); a write is never answered 500. The same through
+ * the tenant pool (row-level security), where a request is answered normally, read or write.
  */
 class LostConnectionRetryTest extends ProxiedDatabaseTest {
 
@@ -39,6 +40,47 @@ class LostConnectionRetryTest extends ProxiedDatabaseTest {
             assertThat(PostgresControl.terminate(JdbcClient.create(new SingleConnectionDataSource(killer, true)), "tollgate")).isPositive();
             action.run();
         }
+    }
+
+    /**
+     * The same for the row-level-security pool (TenantRoutingDataSource's runtime pool, which serves a request
+     * acting for an organization): every one of its backends ended, from an owner's connection, while the
+     * system pool and the watch connection live on, so each connection the tenant pool lends is dead.
+     * Checks afterwards that the tenant pool did lend again (new backends of it), so the request went that way.
+     */
+    private void withTheTenantPoolsBackendsEnded(Runnable action) throws SQLException, InterruptedException {
+        HikariDataSource pool = dataSource.unwrap(TenantRoutingDataSource.class).runtimePool();
+        assertThat(pool).isNotSameAs(dataSource.unwrap(TenantRoutingDataSource.class).systemPool()); // row-level security is on
+        for (int i = 0; i < 1200 && pool.getHikariPoolMXBean().getIdleConnections() < pool.getMaximumPoolSize(); i++) Thread.sleep(25);
+        assertThat(pool.getHikariPoolMXBean().getIdleConnections()).as("a full tenant pool, all idle").isEqualTo(pool.getMaximumPoolSize());
+        JdbcClient owner = io.tollgate.OwnerDatabase.jdbc(dataSource);
+        java.sql.Timestamp before = owner.sql("SELECT clock_timestamp()").query(java.sql.Timestamp.class).single();
+        assertThat(PostgresControl.terminate(owner, DirectConnections.APP_POOL)).isEqualTo(pool.getMaximumPoolSize());
+        action.run();
+        assertThat(owner.sql("SELECT count(*) FROM pg_stat_activity WHERE application_name = ? AND backend_start > ?")
+                .params(DirectConnections.APP_POOL, before).query(Long.class).single()).as("the tenant pool lent fresh connections").isPositive();
+    }
+
+    /**
+     * A request acting for an organization meets the tenant pool's dead connections. Each connection it lends
+     * gets the tenant set first, so that statement is the first to meet a dead one, before the request did
+     * anything: the connection is dropped and another taken. A read and a write alike are answered normally.
+     */
+    @Test
+    void aRequestServedThroughTheTenantPoolMeetingADeadConnectionIsAnsweredNormally() throws SQLException, InterruptedException {
+        String appId = createApp();
+        activateCatalogApp(appId, "vto-001");
+        Api client = appClient(appId);
+        assertThat(client.get("/api/v1/customer/apps").status()).isEqualTo(200); // the key is cached: no read before the handler
+        withTheTenantPoolsBackendsEnded(() -> {
+            Api.Res read = client.get("/api/v1/customer/apps");
+            assertThat(read.status()).as(read.toString()).isEqualTo(200);
+        });
+        withTheTenantPoolsBackendsEnded(() -> {
+            Api.Res write = client.post("/api/v1/customer/apps/vto-001/deactivate", Map.of());
+            assertThat(write.status()).as(write.toString()).isEqualTo(200);
+            assertThat(write.data().get("status").asString()).isEqualTo("inactive");
+        });
     }
 
     @Test
