@@ -12,6 +12,8 @@ import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
@@ -38,5 +40,16 @@ class FaultPathRehearsalTest extends ApiTest {
         // Quieted for the rehearsal only: a real broken connection is still logged.
         assertThat(logging.getObject().getLoggerConfiguration("com.zaxxer.hikari.pool.ProxyConnection").getEffectiveLevel())
                 .isNotEqualTo(org.springframework.boot.logging.LogLevel.ERROR);
+    }
+
+    /** A ready listener that throws stops the node: with no database to rehearse on, the rehearsal is skipped. */
+    @Test
+    void withoutADatabaseTheRehearsalIsSkippedNotThrown() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        DriverManagerDataSource nowhere = new DriverManagerDataSource("jdbc:postgresql://127.0.0.1:" + closedPort + "/none?connectTimeout=2", "x", "x");
+        new FaultPathRehearsal(nowhere, new DataSourceTransactionManager(nowhere), logging).rehearse();
     }
 }
