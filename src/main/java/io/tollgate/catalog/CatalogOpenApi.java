@@ -24,7 +24,7 @@ class CatalogOpenApi {
         return api -> {
             if (api.getPaths() == null) return;
             on(api.getPaths().get("/api/v1/apps"), PathItem::getGet, Map.of(
-                    "400", "VALIDATION_FAILED: a filter is malformed (status not available|beta|deprecated, q over 100 characters)",
+                    "400", "VALIDATION_FAILED: a filter is malformed (status not a known value, q over 100 characters); status=hidden lists nothing, as hidden apps are never shown",
                     "403", SCOPE_READ));
             PathItem activate = api.getPaths().get("/api/v1/customer/apps/{appId}/activate");
             if (activate != null && activate.getPost() != null) {

@@ -180,7 +180,7 @@ class CustomerAppsController {
     @RateLimitClass(EndpointClass.ACTIVATION)
     @Operation(summary = "Change an active activation's configuration or allowed origins", description = "configuration replaces the "
             + "whole configuration (validated, defaults filled in); allowed_origins replaces the embed key's origins at once on every node. "
-            + "Absent: unchanged.")
+            + "Absent: unchanged. Rate class activation (10/hour per customer), shared with activate: activating again reconfigures too.")
     Envelope<ActivationView> configure(AppCaller caller, @PathVariable String appId, @Valid @RequestBody ConfigureRequest request) {
         Activations.Activated done = activations.reconfigure(caller.organizationId(), appId, request.configuration(), request.allowedOrigins());
         return Envelope.ok(view(done.activation(), tokens.consumedThisPeriod(caller.organizationId())));

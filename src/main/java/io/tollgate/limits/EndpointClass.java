@@ -7,7 +7,7 @@ package io.tollgate.limits;
 public enum EndpointClass {
     /** The catalog: {@code /api/v1/apps}. Seed 001: 100/hour. */
     APPS_API,
-    /** {@code /api/v1/customer/apps/{id}/activate}. Seed 001: 10/hour. */
+    /** {@code POST /api/v1/customer/apps/{id}/activate} and {@code PUT /api/v1/customer/apps/{id}} (a reconfiguration). Seed 001: 10/hour. Deactivation is in no class. */
     ACTIVATION,
     /** {@code /api/v1/customer/tokens/consume}. Seed 001: 10000/hour, burst 100. */
     TOKEN_CONSUMPTION,
