@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,8 +32,15 @@ public class Wallets {
     private final Clock clock;
     private final TransactionTemplate outsideCallerTransaction;
     private final ApplicationEventPublisher events;
+    /** A wallet row with what its pending holds keep back; callers add the WHERE. */
+    private static final String WALLET_WITH_HELD = """
+            SELECT a.*, coalesce((SELECT sum(amount - captured) FROM ledger_holds h WHERE h.account_id = a.id AND h.status = 'pending'), 0) AS held
+            FROM ledger_accounts a""";
     /** owner → wallet id; wallets are never deleted, so an entry never goes stale. */
-    private final Cache<String, String> walletIds = Caffeine.newBuilder().maximumSize(WALLET_CACHE_MAX).build();
+    private final Cache<Owner, String> walletIds = Caffeine.newBuilder().maximumSize(WALLET_CACHE_MAX).build();
+
+    /** A wallet's owner, the cache's key (a record, not a glued string: no text built on the metered path). */
+    private record Owner(WalletOwner type, String id) {}
 
     Wallets(JdbcClient jdbc, Clock clock, TransactionTemplate transactions, ApplicationEventPublisher events) {
         this.jdbc = jdbc;
@@ -48,7 +56,7 @@ public class Wallets {
      * the caller's: a rolled-back caller must not leave a cached id of a wallet that does not exist).
      */
     public String walletFor(WalletOwner owner, String ownerId, String appId) {
-        String cacheKey = owner.name() + ":" + ownerId;
+        Owner cacheKey = new Owner(owner, ownerId);
         String cached = walletIds.getIfPresent(cacheKey);
         if (cached != null) return cached;
         String id = outsideCallerTransaction.execute(status -> createWallet(owner, ownerId, appId));
@@ -73,7 +81,7 @@ public class Wallets {
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public String walletForInTransaction(WalletOwner owner, String ownerId, String appId) {
-        String cacheKey = owner.name() + ":" + ownerId;
+        Owner cacheKey = new Owner(owner, ownerId);
         String cached = walletIds.getIfPresent(cacheKey);
         if (cached != null) return cached;
         String id = createWallet(owner, ownerId, appId);
@@ -96,22 +104,18 @@ public class Wallets {
 
     public Optional<Wallet> wallet(String walletId) {
         if (!Ids.looksLike("wal", walletId)) return Optional.empty();
-        return jdbc.sql("""
-                SELECT a.*, coalesce((SELECT sum(amount - captured) FROM ledger_holds h WHERE h.account_id = a.id AND h.status = 'pending'), 0) AS held
-                FROM ledger_accounts a WHERE a.id = ? AND a.kind = 'wallet'""").param(walletId).query(this::mapWallet).optional();
+        return jdbc.sql(WALLET_WITH_HELD + " WHERE a.id = ? AND a.kind = 'wallet'").param(walletId).query(this::mapWallet).optional();
     }
 
     /** The owner's wallet if it exists; unlike {@link #walletFor} it never creates one (for read-only screens). */
     public Optional<Wallet> findWallet(WalletOwner owner, String ownerId) {
-        return jdbc.sql("""
-                SELECT a.*, coalesce((SELECT sum(amount - captured) FROM ledger_holds h WHERE h.account_id = a.id AND h.status = 'pending'), 0) AS held
-                FROM ledger_accounts a WHERE a.owner_type = ? AND a.owner_id = ? AND a.kind = 'wallet'""")
+        return jdbc.sql(WALLET_WITH_HELD + " WHERE a.owner_type = ? AND a.owner_id = ? AND a.kind = 'wallet'")
                 .params(owner.name().toLowerCase(), ownerId).query(this::mapWallet).optional();
     }
 
     /** Balances of these owners' wallets; owners without a wallet are absent from the map. */
     public Map<String, Long> balances(WalletOwner owner, Collection<String> ownerIds) {
-        Map<String, Long> balances = new java.util.HashMap<>();
+        Map<String, Long> balances = new HashMap<>();
         if (ownerIds.isEmpty()) return balances;
         jdbc.sql("SELECT owner_id, balance FROM ledger_accounts WHERE owner_type = ? AND owner_id = ANY(?) AND kind = 'wallet'")
                 .params(owner.name().toLowerCase(), ownerIds.toArray(String[]::new))

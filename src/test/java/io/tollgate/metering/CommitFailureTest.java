@@ -39,11 +39,22 @@ class CommitFailureTest extends ProxiedDatabaseTest {
         WriterFaultProbeController.proxy = proxy;
     }
 
-    private void exactlyOnce(String fault) {
+    /** An app with a key no rate limit gets in the way of, its organization's funded wallet, and vto-001 activated. */
+    private record Payer(String appId, String wallet, Api client) {}
+
+    private Payer payer(long credits) {
         String appId = createApp();
-        String wallet = fundOrganization(organizationOf(appId), 10);
+        String wallet = fundOrganization(organizationOf(appId), credits);
         Api client = appClient(appId, createKey(appId, Map.of("rate_limit", 100_000)).get("key").asString());
-        Api.Res res = client.post("/api/v1/test-commit-failure/" + fault + "?call=" + UUID.randomUUID(), Map.of());
+        activateCatalogApp(appId, "vto-001");
+        return new Payer(appId, wallet, client);
+    }
+
+    private void exactlyOnce(String fault) {
+        Payer payer = payer(10);
+        String appId = payer.appId();
+        String wallet = payer.wallet();
+        Api.Res res = payer.client().post("/api/v1/test-commit-failure/" + fault + "?call=" + UUID.randomUUID(), Map.of());
         assertThat(res.status()).as(res.toString()).isEqualTo(200);
         assertThat(res.data().get("credits_remaining").asLong()).isEqualTo(9);
         assertThat(balance(wallet)).isEqualTo(9);
@@ -84,20 +95,7 @@ class CommitFailureTest extends ProxiedDatabaseTest {
      */
     @Test
     void aBatchWhoseAnswerWasLostWhileEveryConnectionDiedIsChargedOnce() throws Exception {
-        String appId = createApp();
-        String wallet = fundOrganization(organizationOf(appId), 100);
-        Api client = appClient(appId, createKey(appId, Map.of("rate_limit", 100_000)).get("key").asString());
-        activateCatalogApp(appId, "vto-001");
-        List<Supplier<Api.Res>> calls = new ArrayList<>();
-        calls.add(() -> client.post("/api/v1/test-commit-failure/lose-answer-kill-others?call=" + UUID.randomUUID(), Map.of()));
-        for (int i = 0; i < 4; i++) calls.add(() -> client.post("/api/v1/customer/tokens/consume", CONSUME_TWO));
-        for (CompletableFuture<Api.Res> answer : inOneBatch(calls)) {
-            Api.Res res = answer.get(90, TimeUnit.SECONDS);
-            assertThat(res.status()).as(res.toString()).isEqualTo(200);
-        }
-        assertThat(balance(wallet)).isEqualTo(100 - 1 - 4 * 2);
-        assertThat(jdbc.sql("SELECT count(*) FROM usage_events WHERE app_id = ?").param(appId).query(Long.class).single()).isEqualTo(5);
-        assertLedgerConsistent();
+        batchChargedOnce("lose-answer-kill-others", 4);
     }
 
     /**
@@ -106,19 +104,26 @@ class CommitFailureTest extends ProxiedDatabaseTest {
      */
     @Test
     void aBatchOfSeveralCallsWhoseBackendWasTerminatedBeforeItsCommitIsDecidedAgainOnce() throws Exception {
-        String appId = createApp();
-        String wallet = fundOrganization(organizationOf(appId), 100);
-        Api client = appClient(appId, createKey(appId, Map.of("rate_limit", 100_000)).get("key").asString());
-        activateCatalogApp(appId, "vto-001");
+        batchChargedOnce("terminate", 3);
+    }
+
+    /**
+     * The probe call meeting {@code fault} and {@code consumes} calls of two tokens, all in one batch: each is
+     * answered 200 and charged exactly once (one usage row per request, the wallet down by what they cost).
+     */
+    private void batchChargedOnce(String fault, int consumes) throws Exception {
+        Payer payer = payer(100);
         List<Supplier<Api.Res>> calls = new ArrayList<>();
-        calls.add(() -> client.post("/api/v1/test-commit-failure/terminate?call=" + UUID.randomUUID(), Map.of()));
-        for (int i = 0; i < 3; i++) calls.add(() -> client.post("/api/v1/customer/tokens/consume", CONSUME_TWO));
+        calls.add(() -> payer.client().post("/api/v1/test-commit-failure/" + fault + "?call=" + UUID.randomUUID(), Map.of()));
+        for (int i = 0; i < consumes; i++) calls.add(() -> payer.client().post("/api/v1/customer/tokens/consume", CONSUME_TWO));
         for (CompletableFuture<Api.Res> answer : inOneBatch(calls)) {
             Api.Res res = answer.get(90, TimeUnit.SECONDS);
             assertThat(res.status()).as(res.toString()).isEqualTo(200);
         }
-        assertThat(balance(wallet)).isEqualTo(100 - 1 - 3 * 2);
-        assertThat(usageRowsPerRequest(appId)).hasSize(4).allSatisfy((request, rows) -> assertThat(rows).as(request).isEqualTo(1));
+        assertThat(balance(payer.wallet())).isEqualTo(100 - 1 - consumes * 2);
+        assertThat(jdbc.sql("SELECT count(*) FROM usage_events WHERE app_id = ?").param(payer.appId()).query(Long.class).single())
+                .isEqualTo(consumes + 1);
+        assertThat(usageRowsPerRequest(payer.appId())).hasSize(consumes + 1).allSatisfy((request, rows) -> assertThat(rows).as(request).isEqualTo(1));
         assertLedgerConsistent();
     }
 
@@ -132,10 +137,10 @@ class CommitFailureTest extends ProxiedDatabaseTest {
      */
     @Test
     void aBatchOfSeveralCallsWhoseCommitOutcomeStaysUnknownIsAnswered503AndNeverDecidedAgain() throws Exception {
-        String appId = createApp();
-        String wallet = fundOrganization(organizationOf(appId), 100);
-        Api client = appClient(appId, createKey(appId, Map.of("rate_limit", 100_000)).get("key").asString());
-        activateCatalogApp(appId, "vto-001");
+        Payer payer = payer(100);
+        String appId = payer.appId();
+        String wallet = payer.wallet();
+        Api client = payer.client();
         WriterFaultProbeController.holdFailure = null;
         String keyed = "unsettled-" + UUID.randomUUID();
         List<Supplier<Api.Res>> calls = new ArrayList<>();
@@ -228,10 +233,9 @@ class CommitFailureTest extends ProxiedDatabaseTest {
      */
     @Test
     void aLockHeldElsewhereEndsInA503NotAHang() throws Exception {
-        String appId = createApp();
-        String wallet = fundOrganization(organizationOf(appId), 10);
-        Api client = appClient(appId, createKey(appId, Map.of("rate_limit", 100_000)).get("key").asString());
-        activateCatalogApp(appId, "vto-001");
+        Payer payer = payer(10);
+        String wallet = payer.wallet();
+        Api client = payer.client();
         try (Connection holder = dataSource.getConnection()) {
             holder.setAutoCommit(false);
             try (var lock = holder.prepareStatement("SELECT id FROM ledger_accounts WHERE id = ? FOR UPDATE")) {
