@@ -46,6 +46,6 @@ class Checks {
     }
 
     static String snake(String name) {
-        return name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase();
+        return io.tollgate.platform.JsonBodies.fieldName(name);
     }
 }

@@ -69,5 +69,14 @@ class HttpThreadsTest extends ApiTest {
         assertThat(observations.shouldObserveRequests()).isFalse();
         assertThat(observations.shouldObserveAuthentications()).isFalse();
         assertThat(observations.shouldObserveAuthorizations()).isFalse();
+        // No ServletRequestHandledEvent per request.
+        assertThat(org.springframework.test.util.ReflectionTestUtils.getField(context.getBean(
+                org.springframework.web.servlet.DispatcherServlet.class), "publishEvents")).isEqualTo(false);
+        // The API chain: only the filters an API-key call needs.
+        var chains = context.getBeansOfType(org.springframework.security.web.SecurityFilterChain.class);
+        var apiFilters = chains.get("appApiChain").getFilters().stream().map(f -> f.getClass().getSimpleName()).toList();
+        assertThat(apiFilters).contains("AppAuthenticationFilter").doesNotContain("SessionManagementFilter", "LogoutFilter",
+                "SecurityContextHolderAwareRequestFilter", "ExceptionTranslationFilter", "AnonymousAuthenticationFilter",
+                "RequestCacheAwareFilter", "SecurityContextHolderFilter", "CsrfFilter");
     }
 }

@@ -4,6 +4,7 @@ import io.tollgate.platform.ApiError;
 import io.tollgate.platform.ApiException;
 import io.tollgate.platform.ApiException.FieldProblem;
 import io.tollgate.platform.Envelope;
+import io.tollgate.platform.JsonBodies;
 import io.tollgate.platform.DatabaseErrors;
 import java.time.DateTimeException;
 import java.util.ArrayList;
@@ -174,7 +175,6 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     }
 
     static String snake(String name) {
-        if (name == null) return "";
-        return name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase();
+        return JsonBodies.fieldName(name);
     }
 }
