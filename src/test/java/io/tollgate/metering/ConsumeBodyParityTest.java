@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /**
  * tokens/consume reads its body and writes its answer itself ({@link io.tollgate.platform.JsonBodies}), not through
@@ -64,6 +65,20 @@ class ConsumeBodyParityTest extends ApiTest {
         assertThat(fields(both)).containsExactlyInAnyOrder("app_id: must be 1-100 letters, digits and _ . : -",
                 "tokens_consumed: must be greater than or equal to 1", "session_id: must be 1-100 printable characters");
         assertThat(both.errorCode()).isEqualTo("VALIDATION_FAILED");
+    }
+
+    @Test
+    void theBodyIsStillDocumented() {
+        JsonNode docs = admin.get("/v3/api-docs").json();
+        JsonNode body = docs.get("paths").get("/api/v1/customer/tokens/consume").get("post").get("requestBody");
+        assertThat(body.get("required").asBoolean()).isTrue();
+        String ref = body.get("content").get("application/json").get("schema").get("$ref").asString();
+        JsonNode schema = docs.get("components").get("schemas").get(ref.substring(ref.lastIndexOf('/') + 1));
+        for (String field : List.of("app_id", "tokens_consumed", "session_id", "metadata")) {
+            assertThat(schema.get("properties").has(field)).as(field + " in " + schema).isTrue();
+        }
+        assertThat(schema.get("required").valueStream().map(JsonNode::asString).toList()).contains("app_id", "tokens_consumed");
+        assertThat(schema.get("properties").get("tokens_consumed").get("maximum").asLong()).isEqualTo(1_000_000);
     }
 
     private static List<String> fields(Api.Res res) {
