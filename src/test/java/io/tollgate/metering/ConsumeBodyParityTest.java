@@ -42,6 +42,7 @@ class ConsumeBodyParityTest extends ApiTest {
                 new Fault("a field sent twice", "application/json", "{\"zzz\": 1, \"zzz\": 2}"),
                 new Fault("trailing tokens", "application/json", "{} {}"),
                 new Fault("a lone surrogate in a name", "application/json", "{\"k\\ud800\": 1}"),
+                new Fault("Latin-1, a field neither knows", "application/json; charset=ISO-8859-1", "{\"caf\u00e9\": 1}"),
                 new Fault("too large", "application/json", "{\"zzz\": \"" + "x".repeat(1_100_000) + "\"}"));
         for (Fault f : faults) {
             Api.Res spring = send(appId, key, "/api/v1/features/any-feature/use", f);
@@ -89,7 +90,9 @@ class ConsumeBodyParityTest extends ApiTest {
     private Api.Res send(String appId, String key, String path, Fault f) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .header("Authorization", "Bearer " + key).header("X-App-Id", appId)
-                .POST(f.body().isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(f.body()));
+                .POST(f.body().isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(f.body(),
+                        f.contentType() != null && f.contentType().contains("ISO-8859-1") ? java.nio.charset.StandardCharsets.ISO_8859_1
+                                : java.nio.charset.StandardCharsets.UTF_8));
         if (f.contentType() != null) request.header("Content-Type", f.contentType());
         HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
         return new Api.Res(response.statusCode(), response.headers().map(), response.body());
